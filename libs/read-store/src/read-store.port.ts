@@ -1,0 +1,116 @@
+// The read store port: the part of MongoDB's collection API that projections and queries need.
+// Adapters: embedded (mingo semantics, documents in SQLite) and MongoDB (official driver).
+// Both pass one contract suite with the same expected documents.
+
+/** Every read-model document has a string `_id`. */
+export interface Doc {
+  _id: string;
+  [field: string]: unknown;
+}
+
+/** MongoDB query filter (`{ field: value }`, `$eq`, `$in`, `$gt`, `$and`, `$or`, dotted paths, …). */
+export type Filter = Record<string, unknown>;
+/** MongoDB update document with operators: `$set`, `$setOnInsert`, `$inc`, `$push`, `$addToSet`, `$pull`, `$unset`. */
+export type Update = Record<string, unknown>;
+/** `{ field: 1 | -1 }`, applied in key order. */
+export type Sort = Record<string, 1 | -1>;
+/** Inclusion (`{ a: 1 }`) or exclusion (`{ b: 0 }`) projection; `_id` is included unless excluded. */
+export type Projection = Record<string, 0 | 1>;
+/** Aggregation stages supported by both adapters: `$match`, `$group`, `$sort`, `$project`, `$limit`, `$count`. */
+export type PipelineStage = Record<string, unknown>;
+
+export interface FindOptions {
+  sort?: Sort;
+  skip?: number;
+  limit?: number;
+  projection?: Projection;
+}
+
+export interface UpdateOptions {
+  upsert?: boolean;
+}
+
+export interface UpdateResult {
+  matchedCount: number;
+  modifiedCount: number;
+  /** `_id` of the inserted document when an upsert inserted one, else null. */
+  upsertedId: string | null;
+}
+
+export interface DeleteResult {
+  deletedCount: number;
+}
+
+export interface IndexOptions {
+  unique?: boolean;
+  name?: string;
+}
+
+export interface Collection<T extends Doc = Doc> {
+  find(filter?: Filter, options?: FindOptions): Promise<T[]>;
+  findOne(filter?: Filter, options?: Omit<FindOptions, 'limit'>): Promise<T | null>;
+  countDocuments(filter?: Filter): Promise<number>;
+  insertOne(doc: T): Promise<void>;
+  /** Replaces the whole document matched by `filter` (upsert inserts `doc`). */
+  replaceOne(filter: Filter, doc: T, options?: UpdateOptions): Promise<UpdateResult>;
+  updateOne(filter: Filter, update: Update, options?: UpdateOptions): Promise<UpdateResult>;
+  updateMany(filter: Filter, update: Update, options?: UpdateOptions): Promise<UpdateResult>;
+  deleteOne(filter: Filter): Promise<DeleteResult>;
+  deleteMany(filter?: Filter): Promise<DeleteResult>;
+  aggregate<R = Record<string, unknown>>(pipeline: PipelineStage[]): Promise<R[]>;
+  createIndex(keys: Record<string, 1 | -1>, options?: IndexOptions): Promise<string>;
+}
+
+/** Where a projection or reactor has got to in the event log: a serialised global position. */
+export interface Checkpoint {
+  name: string;
+  /** Serialised event-store position (see `formatPosition` in the event-store lib). */
+  position: string;
+  updatedAt: string;
+}
+
+/** A unit of work: collection writes and the checkpoint commit together or not at all. */
+export interface ReadStoreTransaction {
+  collection<T extends Doc = Doc>(name: string): Collection<T>;
+  setCheckpoint(name: string, position: string): Promise<void>;
+}
+
+export interface ReadStore {
+  collection<T extends Doc = Doc>(name: string): Collection<T>;
+
+  /**
+   * Runs `work` as one atomic unit: either every write made through `tx` and every checkpoint set
+   * through it are committed, or (when `work` throws) none is. Units of work run one at a time per
+   * store instance. On MongoDB this is a multi-document transaction (replica set required).
+   */
+  transaction<R>(work: (tx: ReadStoreTransaction) => Promise<R>): Promise<R>;
+
+  getCheckpoint(name: string): Promise<Checkpoint | null>;
+  /** Sets a checkpoint outside a unit of work (e.g. a rebuild resetting to the start). */
+  setCheckpoint(name: string, position: string): Promise<void>;
+  deleteCheckpoint(name: string): Promise<void>;
+
+  /** Drops a collection and its indexes (for rebuilds). Dropping a missing collection is not an error. */
+  dropCollection(name: string): Promise<void>;
+  /** Renames `from` to `to`, replacing `to` atomically if it exists (blue/green rebuild switch). */
+  renameCollection(from: string, to: string): Promise<void>;
+  listCollections(): Promise<string[]>;
+
+  close(): Promise<void>;
+}
+
+export class ReadStoreUnavailableError extends Error {
+  readonly code = 'read_store_unavailable';
+  constructor(message: string, readonly cause?: unknown) {
+    super(message);
+    this.name = 'ReadStoreUnavailableError';
+  }
+}
+
+export class DuplicateKeyError extends Error {
+  readonly code = 'duplicate_key';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DuplicateKeyError';
+  }
+}
