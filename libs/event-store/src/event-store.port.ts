@@ -131,7 +131,7 @@ export class WrongExpectedRevisionError extends Error {
 
 export class EventStoreUnavailableError extends Error {
   readonly code = 'event_store_unavailable';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'EventStoreUnavailableError';
   }

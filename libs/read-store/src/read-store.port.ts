@@ -101,7 +101,7 @@ export interface ReadStore {
 
 export class ReadStoreUnavailableError extends Error {
   readonly code = 'read_store_unavailable';
-  constructor(message: string, readonly cause?: unknown) {
+  constructor(message: string, override readonly cause?: unknown) {
     super(message);
     this.name = 'ReadStoreUnavailableError';
   }
