@@ -129,6 +129,27 @@ export class WrongExpectedRevisionError extends Error {
   }
 }
 
+/**
+ * An event id that is already stored, in a situation that is not an idempotent retry (the ids are not
+ * exactly the stream's last events, in the same order). Usually a caller bug: a reused or copied id.
+ */
+export class DuplicateEventIdError extends Error {
+  readonly code = 'duplicate_event_id';
+  constructor(
+    readonly streamId: string,
+    readonly eventId: string,
+    /** Where the id is already stored, when the store can tell. */
+    readonly existing?: { streamId: string; revision: number },
+  ) {
+    super(
+      existing
+        ? `stream ${streamId}: event id ${eventId} is already stored as ${existing.streamId}@${existing.revision} and this append is not a retry of the stream's last events`
+        : `stream ${streamId}: event id ${eventId} is duplicated`,
+    );
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
 export class EventStoreUnavailableError extends Error {
   readonly code = 'event_store_unavailable';
   constructor(message: string, override readonly cause?: unknown) {

@@ -1,1 +1,3 @@
-export {};
+export * from './projection';
+export * from './projection-runner';
+export * from './rebuild';

@@ -1,0 +1,23 @@
+// `npm run token -- --role staff --sub u-1 [--expires 12h]` prints a development bearer token signed
+// with JWT_SECRET (or the development secret when NODE_ENV is not production).
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config';
+import { signToken, TOKEN_ROLES, TokenRole } from '../http/auth';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { role: { type: 'string' }, sub: { type: 'string' }, expires: { type: 'string', default: '12h' } },
+  });
+  if (!values.role || !(TOKEN_ROLES as readonly string[]).includes(values.role)) {
+    console.error(`--role is required, one of: ${TOKEN_ROLES.join(', ')}`);
+    process.exit(2);
+  }
+  if (!values.sub) {
+    console.error('--sub (the subject: a user id) is required');
+    process.exit(2);
+  }
+  const config = loadConfig();
+  console.log(await signToken(config.jwtSecret, values.sub, values.role as TokenRole, values.expires));
+}
+
+void main();

@@ -1,0 +1,77 @@
+// Bearer JWT (HS256) on every route but the public ones. The verified subject and role become the
+// actor written into every event's metadata.
+import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { jwtVerify, SignJWT } from 'jose';
+import type { Actor, Role } from '@mentoring/event-store';
+import { Problem } from './problem';
+
+/** The roles a person can hold in a token. `system` is reserved for the platform's own reactors. */
+export const TOKEN_ROLES = ['student', 'mentor', 'staff', 'tutor', 'funder', 'auditor', 'analyst', 'admin'] as const satisfies readonly Role[];
+export type TokenRole = (typeof TOKEN_ROLES)[number];
+
+export const JWT_SECRET = Symbol('JWT_SECRET');
+const PUBLIC_ROUTE = 'mentoring:public';
+
+/** Marks a route as reachable without a token (health, docs). */
+export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
+
+type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
+
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  private readonly key: Uint8Array;
+
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(JWT_SECRET) secret: string,
+  ) {
+    this.key = new TextEncoder().encode(secret);
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    request.actor = await verifyBearer(request.headers.authorization, this.key);
+    return true;
+  }
+}
+
+export async function verifyBearer(header: string | undefined, key: Uint8Array): Promise<Actor> {
+  const unauthorized = (detail: string) =>
+    new Problem(401, 'unauthenticated', 'Unauthorized', detail);
+  if (!header) throw unauthorized('A bearer token is required (Authorization: Bearer <jwt>).');
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw unauthorized('The Authorization header must be "Bearer <jwt>".');
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(match[1], key, { algorithms: ['HS256'] }));
+  } catch {
+    throw unauthorized('The token is invalid or expired.');
+  }
+  const sub = payload.sub;
+  const role = payload.role;
+  if (typeof sub !== 'string' || sub.length === 0) throw unauthorized('The token has no subject.');
+  if (typeof role !== 'string' || !(TOKEN_ROLES as readonly string[]).includes(role)) {
+    throw unauthorized(`The token's role must be one of ${TOKEN_ROLES.join(', ')}.`);
+  }
+  return { id: sub, role: role as TokenRole };
+}
+
+/** Signs a token; used by `npm run token` and the tests. */
+export async function signToken(secret: string, sub: string, role: TokenRole, expiresIn = '12h'): Promise<string> {
+  return new SignJWT({ role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** The authenticated actor of the request. */
+export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => {
+  const actor = context.switchToHttp().getRequest<AuthenticatedRequest>().actor;
+  if (!actor) throw new Problem(401, 'unauthenticated', 'Unauthorized', 'A bearer token is required.');
+  return actor;
+});

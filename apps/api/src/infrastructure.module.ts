@@ -1,0 +1,77 @@
+// Wires the ports to their adapters, chosen by configuration only (connection strings).
+import { randomUUID } from 'node:crypto';
+import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
+import { createEventStore, EventStore } from '@mentoring/event-store';
+import { createReadStore, ReadStore } from '@mentoring/read-store';
+import { ALL_PROJECTIONS, ProjectionRunner } from '@mentoring/projections';
+import { AppConfig } from './config/config';
+import { JWT_SECRET } from './http/auth';
+import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, READ_STORE, systemClock } from './shared/tokens';
+
+/** Replacements for tests: a fixed clock, predictable ids, or a store shared between app instances. */
+export interface InfrastructureOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  eventStore?: EventStore;
+  readStore?: ReadStore;
+}
+
+/** Starts the in-process projections after boot and closes every store on shutdown. */
+@Injectable()
+class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Lifecycle');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Optional() @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
+    @Inject('OWNS_STORES') private readonly ownsStores: boolean,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.runner) {
+      await this.runner.start();
+      this.logger.log(`projections running in this process: ${this.runner.projections.map((p) => p.name).join(', ')}`);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runner?.stop();
+    if (this.ownsStores) {
+      await this.eventStore.close();
+      await this.readStore.close();
+    }
+  }
+}
+
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+    const providers: Provider[] = [
+      { provide: APP_CONFIG, useValue: config },
+      { provide: JWT_SECRET, useValue: config.jwtSecret },
+      { provide: CLOCK, useValue: overrides.clock ?? systemClock },
+      { provide: ID_GENERATOR, useValue: overrides.ids ?? ({ uuid: () => randomUUID() } satisfies IdGenerator) },
+      { provide: 'OWNS_STORES', useValue: !overrides.eventStore && !overrides.readStore },
+      {
+        provide: EVENT_STORE,
+        useFactory: () =>
+          overrides.eventStore ??
+          createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous }),
+      },
+      {
+        provide: READ_STORE,
+        useFactory: async () => overrides.readStore ?? (await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir })),
+      },
+      {
+        provide: PROJECTION_RUNNER,
+        inject: [EVENT_STORE, READ_STORE],
+        useFactory: (eventStore: EventStore, readStore: ReadStore) =>
+          config.runProjections ? new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, new Logger('Projections')) : null,
+      },
+      Lifecycle,
+    ];
+    return { module: InfrastructureModule, providers, exports: providers.filter((p) => p !== Lifecycle) };
+  }
+}

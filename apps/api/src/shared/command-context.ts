@@ -1,0 +1,71 @@
+// What every command carries besides its data: who acts, why (correlation), and the HTTP
+// preconditions (If-Match, Idempotency-Key).
+import { createHash, randomUUID } from 'node:crypto';
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Actor, ExpectedRevision } from '@mentoring/event-store';
+import { Problem } from '../http/problem';
+
+export interface CommandContext {
+  actor: Actor;
+  correlationId: string;
+  causationId: string;
+  /** From If-Match: the revision the client last saw. A mismatch answers 412. */
+  expectedRevision?: number;
+  /** From Idempotency-Key: event ids are derived from it, so a retry appends nothing. */
+  idempotencyKey?: string;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match) {
+    throw new Problem(400, 'invalid_if_match', 'Bad Request', 'If-Match must be an ETag returned by this API, e.g. "3".');
+  }
+  return Number(match[1]);
+}
+
+export function parseIdempotencyKey(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(header)) {
+    throw new Problem(400, 'invalid_idempotency_key', 'Bad Request', 'Idempotency-Key must be 1–128 visible ASCII characters.');
+  }
+  return header;
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function commandContextOf(request: FastifyRequest & { actor?: Actor }): CommandContext {
+  if (!request.actor) throw new Problem(401, 'unauthenticated', 'Unauthorized', 'A bearer token is required.');
+  const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
+  return {
+    actor: request.actor,
+    correlationId,
+    causationId: `http:${request.id}`,
+    expectedRevision: parseIfMatch(header(request, 'if-match')),
+    idempotencyKey: parseIdempotencyKey(header(request, 'idempotency-key')),
+  };
+}
+
+/** The command context of the current request. */
+export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext): CommandContext =>
+  commandContextOf(context.switchToHttp().getRequest()),
+);
+
+/** A UUID-shaped id derived from stable inputs (RFC 9562 version 8 layout, name-based). */
+export function deterministicUuid(...parts: string[]): string {
+  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32).split('');
+  hex[12] = '8';
+  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function expectedFrom(revision: number): ExpectedRevision {
+  return revision < 0 ? 'no_stream' : revision;
+}

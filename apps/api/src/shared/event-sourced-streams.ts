@@ -1,0 +1,138 @@
+// The read-fold-decide-append glue between the pure deciders and the event store port.
+import { Inject, Injectable } from '@nestjs/common';
+import { Decider, DomainCommand, DomainEvent, EVENT_SCHEMA_VERSIONS, fold, upcast } from '@mentoring/domain';
+import {
+  AppendResult,
+  EventStore,
+  NewEvent,
+  Position,
+  RecordedEvent,
+  WrongExpectedRevisionError,
+  formatPosition,
+} from '@mentoring/event-store';
+import { Problem } from '../http/problem';
+import { CommandContext, deterministicUuid, expectedFrom } from './command-context';
+import { CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator } from './tokens';
+
+export interface Loaded<S> {
+  state: S;
+  /** Revision of the stream's last event; -1 when the stream does not exist. */
+  revision: number;
+}
+
+export interface CommandOutcome {
+  streamId: string;
+  /** Revision of the stream after the command (unchanged when nothing was appended). */
+  revision: number;
+  /** Global position reached, or null when the command was a no-op. */
+  position: Position | null;
+  events: DomainEvent[];
+}
+
+/** How many times a command is re-decided after losing a race, when the client gave no If-Match. */
+export const MAX_CONFLICT_RETRIES = 25;
+
+export function toDomainEvent(event: RecordedEvent): DomainEvent {
+  return { type: event.type, data: upcast(event.type, event.schemaVersion, event.data) as object };
+}
+
+/** Small random back-off so that racing retries spread out instead of colliding again. */
+export function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(50, 1 + attempt * 2) * Math.random();
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+@Injectable()
+export class EventSourcedStreams {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async load<S>(streamId: string, decider: Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>): Promise<Loaded<S>> {
+    const events = await this.store.readStream(streamId);
+    return {
+      state: fold(decider, events.map(toDomainEvent)),
+      revision: events.length === 0 ? -1 : events[events.length - 1].revision,
+    };
+  }
+
+  /**
+   * Appends decided events with the context's metadata. With an Idempotency-Key the event ids are
+   * derived from it (and from `attempt`), so that a retried request appends nothing.
+   */
+  async append(streamId: string, events: DomainEvent[], revision: number, ctx: CommandContext, attempt = 0): Promise<AppendResult> {
+    const occurredAt = this.clock.now().toISOString();
+    const newEvents: NewEvent[] = events.map((event, index) => ({
+      eventId: ctx.idempotencyKey
+        ? deterministicUuid(ctx.actor.id, ctx.idempotencyKey, streamId, String(attempt), String(index))
+        : this.ids.uuid(),
+      type: event.type,
+      schemaVersion: (EVENT_SCHEMA_VERSIONS as Record<string, number>)[event.type] ?? 1,
+      data: event.data,
+      metadata: {
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId,
+        actor: ctx.actor,
+        occurredAt,
+      },
+    }));
+    return this.store.append(streamId, newEvents, expectedFrom(revision));
+  }
+
+  /** Refuses with 412 when the client's If-Match does not name the stream's current revision. */
+  checkIfMatch(ctx: CommandContext, revision: number): void {
+    if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== revision) {
+      throw new Problem(412, 'revision_mismatch', 'Precondition Failed', `If-Match names revision ${ctx.expectedRevision}, the resource is at ${revision}.`, {
+        currentRevision: revision,
+      });
+    }
+  }
+
+  /**
+   * Runs one command against one stream: load, decide, append. When another request wins the race
+   * and the client sent no If-Match, the command is decided again on the new state (bounded).
+   */
+  async execute<C extends DomainCommand, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    makeCommand: (state: S) => C,
+    ctx: CommandContext,
+  ): Promise<CommandOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const { state, revision } = await this.load(streamId, decider);
+      this.checkIfMatch(ctx, revision);
+      const events = decider.decide(makeCommand(state), state);
+      if (events.length === 0) return { streamId, revision, position: null, events: [] };
+      try {
+        const result = await this.append(streamId, events, revision, ctx, attempt);
+        return { streamId, revision: result.nextExpectedRevision, position: result.position, events };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (ctx.expectedRevision !== undefined) {
+          throw new Problem(412, 'revision_mismatch', 'Precondition Failed', 'The resource changed since the revision named by If-Match.');
+        }
+        if (attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  newId(): string {
+    return this.ids.uuid();
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+}
+
+export function outcomeBody(outcome: CommandOutcome): Record<string, unknown> {
+  return {
+    streamId: outcome.streamId,
+    revision: outcome.revision,
+    position: outcome.position ? formatPosition(outcome.position) : null,
+    events: outcome.events.map((e) => e.type),
+  };
+}

@@ -1,0 +1,19 @@
+// Injection tokens and the small ports the application layer depends on (time and ids come in from
+// outside so that tests can fix them and retries stay deterministic).
+
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const READ_STORE = Symbol('READ_STORE');
+export const CLOCK = Symbol('CLOCK');
+export const ID_GENERATOR = Symbol('ID_GENERATOR');
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface IdGenerator {
+  uuid(): string;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

@@ -1,0 +1,371 @@
+// Embedded event store: one SQLite file (WAL), one `events` table whose INTEGER PRIMARY KEY is the global
+// position. Appends issued close together are group-committed: one transaction (one fsync) for the lot,
+// with every request's expected-revision check still exact and its failure its own.
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  START,
+  WrongExpectedRevisionError,
+  type AppendResult,
+  type EventStore,
+  type ExpectedRevision,
+  type NewEvent,
+  type Position,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '../event-store.port';
+import { runSubscription, type BatchSource } from '../subscription-runner';
+
+export interface SqliteEventStoreOptions {
+  /** Path of the database file; created if missing. */
+  file: string;
+  /** `FULL` (default): every acknowledged append survives a power loss. `NORMAL`: faster, may lose the last commits. */
+  synchronous?: 'FULL' | 'NORMAL';
+  /** Clock for `recordedAt`; tests fix it. Default `() => new Date()`. */
+  clock?: () => Date;
+  /** How often subscriptions look for commits made by other processes. Default 200 ms. */
+  pollIntervalMs?: number;
+  /** How long a write waits for another process holding the file's write lock. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+/** Counters for tests and metrics. */
+export interface SqliteEventStoreStats {
+  /** Committed write transactions (one per group commit). */
+  transactions: number;
+  /** Append requests that succeeded (idempotent retries included). */
+  appends: number;
+}
+
+interface EventRow {
+  position: number;
+  stream_id: string;
+  revision: number;
+  event_id: string;
+  type: string;
+  schema_version: number;
+  data: string;
+  metadata: string;
+  recorded_at: string;
+}
+
+interface PendingAppend {
+  streamId: string;
+  events: NewEvent[];
+  expected: ExpectedRevision;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS events (
+    position       INTEGER PRIMARY KEY AUTOINCREMENT,
+    stream_id      TEXT    NOT NULL,
+    revision       INTEGER NOT NULL,
+    event_id       TEXT    NOT NULL UNIQUE,
+    type           TEXT    NOT NULL,
+    schema_version INTEGER NOT NULL,
+    data           TEXT    NOT NULL,
+    metadata       TEXT    NOT NULL,
+    recorded_at    TEXT    NOT NULL,
+    UNIQUE (stream_id, revision)
+  )`;
+
+const COMMIT = 'commit';
+
+function sqlitePosition(position: number | bigint): Position {
+  const p = BigInt(position);
+  return { commit: p, prepare: p };
+}
+
+function toRecorded(row: EventRow): RecordedEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type,
+    schemaVersion: row.schema_version,
+    data: JSON.parse(row.data),
+    metadata: JSON.parse(row.metadata),
+    streamId: row.stream_id,
+    revision: row.revision,
+    position: sqlitePosition(row.position),
+    recordedAt: row.recorded_at,
+  };
+}
+
+/**
+ * {@link EventStore} on a SQLite file (better-sqlite3, WAL). The global position starts at 1 and is both
+ * `commit` and `prepare`. Several processes may share the file; subscriptions poll for their commits.
+ */
+export class SqliteEventStore implements EventStore {
+  /** Opens (and creates if needed) the store. Same as the constructor; async for symmetry with other adapters. */
+  static async open(options: SqliteEventStoreOptions): Promise<SqliteEventStore> {
+    return new SqliteEventStore(options);
+  }
+
+  readonly stats: SqliteEventStoreStats = { transactions: 0, appends: 0 };
+
+  private readonly db: Database.Database;
+  private readonly clock: () => Date;
+  private readonly pollIntervalMs: number;
+  // Signals in-process subscriptions right after a commit, so they do not wait for their next poll.
+  private readonly commits = new EventEmitter();
+  private readonly subscriptions = new Set<Subscription>();
+  private queue: PendingAppend[] = [];
+  private flushScheduled = false;
+  private closed = false;
+
+  private readonly stmt: {
+    insert: Database.Statement;
+    byEventId: Database.Statement<[string], { stream_id: string; revision: number; position: number }>;
+    lastOfStream: Database.Statement<[string], { revision: number; position: number }>;
+    readStream: Database.Statement<unknown[], EventRow>;
+    readAll: Database.Statement<[bigint, number], EventRow>;
+    head: Database.Statement<[], { position: number | null }>;
+    countAfter: Database.Statement<[bigint], { n: number }>;
+  };
+  private readonly writeBatch: Database.Transaction<(batch: PendingAppend[], recordedAt: string) => Outcome[]>;
+  private readonly appendOne: Database.Transaction<(request: PendingAppend, recordedAt: string) => AppendResult>;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.commits.setMaxListeners(0);
+
+    this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+    this.db.exec(SCHEMA);
+
+    this.stmt = {
+      insert: this.db.prepare(
+        `INSERT INTO events (stream_id, revision, event_id, type, schema_version, data, metadata, recorded_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      byEventId: this.db.prepare('SELECT stream_id, revision, position FROM events WHERE event_id = ?'),
+      lastOfStream: this.db.prepare(
+        'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
+      ),
+      readStream: this.db.prepare(
+        `SELECT * FROM events WHERE stream_id = @streamId
+           AND (@toPosition IS NULL OR position <= @toPosition)
+           AND (@toInstant IS NULL OR recorded_at <= @toInstant)
+         ORDER BY revision`,
+      ),
+      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
+      countAfter: this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE position > ?'),
+    };
+
+    // Each request runs in its own savepoint inside the batch transaction: a failing request rolls back
+    // alone and the others still commit together.
+    this.appendOne = this.db.transaction((request: PendingAppend, recordedAt: string) =>
+      this.writeRequest(request, recordedAt),
+    );
+    this.writeBatch = this.db.transaction((batch: PendingAppend[], recordedAt: string) =>
+      batch.map((request): Outcome => {
+        try {
+          return { ok: true, result: this.appendOne(request, recordedAt) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+  }
+
+  append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    if (this.closed) return Promise.reject(new EventStoreUnavailableError('the SQLite event store is closed'));
+    if (events.length === 0) return Promise.reject(new RangeError(`stream ${streamId}: nothing to append`));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ streamId, events, expected, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        // setImmediate rather than a microtask: appends started by other callbacks of the same event-loop
+        // turn (several HTTP requests, a Promise.all) join the batch too.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.stmt.readStream
+      .all({
+        streamId,
+        toPosition: options.toPosition ? options.toPosition.commit : null,
+        toInstant: options.toInstant ? options.toInstant.toISOString() : null,
+      })
+      .map(toRecorded);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
+    this.assertOpen();
+    return this.readAllSync(options.after ?? START, options.maxCount ?? 1000);
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    this.assertOpen();
+    const subscription = runSubscription(this.batchSource(options.after ?? START, options.batchSize ?? 500), options);
+    this.subscriptions.add(subscription);
+    return {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  async headPosition(): Promise<Position | null> {
+    this.assertOpen();
+    const { position } = this.stmt.head.get()!;
+    return position === null ? null : sqlitePosition(position);
+  }
+
+  async countAfter(after: Position = START): Promise<number> {
+    this.assertOpen();
+    return this.stmt.countAfter.get(after.commit)!.n;
+  }
+
+  /** Commits what is queued, stops the subscriptions, closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.flush();
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.subscriptions.clear();
+    this.commits.removeAllListeners();
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EventStoreUnavailableError('the SQLite event store is closed');
+  }
+
+  private readAllSync(after: Position, maxCount: number): RecordedEvent[] {
+    return this.stmt.readAll.all(after.commit, maxCount).map(toRecorded);
+  }
+
+  /** Writes every queued request in one transaction, then settles each request's promise. */
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.flushScheduled = false;
+    if (batch.length === 0) return;
+
+    let outcomes: Outcome[];
+    try {
+      // IMMEDIATE takes the write lock up front, so a concurrent writer in another process makes us wait
+      // (busy timeout) instead of failing half-way with SQLITE_BUSY.
+      outcomes = this.writeBatch.immediate(batch, this.clock().toISOString());
+      this.stats.transactions++;
+    } catch (error) {
+      // Nothing of this batch is on disk.
+      const failure = new EventStoreUnavailableError(`SQLite event store write failed: ${String(error)}`, error);
+      for (const request of batch) request.reject(failure);
+      return;
+    }
+    batch.forEach((request, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) {
+        this.stats.appends++;
+        request.resolve(outcome.result);
+      } else {
+        request.reject(outcome.error);
+      }
+    });
+    if (outcomes.some((o) => o.ok)) this.commits.emit(COMMIT);
+  }
+
+  /** One request, inside the batch transaction: sees what earlier requests of the batch wrote. */
+  private writeRequest({ streamId, events, expected }: PendingAppend, recordedAt: string): AppendResult {
+    const ids = events.map((e) => e.eventId);
+    const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (repeated !== undefined) throw new DuplicateEventIdError(streamId, repeated);
+
+    const last = this.stmt.lastOfStream.get(streamId);
+    const current = last ? last.revision : -1;
+
+    const stored = ids.map((id) => this.stmt.byEventId.get(id));
+    if (stored.some((row) => row !== undefined)) {
+      // Idempotent retry: the ids are exactly the stream's last events, in order.
+      const isRetry =
+        last !== undefined &&
+        stored.every(
+          (row) => row !== undefined && row.stream_id === streamId,
+        ) &&
+        stored.every((row, i) => row!.revision === current - ids.length + 1 + i);
+      if (isRetry) return { nextExpectedRevision: current, position: sqlitePosition(last.position) };
+      const i = stored.findIndex((row) => row !== undefined);
+      throw new DuplicateEventIdError(streamId, ids[i], { streamId: stored[i]!.stream_id, revision: stored[i]!.revision });
+    }
+
+    if (expected === 'no_stream' ? current !== -1 : expected !== 'any' && expected !== current) {
+      throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
+    }
+
+    let revision = current;
+    let position: number | bigint = 0;
+    for (const event of events) {
+      revision++;
+      position = this.stmt.insert.run(
+        streamId,
+        revision,
+        event.eventId,
+        event.type,
+        event.schemaVersion,
+        JSON.stringify(event.data ?? null),
+        JSON.stringify(event.metadata ?? null),
+        recordedAt,
+      ).lastInsertRowid;
+    }
+    return { nextExpectedRevision: revision, position: sqlitePosition(position) };
+  }
+
+  /** Catch-up then live: reads from the checkpoint until empty, then waits for a commit signal or the poll. */
+  private batchSource(after: Position, batchSize: number): BatchSource {
+    let checkpoint = after;
+    let interrupted = false;
+    let signalled = false;
+    let wake: (() => void) | null = null;
+    const signal = () => {
+      signalled = true;
+      wake?.();
+    };
+    this.commits.on(COMMIT, signal);
+
+    return {
+      next: async () => {
+        while (!interrupted) {
+          const batch = this.readAllSync(checkpoint, batchSize);
+          if (batch.length > 0) {
+            checkpoint = batch[batch.length - 1].position;
+            return batch;
+          }
+          if (!signalled) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, this.pollIntervalMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
+            wake = null;
+          }
+          signalled = false;
+        }
+        return null;
+      },
+      interrupt: () => {
+        interrupted = true;
+        this.commits.off(COMMIT, signal);
+        wake?.();
+      },
+    };
+  }
+}
