@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/config';
+import { AppConfig } from '@mentoring/config';
 import { sendProblem } from './http/problem.filter';
 import { Problem } from './http/problem';
 import { titleFor } from './http/error-mapping';

@@ -4,7 +4,7 @@ import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, L
 import { createEventStore, EventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@mentoring/projections';
-import { AppConfig } from './config/config';
+import { AppConfig } from '@mentoring/config';
 import { JWT_SECRET } from './http/auth';
 import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, READ_STORE, systemClock } from './shared/tokens';
 

@@ -1,7 +1,7 @@
 // Entry point of the API (and, in the embedded default, of the projections too).
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from './config/config';
+import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '@mentoring/config';
 
 async function main(): Promise<void> {
   let config;

@@ -1,1 +1,9 @@
 export * from './shared/decider';
+export * from './shared/actor';
+export * from './shared/testing';
+export { isIsoInstant, isIsoDate } from './shared/values';
+export * from './policy';
+export * from './events';
+export * from './student';
+export * from './mentor';
+export * from './mentor-calendar';

@@ -1,3 +1,4 @@
 export * from './projection';
 export * from './projection-runner';
 export * from './rebuild';
+export * from './read-models';

@@ -12,6 +12,8 @@ export interface ProjectionStatus {
   checkpoint: string | null;
   /** Events in the log after the checkpoint (0 = caught up). */
   lag: number;
+  /** Events delivered to this projection since the process started (a restart resumes, it does not replay). */
+  processedSinceStart: number;
   lastError: string | null;
 }
 
@@ -25,6 +27,7 @@ interface Running {
   subscription: Subscription | null;
   checkpoint: Position | null;
   lastError: string | null;
+  processed: number;
   restartTimer: NodeJS.Timeout | null;
   waiters: Array<{ position: Position; resolve: () => void }>;
 }
@@ -63,7 +66,7 @@ export class ProjectionRunner {
     this.stopped = false;
     for (const projection of this.projections) {
       await projection.setup?.(this.readStore);
-      const entry: Running = { projection, subscription: null, checkpoint: null, lastError: null, restartTimer: null, waiters: [] };
+      const entry: Running = { projection, subscription: null, checkpoint: null, lastError: null, processed: 0, restartTimer: null, waiters: [] };
       this.running.set(projection.name, entry);
       await this.subscribe(entry);
     }
@@ -79,6 +82,7 @@ export class ProjectionRunner {
       onEvents: async (events) => {
         await applyBatch(this.readStore, entry.projection, events);
         entry.checkpoint = events[events.length - 1].position;
+        entry.processed += events.length;
         entry.lastError = null;
         this.release(entry);
       },
@@ -144,6 +148,7 @@ export class ProjectionRunner {
         running: !!entry?.subscription,
         checkpoint: stored?.position ?? null,
         lag: await this.eventStore.countAfter(checkpoint ?? START),
+        processedSinceStart: entry?.processed ?? 0,
         lastError: entry?.lastError ?? null,
       });
     }

@@ -1,7 +1,7 @@
 // `npm run token -- --role staff --sub u-1 [--expires 12h]` prints a development bearer token signed
 // with JWT_SECRET (or the development secret when NODE_ENV is not production).
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config';
+import { loadConfig } from '@mentoring/config';
 import { signToken, TOKEN_ROLES, TokenRole } from '../http/auth';
 
 async function main(): Promise<void> {

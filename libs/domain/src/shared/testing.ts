@@ -36,10 +36,14 @@ export function given<C extends DomainCommand, E extends DomainEvent, S>(
         },
         thenThrows(code: string, kind?: DomainErrorKind) {
           let caught: unknown;
+          let returned: E[] | undefined;
           try {
-            run();
+            returned = run();
           } catch (error) {
             caught = error;
+          }
+          if (caught === undefined) {
+            throw new Error(`expected a refusal ${code}, but the decider returned ${JSON.stringify(returned, null, 2)}`);
           }
           expect(caught).toBeInstanceOf(DomainError);
           const error = caught as DomainError;

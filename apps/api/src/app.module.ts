@@ -1,0 +1,36 @@
+// The API application: CQRS buses, the use cases (one folder each), and the HTTP conventions.
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { AppConfig } from '@mentoring/config';
+import { HealthController } from './health/health.controller';
+import { JwtAuthGuard } from './http/auth';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor';
+import { ProblemDetailsFilter } from './http/problem.filter';
+import { createValidationPipe } from './http/validation';
+import { InfrastructureModule, InfrastructureOverrides } from './infrastructure.module';
+import { createDeciders, DECIDERS } from './shared/deciders';
+import { EventSourcedStreams } from './shared/event-sourced-streams';
+import { ReadYourWrites } from './shared/read-your-writes';
+import { USE_CASES } from './use-cases';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot()],
+      controllers: [HealthController, ...USE_CASES.controllers],
+      providers: [
+        { provide: DECIDERS, useFactory: () => createDeciders() },
+        EventSourcedStreams,
+        ReadYourWrites,
+        ...USE_CASES.handlers,
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Actor } from '@mentoring/event-store';
+import { CurrentActor } from '../../http/auth';
+import { QueryEndpoint } from '../../shared/api-docs';
+import { IdParam } from '../../shared/id-param';
+import { parseWaitFor } from '../../shared/read-your-writes';
+import { GetStudentQuery } from './get-student.query';
+import { StudentProfileView } from './student-profile.view';
+
+@ApiTags('students')
+@Controller('students')
+export class GetStudentController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':studentId')
+  @QueryEndpoint('GetStudent', 'A student’s profile, status and current mentor')
+  @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
+  get(@IdParam('studentId') studentId: string, @CurrentActor() actor: Actor, @Query('waitFor') waitFor?: string): Promise<StudentProfileView> {
+    return this.queries.execute(new GetStudentQuery(studentId, actor, parseWaitFor(waitFor)));
+  }
+}

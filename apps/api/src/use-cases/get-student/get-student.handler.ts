@@ -1,0 +1,25 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { STUDENT_PROFILES, StudentProfileDoc, studentProfilesProjection } from '@mentoring/projections';
+import { ReadStore } from '@mentoring/read-store';
+import { Problem } from '../../http/problem';
+import { ReadYourWrites } from '../../shared/read-your-writes';
+import { READ_STORE } from '../../shared/tokens';
+import { GetStudentQuery } from './get-student.query';
+import { mayReadStudent, StudentProfileView, studentProfileView } from './student-profile.view';
+
+@QueryHandler(GetStudentQuery)
+export class GetStudentHandler implements IQueryHandler<GetStudentQuery> {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  async execute({ studentId, actor, waitFor }: GetStudentQuery): Promise<StudentProfileView> {
+    await this.readYourWrites.waitFor(waitFor, [studentProfilesProjection.name]);
+    const doc = await this.readStore.collection<StudentProfileDoc>(STUDENT_PROFILES).findOne({ _id: studentId });
+    // An actor who may not read a student learns nothing about whether it exists.
+    if (!doc || !mayReadStudent(actor, doc)) throw new Problem(404, 'student_not_found', 'Not Found', `No student ${studentId}.`);
+    return studentProfileView(actor, doc);
+  }
+}

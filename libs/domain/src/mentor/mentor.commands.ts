@@ -1,0 +1,53 @@
+// Commands on a mentor's stream. Every command carries `at` (ISO instant) and `by`.
+import { Actor } from '../shared/actor';
+import { DomainCommand } from '../shared/decider';
+import { CaseloadReleaseReason } from './mentor.events';
+
+interface Acting {
+  at: string;
+  by: Actor;
+}
+
+export type RegisterMentor = DomainCommand<
+  'RegisterMentor',
+  Acting & {
+    mentorId: string;
+    name: string;
+    email: string;
+    trainingPaths: string[];
+    capacity: number;
+    disabilityFriendly: boolean;
+    /** YYYY-MM-DD; required when `disabilityFriendly` (R7). */
+    disabilityTrainingCompletedOn?: string | null;
+  }
+>;
+export type MarkMentorDisabilityFriendly = DomainCommand<
+  'MarkMentorDisabilityFriendly',
+  Acting & { mentorId: string; trainingCompletedOn: string }
+>;
+export type ChangeMentorCapacity = DomainCommand<'ChangeMentorCapacity', Acting & { mentorId: string; capacity: number }>;
+export type DeclareMentorUnavailability = DomainCommand<
+  'DeclareMentorUnavailability',
+  Acting & { mentorId: string; unavailabilityId: string; from: string; to: string; reason: string }
+>;
+export type EndMentorUnavailability = DomainCommand<'EndMentorUnavailability', Acting & { mentorId: string; unavailabilityId: string }>;
+/** The R9 boundary: appended to the mentor's stream before `StudentAssigned`/`MentorChanged` on the student's. */
+export type ReserveCaseloadSlot = DomainCommand<
+  'ReserveCaseloadSlot',
+  Acting & { mentorId: string; studentId: string; studentHasDisability: boolean; trainingPath: string }
+>;
+export type ReleaseCaseloadSlot = DomainCommand<
+  'ReleaseCaseloadSlot',
+  Acting & { mentorId: string; studentId: string; reason: CaseloadReleaseReason }
+>;
+
+export type MentorCommand =
+  | RegisterMentor
+  | MarkMentorDisabilityFriendly
+  | ChangeMentorCapacity
+  | DeclareMentorUnavailability
+  | EndMentorUnavailability
+  | ReserveCaseloadSlot
+  | ReleaseCaseloadSlot;
+
+export type MentorCommandType = MentorCommand['type'];

@@ -1,0 +1,33 @@
+// Folds one mentor event into the state. Never refuses an event: history is fact.
+import { assertNever } from '../shared/decider';
+import { MentorEvent } from './mentor.events';
+import { MentorState } from './mentor.state';
+
+export function evolveMentor(state: MentorState, event: MentorEvent): MentorState {
+  if (event.type === 'MentorRegistered') {
+    const { registeredAt: _, ...profile } = event.data;
+    return { status: 'registered', registration: event.data, profile: { ...profile, trainingPaths: [...profile.trainingPaths] }, unavailabilities: {}, caseload: [] };
+  }
+  if (state.status === 'unregistered') return state;
+  switch (event.type) {
+    case 'MentorMarkedDisabilityFriendly':
+      return { ...state, profile: { ...state.profile, disabilityFriendly: true, disabilityTrainingCompletedOn: event.data.trainingCompletedOn } };
+    case 'MentorCapacityChanged':
+      return { ...state, profile: { ...state.profile, capacity: event.data.capacity } };
+    case 'MentorUnavailabilityDeclared': {
+      const { unavailabilityId, from, to, reason } = event.data;
+      return { ...state, unavailabilities: { ...state.unavailabilities, [unavailabilityId]: { unavailabilityId, from, to, reason, endedAt: null } } };
+    }
+    case 'MentorUnavailabilityEnded': {
+      const u = state.unavailabilities[event.data.unavailabilityId];
+      if (!u) return state;
+      return { ...state, unavailabilities: { ...state.unavailabilities, [u.unavailabilityId]: { ...u, endedAt: event.data.endedAt } } };
+    }
+    case 'CaseloadSlotReserved':
+      return state.caseload.includes(event.data.studentId) ? state : { ...state, caseload: [...state.caseload, event.data.studentId] };
+    case 'CaseloadSlotReleased':
+      return { ...state, caseload: state.caseload.filter((id) => id !== event.data.studentId) };
+    default:
+      return assertNever(event);
+  }
+}

@@ -1,0 +1,65 @@
+// What the mentor's rules need: the profile, the unavailabilities and who holds a caseload slot.
+import { MentorSnapshot } from '../student/student.commands';
+import { ms } from '../shared/values';
+import { MentorRegistered } from './mentor.events';
+
+export interface Unavailability {
+  unavailabilityId: string;
+  from: string;
+  to: string;
+  reason: string;
+  endedAt: string | null;
+}
+
+export interface MentorProfile {
+  mentorId: string;
+  name: string;
+  email: string;
+  trainingPaths: string[];
+  capacity: number;
+  disabilityFriendly: boolean;
+  disabilityTrainingCompletedOn: string | null;
+}
+
+export type MentorState =
+  | { status: 'unregistered' }
+  | {
+      status: 'registered';
+      /** As registered, to recognise a retried registration. */
+      registration: MentorRegistered['data'];
+      profile: MentorProfile;
+      unavailabilities: Record<string, Unavailability>;
+      /** Students holding a slot; remaining capacity is derived from it, never stored. */
+      caseload: string[];
+    };
+
+export type RegisteredMentorState = Extract<MentorState, { status: 'registered' }>;
+
+export const initialMentorState: MentorState = { status: 'unregistered' };
+
+/** Capacity minus caseload (R9, "capacity": derived, never typed in). */
+export function remainingCapacity(state: RegisteredMentorState): number {
+  return state.profile.capacity - state.caseload.length;
+}
+
+/** The unavailability covering this instant, if any. */
+export function unavailabilityAt(state: RegisteredMentorState, at: string): Unavailability | null {
+  const t = ms(at);
+  return (
+    Object.values(state.unavailabilities).find((u) => {
+      const until = u.endedAt !== null && ms(u.endedAt) < ms(u.to) ? ms(u.endedAt) : ms(u.to);
+      return ms(u.from) <= t && t < until;
+    }) ?? null
+  );
+}
+
+/** The snapshot the application passes in `AssignMentor`/`ChangeMentor`, read from the mentor's state at `at`. */
+export function mentorSnapshotOf(state: MentorState, at: string): MentorSnapshot | null {
+  if (state.status !== 'registered') return null;
+  return {
+    mentorId: state.profile.mentorId,
+    disabilityFriendly: state.profile.disabilityFriendly,
+    trainingPaths: [...state.profile.trainingPaths],
+    active: unavailabilityAt(state, at) === null,
+  };
+}

@@ -1,0 +1,25 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventStore } from './event-store.port';
+import { SqliteEventStore } from './sqlite/sqlite-event-store';
+
+export interface EventStoreConfig {
+  /** When set, the distributed deployment: EventStoreDB at this connection string. */
+  esdbConnectionString?: string;
+  /** Embedded deployment: the SQLite file is `<dataDir>/events.sqlite` (the folder is created). */
+  dataDir: string;
+  /** SQLite durability; default FULL. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+/** The event store chosen by configuration: EventStoreDB when a connection string is given, else SQLite. */
+export function createEventStore(config: EventStoreConfig): EventStore {
+  if (config.esdbConnectionString) {
+    // Lazy require: the embedded deployment never loads the gRPC client.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { EsdbEventStore } = require('./esdb/esdb-event-store') as typeof import('./esdb/esdb-event-store');
+    return new EsdbEventStore(config.esdbConnectionString);
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteEventStore({ file: join(config.dataDir, 'events.sqlite'), synchronous: config.synchronous });
+}

@@ -1,0 +1,180 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { contractEvent, contractStream, eventStoreContract, waitUntil } from '../event-store.contract';
+import {
+  DuplicateEventIdError,
+  EventStoreUnavailableError,
+  WrongExpectedRevisionError,
+  type RecordedEvent,
+} from '../event-store.port';
+import { SqliteEventStore, type SqliteEventStoreOptions } from './sqlite-event-store';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sqlite-event-store-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let files = 0;
+const tempFile = () => join(dir, `events-${process.pid}-${++files}.sqlite`);
+
+eventStoreContract('SqliteEventStore', async () => new SqliteEventStore({ file: tempFile(), pollIntervalMs: 50 }));
+
+describe('SqliteEventStore', () => {
+  const open: SqliteEventStore[] = [];
+  const make = (options: Partial<SqliteEventStoreOptions> = {}) => {
+    const store = new SqliteEventStore({ file: tempFile(), ...options });
+    open.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+
+  it('starts empty, with positions from 1 and recordedAt from the injected clock', async () => {
+    const store = make({ clock: () => new Date('2026-01-02T03:04:05.678Z') });
+    expect(await store.headPosition()).toBeNull();
+    expect(await store.countAfter()).toBe(0);
+    expect(await store.readAll()).toEqual([]);
+
+    const event = contractEvent(1);
+    const result = await store.append('s-1', [event], 'no_stream');
+
+    expect(result).toEqual({ nextExpectedRevision: 0, position: { commit: 1n, prepare: 1n } });
+    expect(await store.readAll()).toEqual([
+      {
+        ...event,
+        streamId: 's-1',
+        revision: 0,
+        position: { commit: 1n, prepare: 1n },
+        recordedAt: '2026-01-02T03:04:05.678Z',
+      },
+    ]);
+    expect(await store.headPosition()).toEqual({ commit: 1n, prepare: 1n });
+  });
+
+  it('keeps every acknowledged event across close and reopen', async () => {
+    const file = tempFile();
+    const first = new SqliteEventStore({ file });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => first.append(`s-${i}`, [contractEvent(i)], 'no_stream')),
+    );
+    const before = await first.readAll();
+    await first.close();
+
+    const reopened = new SqliteEventStore({ file });
+    open.push(reopened);
+    expect(await reopened.readAll()).toEqual(before);
+    expect(before).toHaveLength(10);
+    expect(await reopened.headPosition()).toEqual(results[9].position);
+    expect(await reopened.append('s-0', [contractEvent(10)], 0)).toMatchObject({ nextExpectedRevision: 1 });
+  });
+
+  it('commits 100 concurrent appends to distinct streams in far fewer than 100 transactions', async () => {
+    const store = make();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => store.append(`g-${i}`, [contractEvent(i)], 'no_stream')),
+    );
+    expect(results).toHaveLength(100);
+    expect(store.stats.appends).toBe(100);
+    expect(store.stats.transactions).toBeLessThanOrEqual(2);
+    expect(await store.countAfter()).toBe(100);
+  });
+
+  it('checks each request of a batch against the earlier ones on the same stream; a failure rejects alone', async () => {
+    const store = make();
+    const [e0, e1, e2, bad, e3] = [0, 1, 2, 3, 4].map((n) => contractEvent(n));
+
+    // Issued in the same tick, so they share one transaction.
+    const settled = await Promise.allSettled([
+      store.append('chain', [e0], 'no_stream'),
+      store.append('chain', [e1], 0),
+      store.append('chain', [e2], 1),
+      store.append('chain', [bad], 1), // stale: revision 2 was just taken by the request before
+      store.append('other', [e3], 'no_stream'),
+    ]);
+
+    expect(store.stats.transactions).toBe(1);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    const reason = (settled[3] as PromiseRejectedResult).reason;
+    expect(reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(reason).toMatchObject({ streamId: 'chain', expected: 1, actual: 2 });
+    expect((await store.readStream('chain')).map((e) => e.eventId)).toEqual([e0.eventId, e1.eventId, e2.eventId]);
+    expect(await store.countAfter()).toBe(4);
+  });
+
+  it('treats a retry within the same batch as idempotent', async () => {
+    const store = make();
+    const batch = [contractEvent(0), contractEvent(1)];
+    const [a, b] = await Promise.all([store.append('r', batch, 'no_stream'), store.append('r', batch, 'no_stream')]);
+    expect(b).toEqual(a);
+    expect(await store.readStream('r')).toHaveLength(2);
+  });
+
+  it('throws DuplicateEventIdError for a stored id that is not a retry of the stream tail', async () => {
+    const store = make();
+    const [e0, e1, e2] = [0, 1, 2].map((n) => contractEvent(n));
+    await store.append('a', [e0, e1], 'no_stream');
+    await store.append('a', [e2], 1);
+
+    // Same stream, but no longer the tail.
+    await expect(store.append('a', [e0, e1], 'any')).rejects.toMatchObject({
+      name: 'DuplicateEventIdError',
+      code: 'duplicate_event_id',
+      streamId: 'a',
+      eventId: e0.eventId,
+      existing: { streamId: 'a', revision: 0 },
+    });
+    // Another stream.
+    await expect(store.append('b', [e2], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+    // A partial overlap with the tail.
+    await expect(store.append('a', [e2, contractEvent(3)], 2)).rejects.toBeInstanceOf(DuplicateEventIdError);
+    // The same id twice in one request.
+    const twice = contractEvent(4);
+    await expect(store.append('c', [twice, twice], 'no_stream')).rejects.toBeInstanceOf(DuplicateEventIdError);
+
+    expect(await store.countAfter()).toBe(3);
+  });
+
+  it('delivers events written by another connection to the same file (polling)', async () => {
+    const file = tempFile();
+    const reader = new SqliteEventStore({ file, pollIntervalMs: 50 });
+    const writer = new SqliteEventStore({ file });
+    open.push(reader, writer);
+    const received: RecordedEvent[] = [];
+    const subscription = reader.subscribeToAll({ onEvents: async (events) => void received.push(...events) });
+
+    const s = contractStream();
+    await writer.append(s, [contractEvent(0)], 'no_stream');
+    await writer.append(s, [contractEvent(1)], 0);
+    await waitUntil(() => received.length === 2, 3000, 'events from the other connection');
+    await subscription.stop();
+    expect(received.map((e) => e.revision)).toEqual([0, 1]);
+  });
+
+  it('accepts synchronous NORMAL', async () => {
+    const store = make({ synchronous: 'NORMAL' });
+    expect(await store.append('n', [contractEvent(0)], 'no_stream')).toMatchObject({ nextExpectedRevision: 0 });
+  });
+
+  it('commits queued appends on close and rejects later ones', async () => {
+    const store = new SqliteEventStore({ file: tempFile() });
+    const pending = store.append('q', [contractEvent(0)], 'no_stream');
+    await store.close();
+    await expect(pending).resolves.toMatchObject({ nextExpectedRevision: 0 });
+    await expect(store.append('q', [contractEvent(1)], 0)).rejects.toBeInstanceOf(EventStoreUnavailableError);
+  });
+
+  it('stops its subscriptions on close', async () => {
+    const store = new SqliteEventStore({ file: tempFile() });
+    await store.append('x', [contractEvent(0)], 'no_stream');
+    const received: RecordedEvent[] = [];
+    store.subscribeToAll({ onEvents: async (events) => void received.push(...events) });
+    await waitUntil(() => received.length === 1);
+    await store.close();
+    expect(received).toHaveLength(1);
+  });
+});
