@@ -36,7 +36,7 @@ describe('bad input answers 4xx problem+json and appends nothing', () => {
     ['malformed waitFor', 'GET', '/students/abc?waitFor=soon', {}, 400, 'invalid_wait_for'],
   ];
 
-  it.each(cases)('%s → %s %s answers %i %s', async (_name, method, url, options, status, code) => {
+  it.each(cases)('%s (%s %s)', async (_name, method, url, options, status, code) => {
     const before = (await allEvents(t.eventStore)).length;
     const answer = await t.request(method, url, { token: staff, ...options });
     expect(answer.status).toBe(status);

@@ -90,7 +90,7 @@ describe('walking skeleton over HTTP', () => {
     const { mentorId } = (await register(mentorBody({ disabilityFriendly: false }))).body;
     const before = (await allEvents(t.eventStore)).length;
     const refused = await t.request('POST', `/students/${studentId}/assignment`, { token: staff, body: { mentorId } });
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(409);
     expect(refused.headers['content-type']).toContain('application/problem+json');
     expect(refused.body.code).toBe('R7_mentor_not_disability_friendly');
     expect((await allEvents(t.eventStore)).length).toBe(before);

@@ -58,7 +58,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
       } catch {
         /* not JSON: keep the text */
       }
-      return { status: response.statusCode, headers: response.headers, body, raw: response.body };
+      return { status: response.statusCode, headers: response.headers as Answer['headers'], body, raw: response.body };
     },
     async close({ keepData = false } = {}) {
       await app.close();

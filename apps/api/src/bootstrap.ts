@@ -6,10 +6,12 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AppConfig } from '@mentoring/config';
-import { sendProblem } from './http/problem.filter';
-import { Problem } from './http/problem';
-import { titleFor } from './http/error-mapping';
 import { InfrastructureOverrides } from './infrastructure.module';
+import { titleFor } from './http/error-mapping';
+import { Problem } from './http/problem';
+import { sendProblem } from './http/problem.filter';
+
+const logger = new Logger('HTTP');
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -18,14 +20,18 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: config.logLevel === 'silent' ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
+  // Fastify's own errors (malformed JSON, body too large, wrong media type) reach the exception filter
+  // as HttpExceptions carrying the Fastify error as `cause`; unknown routes as NotFoundException.
   const fastify = app.getHttpAdapter().getInstance();
-  const logger = new Logger('HTTP');
-  // Errors raised by Fastify itself (malformed JSON, body too large, wrong media type) never reach
-  // Nest's filters: answer them with the same problem shape.
-  fastify.setErrorHandler((error, request, reply) => sendProblem(error, request, reply, logger));
-  fastify.setNotFoundHandler((request, reply) =>
-    sendProblem(new Problem(404, 'route_not_found', titleFor(404), `No route ${request.method} ${request.url.split('?')[0]}.`), request, reply, logger),
-  );
+  // Commands speak JSON only: any other declared media type is refused before parsing.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const type = request.headers['content-type'];
+    if (type !== undefined && request.method !== 'GET' && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+      sendProblem(new Problem(415, 'unsupported_media_type', titleFor(415), 'Send application/json.'), request, reply, logger);
+      return;
+    }
+    done();
+  });
 
   const document = SwaggerModule.createDocument(
     app,

@@ -95,15 +95,16 @@ export function isEventType(type: string): type is EventType {
 }
 
 /**
- * Brings stored event data of an older schema version to the current one, on read. Identity today: every type
- * is at version 1. A future version adds a step here (`vN → vN+1`), never a change to stored events.
- * Refuses an unknown type or a version newer than this code knows (an older binary reading newer events).
+ * Brings stored event data of an older schema version to the current one, on read, and returns the data.
+ * Identity today: every type is at version 1. A future version adds a step here (`vN → vN+1`), never a
+ * change to stored events. Refuses an unknown type or a version newer than this code knows (an older
+ * binary reading events written by a newer one).
  */
-export function upcast(type: string, schemaVersion: number, data: unknown): MentoringEvent {
+export function upcast(type: string, schemaVersion: number, data: unknown): MentoringEvent['data'] {
   if (!isEventType(type)) throw new Error(`unknown event type ${type}`);
   const current = EVENT_SCHEMA_VERSIONS[type];
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > current) {
     throw new Error(`cannot read ${type} v${schemaVersion}: this code knows up to v${current}`);
   }
-  return { type, data } as MentoringEvent;
+  return data as MentoringEvent['data'];
 }

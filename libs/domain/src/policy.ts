@@ -37,3 +37,29 @@ export const DEFAULT_POLICY: DomainPolicy = Object.freeze({
 export function noShowThresholdMinutes(policy: DomainPolicy, sessionMinutes: number): number {
   return sessionMinutes * policy.noShowAfterFractionOfSession;
 }
+
+/**
+ * Fails fast on a policy that cannot work (a school's configuration is checked when the decider is built).
+ * Throws a plain Error: a bad policy is a deployment mistake, not a refusal of a command.
+ */
+export function assertValidPolicy(policy: DomainPolicy): DomainPolicy {
+  const problems: string[] = [];
+  for (const kind of FUNDING_PROFILE_KINDS) {
+    const minutes = policy.sessionMinutes?.[kind];
+    if (!Number.isInteger(minutes) || minutes < 1) problems.push(`sessionMinutes.${kind} must be a whole number of minutes >= 1`);
+    if (typeof policy.obligatoryAttendance?.[kind] !== 'boolean') problems.push(`obligatoryAttendance.${kind} must be true or false`);
+  }
+  if (!(policy.lateCancellationHours >= 0)) problems.push('lateCancellationHours must be >= 0');
+  if (!(policy.noShowAfterFractionOfSession > 0 && policy.noShowAfterFractionOfSession <= 1)) {
+    problems.push('noShowAfterFractionOfSession must be in (0, 1]');
+  }
+  if (!Number.isInteger(policy.escalation?.unresponsiveDays) || policy.escalation.unresponsiveDays < 1) {
+    problems.push('escalation.unresponsiveDays must be a whole number >= 1');
+  }
+  if (!Number.isInteger(policy.escalation?.missedSessionsInARow) || policy.escalation.missedSessionsInARow < 1) {
+    problems.push('escalation.missedSessionsInARow must be a whole number >= 1');
+  }
+  if (!(policy.reminderHoursBefore >= 0)) problems.push('reminderHoursBefore must be >= 0');
+  if (problems.length > 0) throw new Error(`invalid domain policy: ${problems.join('; ')}`);
+  return policy;
+}

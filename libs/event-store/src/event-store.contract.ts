@@ -59,6 +59,8 @@ async function readOwn(store: EventStore, after: Position, streams: string[]): P
   for (;;) {
     const page = await store.readAll({ after: cursor, maxCount: 500 });
     if (page.length === 0) return out;
+    // `after` is exclusive; checking it here also keeps a broken adapter from looping forever.
+    if (comparePositions(page[0].position, cursor) <= 0) throw new Error('readAll returned an event at or before `after`');
     out.push(...page.filter((e) => own.has(e.streamId)));
     cursor = page[page.length - 1].position;
   }
@@ -394,15 +396,17 @@ export function eventStoreContract(
         const batch = [contractEvent(0), contractEvent(1)];
         const original = await store.append(s, batch, 'no_stream');
 
-        // The same expected revision, a later one, and any: a retry whatever the caller believed.
+        // The first attempt's expected revision, and one that no longer holds. (A retry with 'any', or with
+        // the revision the first attempt produced, is only covered by the SQLite adapter: EventStoreDB
+        // would take it as a new append.)
         expect(await store.append(s, batch, 'no_stream')).toEqual(original);
-        expect(await store.append(s, batch, 1)).toEqual(original);
-        expect(await store.append(s, batch, 'any')).toEqual(original);
+        expect(await store.append(s, batch, 0)).toEqual(original);
 
         const next = contractEvent(2);
         const nextResult = await store.append(s, [next], 1);
         expect(await store.append(s, [next], 1)).toEqual(nextResult);
         expect(await store.append(s, [next], 'no_stream')).toEqual(nextResult);
+        expect(await store.append(s, [next], 0)).toEqual(nextResult);
 
         expect(await store.readStream(s)).toEqual([
           recorded(batch[0], s, 0),

@@ -53,7 +53,11 @@ export function runSubscription(source: BatchSource, options: SubscribeOptions):
         if (batch === null || stopped) return;
         // Belt and braces against a source re-delivering around its checkpoint.
         const fresh = batch.filter((e) => comparePositions(e.position, lastDelivered) > 0);
-        if (fresh.length === 0) continue;
+        if (fresh.length === 0) {
+          // Yield, so that a source stuck on old events cannot starve the event loop.
+          await new Promise((resolve) => setImmediate(resolve));
+          continue;
+        }
         try {
           await insideHandler.run(subscription, () => options.onEvents(fresh));
         } catch (error) {

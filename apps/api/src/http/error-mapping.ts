@@ -64,6 +64,12 @@ export function toProblem(error: unknown): Problem {
     return new Problem(409, 'duplicate', titleFor(409), error.message);
   }
   if (error instanceof HttpException) {
+    // Nest wraps Fastify's own 4xx errors (body parsing, size, media type) and keeps them as `cause`.
+    const cause = error.cause as { code?: unknown } | undefined;
+    if (typeof cause?.code === 'string' && FASTIFY_CODES[cause.code]) {
+      const status = error.getStatus();
+      return new Problem(status, FASTIFY_CODES[cause.code], titleFor(status), error.message);
+    }
     const status = error.getStatus();
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;

@@ -613,6 +613,18 @@ function recordWeekWithoutSession(command: RecordWeekWithoutSession, state: Enro
   if (state.file.weeksWithoutSession.includes(weekStart)) return [];
   if (state.status === 'awaiting_mentor') throw mentorNotAssigned();
   if (state.status === 'completed' || state.status === 'withdrawn') throw trainingClosed(state);
+  // A paused training has no weekly rhythm.
+  if (state.status === 'paused') return [];
+  // Only whole weeks inside the training and with the current mentor count against the student.
+  const { startDate, funding } = state.file.enrolment;
+  const endDate = endDateOf(funding);
+  if (weekStart < startDate || (endDate !== null && weekStart > endDate) || weekStartMs < ms(state.mentorship.since)) {
+    throw conflict('R15_week_outside_mentored_training', `the week of ${weekStart} is not a whole week of mentored training`, {
+      startDate,
+      endDate,
+      mentoredSince: state.mentorship.since,
+    });
+  }
   const heldThatWeek = Object.values(state.file.sessions).some(
     (s) => s.status === 'held' && ms(s.start) >= weekStartMs && ms(s.start) < weekStartMs + 7 * DAY_MS,
   );

@@ -1,5 +1,5 @@
 // The student aggregate as a Decider, built for a policy.
-import { DEFAULT_POLICY, DomainPolicy } from '../policy';
+import { DEFAULT_POLICY, DomainPolicy, assertValidPolicy } from '../policy';
 import { Decider } from '../shared/decider';
 import { StudentCommand } from './student.commands';
 import { decideStudent } from './student.decide';
@@ -11,6 +11,7 @@ export type StudentDecider = Decider<StudentCommand, StudentEvent, StudentState>
 
 /** The student decider for a school's policy (session length, obligatory attendance, thresholds). */
 export function createStudentDecider(policy: DomainPolicy = DEFAULT_POLICY): StudentDecider {
+  assertValidPolicy(policy);
   return {
     decide: (command, state) => decideStudent(command, state, policy),
     evolve: evolveStudent,

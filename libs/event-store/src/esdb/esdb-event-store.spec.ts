@@ -1,4 +1,19 @@
-import { ANY, NO_STREAM, START as ESDB_START, UnavailableError, WrongExpectedVersionError } from '@eventstore/db-client';
+import { PassThrough, Readable } from 'node:stream';
+import {
+  ANY,
+  BACKWARDS,
+  END,
+  NO_STREAM,
+  START as ESDB_START,
+  StreamNotFoundError,
+  UnavailableError,
+  WrongExpectedVersionError,
+  type AllStreamResolvedEvent,
+  type AppendExpectedRevision,
+  type EventStoreDBClient,
+  type JSONEventData,
+  type ReadPosition,
+} from '@eventstore/db-client';
 import { contractEvent, eventStoreContract } from '../event-store.contract';
 import { EventStoreUnavailableError, START, WrongExpectedRevisionError } from '../event-store.port';
 import { EsdbEventStore } from './esdb-event-store';
@@ -18,6 +33,110 @@ if (!connectionString) console.warn('EventStoreDB contract suite SKIPPED: ESDB_C
 (connectionString ? describe : describe.skip)('EsdbEventStore against EventStoreDB', () => {
   eventStoreContract('EsdbEventStore', async () => new EsdbEventStore(connectionString!));
 });
+
+/**
+ * An in-memory stand-in for the parts of EventStoreDBClient the adapter uses, with the server's semantics as
+ * the adapter relies on them: readAll's fromPosition inclusive, subscribeToAll's exclusive, commit != prepare,
+ * system events interleaved in $all, StreamNotFoundError on a missing stream, and ESDB's own idempotent
+ * write answered without a position (the adapter must then find the events itself). It exercises the
+ * adapter's logic; the real server is covered by the contract run with ESDB_CONNECTION_STRING.
+ */
+class FakeEsdbClient {
+  private readonly log: AllStreamResolvedEvent[] = [];
+  private readonly live = new Set<(record: AllStreamResolvedEvent) => void>();
+  private appends = 0;
+
+  async appendToStream(streamName: string, events: JSONEventData[], options: { expectedRevision: AppendExpectedRevision }) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const stream = this.log.filter((r) => r.event!.streamId === streamName);
+    const current = stream.length - 1;
+    const expected = options.expectedRevision;
+    const base = expected === NO_STREAM ? -1 : typeof expected === 'bigint' ? Number(expected) : null;
+    if (base !== null && events.every((e, i) => stream[base + 1 + i]?.event!.id === e.id)) {
+      return { success: true, nextExpectedRevision: BigInt(base + events.length), position: undefined };
+    }
+    if (base !== null && base !== current) {
+      throw new WrongExpectedVersionError(undefined, {
+        streamName,
+        expected,
+        current: current === -1 ? NO_STREAM : BigInt(current),
+      });
+    }
+    if (++this.appends % 2 === 0) this.record('$stats-fake', '$statsCollected', {}, 0);
+    for (const [i, e] of events.entries()) this.record(streamName, e.type, e, current + 1 + i);
+    const last = this.log[this.log.length - 1].event!;
+    return { success: true, nextExpectedRevision: last.revision, position: last.position };
+  }
+
+  readStream(streamName: string, options: { direction?: string; fromRevision?: unknown; maxCount?: number } = {}) {
+    let events = this.log.filter((r) => r.event!.streamId === streamName);
+    if (events.length === 0) {
+      return Readable.from(
+        (async function* () {
+          throw new StreamNotFoundError(undefined, streamName);
+        })(),
+      );
+    }
+    if (options.direction === BACKWARDS) events = [...events].reverse();
+    return Readable.from(events.slice(0, options.maxCount ?? Infinity).map(({ event }) => ({ event })));
+  }
+
+  readAll(options: { fromPosition?: ReadPosition; maxCount?: number; direction?: string } = {}) {
+    const from = options.fromPosition ?? (options.direction === BACKWARDS ? END : ESDB_START);
+    const at = (r: AllStreamResolvedEvent) => r.event!.position.commit;
+    let records =
+      options.direction === BACKWARDS
+        ? [...this.log].reverse().filter((r) => from === END || (typeof from === 'object' && at(r) <= from.commit))
+        : this.log.filter((r) => from === ESDB_START || (typeof from === 'object' && at(r) >= from.commit));
+    records = records.slice(0, options.maxCount ?? Infinity);
+    return Readable.from(records);
+  }
+
+  subscribeToAll(options: { fromPosition: ReadPosition; filter?: { regex?: string } }) {
+    const out = new PassThrough({ objectMode: true, highWaterMark: 4 }) as PassThrough & { unsubscribe(): Promise<void> };
+    const regex = options.filter?.regex ? new RegExp(options.filter.regex) : null;
+    const from = options.fromPosition;
+    const push = (r: AllStreamResolvedEvent) => {
+      if (!regex || regex.test(r.event!.type)) out.write(r);
+    };
+    for (const r of this.log) if (from === ESDB_START || (typeof from === 'object' && r.event!.position.commit > from.commit)) push(r);
+    this.live.add(push);
+    out.unsubscribe = async () => {
+      this.live.delete(push);
+      out.destroy();
+    };
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    this.live.clear();
+  }
+
+  private record(streamId: string, type: string, e: Partial<JSONEventData>, revision: number): void {
+    const commit = BigInt((this.log.length + 1) * 100);
+    const record: AllStreamResolvedEvent = {
+      event: {
+        streamId,
+        id: e.id ?? `00000000-0000-4000-8000-${String(this.log.length).padStart(12, '0')}`,
+        isJson: true,
+        revision: BigInt(revision),
+        type,
+        created: new Date(),
+        data: JSON.parse(JSON.stringify(e.data ?? {})),
+        metadata: JSON.parse(JSON.stringify(e.metadata ?? {})),
+        position: { commit, prepare: commit - 10n },
+      },
+      commitPosition: commit,
+    };
+    this.log.push(record);
+    for (const push of this.live) push(record);
+  }
+}
+
+eventStoreContract(
+  'EsdbEventStore over an in-memory fake client',
+  async () => new EsdbEventStore(new FakeEsdbClient() as unknown as EventStoreDBClient),
+);
 
 describe('EsdbEventStore mapping', () => {
   it('maps expected revisions', () => {

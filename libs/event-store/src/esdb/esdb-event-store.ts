@@ -54,9 +54,10 @@ export class EsdbEventStore implements EventStore {
   private readonly client: EventStoreDBClient;
   private readonly subscriptions = new Set<Subscription>();
 
-  constructor(connectionString: string) {
+  /** @param connection a connection string, or a client (tests inject a fake). */
+  constructor(connection: string | EventStoreDBClient) {
     // Connects lazily: an unreachable server surfaces on the first call as EventStoreUnavailableError.
-    this.client = EventStoreDBClient.connectionString(connectionString);
+    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
   }
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {

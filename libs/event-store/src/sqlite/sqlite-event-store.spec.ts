@@ -106,6 +106,17 @@ describe('SqliteEventStore', () => {
     expect(await store.countAfter()).toBe(4);
   });
 
+  it('treats a retry as idempotent whatever the expected revision, any and the current one included', async () => {
+    const store = make();
+    const batch = [contractEvent(0), contractEvent(1)];
+    const original = await store.append('r', batch, 'no_stream');
+    expect(await store.append('r', batch, 'any')).toEqual(original);
+    expect(await store.append('r', batch, 1)).toEqual(original);
+    expect(await store.append('r', batch, 7)).toEqual(original);
+    expect(await store.append('r', [batch[1]], 1)).toEqual(original);
+    expect(await store.readStream('r')).toHaveLength(2);
+  });
+
   it('treats a retry within the same batch as idempotent', async () => {
     const store = make();
     const batch = [contractEvent(0), contractEvent(1)];

@@ -158,7 +158,7 @@ export class SqliteEventStore implements EventStore {
            AND (@toInstant IS NULL OR recorded_at <= @toInstant)
          ORDER BY revision`,
       ),
-      readAll: this.db.prepare('SELECT * FROM events WHERE position >= ? ORDER BY position LIMIT ?'),
+      readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
       countAfter: this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE position > ?'),
     };
