@@ -168,6 +168,15 @@ export function eventStoreContract(
         expect(await store.readStream(contractStream('missing'))).toEqual([]);
       });
 
+      it('reads a stream from a revision (inclusive), and past its end as an empty list', async () => {
+        const s = contractStream();
+        await store.append(s, [0, 1, 2, 3].map((n) => contractEvent(n)), 'no_stream');
+        expect((await store.readStream(s, { fromRevision: 2 })).map((e) => e.revision)).toEqual([2, 3]);
+        expect((await store.readStream(s, { fromRevision: 0 })).map((e) => e.revision)).toEqual([0, 1, 2, 3]);
+        expect(await store.readStream(s, { fromRevision: 4 })).toEqual([]);
+        expect(await store.readStream(contractStream('missing'), { fromRevision: 1 })).toEqual([]);
+      });
+
       it('reads a stream up to a global position', async () => {
         const s = contractStream();
         const other = contractStream();
@@ -233,7 +242,7 @@ export function eventStoreContract(
     });
 
     describe('$all', () => {
-      it('orders events across streams by strictly increasing position; readAll after a checkpoint gives exactly the rest', async () => {
+      it('orders events across streams by strictly increasing position; readAll after a checkpoint gives the rest', async () => {
         const a = contractStream('all-a');
         const b = contractStream('all-b');
         const events = [0, 1, 2, 3, 4].map((n) => contractEvent(n));

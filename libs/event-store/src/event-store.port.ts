@@ -60,6 +60,8 @@ export interface AppendResult {
 }
 
 export interface ReadStreamOptions {
+  /** Only events at or after this stream revision (to bring a cached state up to date). */
+  fromRevision?: number;
   /** Only events at or before this global position. */
   toPosition?: Position;
   /** Only events recorded at or before this instant. */
@@ -95,7 +97,8 @@ export interface EventStore {
    * Throws {@link WrongExpectedRevisionError} when `expected` does not hold, and
    * {@link EventStoreUnavailableError} when the store cannot be reached.
    * Re-appending events whose ids are already the stream's last ones appends nothing and returns the
-   * original result (idempotent retry).
+   * original result (idempotent retry); an id stored anywhere else gives {@link DuplicateEventIdError}
+   * where the store can tell. An empty `events` list is rejected with a RangeError.
    */
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult>;
 
@@ -143,7 +146,8 @@ export class DuplicateEventIdError extends Error {
   ) {
     super(
       existing
-        ? `stream ${streamId}: event id ${eventId} is already stored as ${existing.streamId}@${existing.revision} and this append is not a retry of the stream's last events`
+        ? `stream ${streamId}: event id ${eventId} is already stored as ${existing.streamId}@${existing.revision}, ` +
+            `and this append is not a retry of the stream's last events`
         : `stream ${streamId}: event id ${eventId} is duplicated`,
     );
     this.name = 'DuplicateEventIdError';

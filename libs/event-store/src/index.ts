@@ -1,5 +1,6 @@
 export * from './event-store.port';
 export * from './create-event-store';
 export { SqliteEventStore, type SqliteEventStoreOptions, type SqliteEventStoreStats } from './sqlite/sqlite-event-store';
-// The ESDB adapter is deliberately not re-exported: importing it loads the gRPC client. Use
-// createEventStore(), or import '@mentoring/event-store/dist/esdb/esdb-event-store' where really needed.
+// Type only: a value export would load the gRPC client in the embedded deployment. Get an instance from
+// createEventStore({ esdbConnectionString, ... }).
+export type { EsdbEventStore } from './esdb/esdb-event-store';

@@ -1,7 +1,13 @@
 // The delivery loop shared by the adapters' `subscribeToAll`: one batch at a time, the next only once the
 // handler's promise has resolved, never an event at or before one already delivered.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import { comparePositions, START, type Position, type RecordedEvent, type SubscribeOptions, type Subscription } from './event-store.port';
+import {
+  comparePositions,
+  START,
+  type Position,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from './event-store.port';
 
 /** Where a subscription's batches come from (an adapter's catch-up + live reader). */
 export interface BatchSource {
@@ -11,8 +17,6 @@ export interface BatchSource {
   interrupt(): Promise<void> | void;
 }
 
-// Lets stop() know it is called from inside the handler, where awaiting the loop would deadlock.
-const insideHandler = new AsyncLocalStorage<Subscription>();
 
 /** Runs `source` into `options.onEvents` until stopped or failed. */
 export function runSubscription(source: BatchSource, options: SubscribeOptions): Subscription {
@@ -31,10 +35,12 @@ export function runSubscription(source: BatchSource, options: SubscribeOptions):
   };
 
   const subscription: Subscription = {
+    // Called from inside the handler, awaiting stop() would wait for itself: such a caller must not
+    // await it. (No AsyncLocalStorage to detect that: it installs promise hooks that slow down every
+    // promise in the process.)
     async stop() {
       stopped = true;
       await source.interrupt();
-      if (insideHandler.getStore() === subscription) return;
       await loop;
     },
   };
@@ -59,7 +65,7 @@ export function runSubscription(source: BatchSource, options: SubscribeOptions):
           continue;
         }
         try {
-          await insideHandler.run(subscription, () => options.onEvents(fresh));
+          await options.onEvents(fresh);
         } catch (error) {
           fail(error);
           return;

@@ -11,7 +11,8 @@ describe('createReadStore without a MongoDB URI', () => {
       jest.doMock('mongodb', () => {
         throw new Error('the embedded deployment must not load the MongoDB driver');
       });
-      const { createReadStore, EmbeddedReadStore } = await import('./index');
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createReadStore, EmbeddedReadStore } = require('./index') as typeof import('./index');
       const dataDir = join(dir, 'nested', 'data');
       const store = await createReadStore({ dataDir });
       expect(store).toBeInstanceOf(EmbeddedReadStore);

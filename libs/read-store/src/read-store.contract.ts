@@ -611,6 +611,7 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         const third = fresh('third');
         await store.renameCollection(to, third);
         expect(await store.collection(third).countDocuments()).toBe(2);
+        await expect(store.renameCollection(fresh('absent'), fresh('target'))).rejects.toThrow();
       });
 
       it('dropCollection removes documents and indexes; dropping a missing collection is fine', async () => {

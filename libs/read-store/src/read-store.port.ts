@@ -58,6 +58,11 @@ export interface Collection<T extends Doc = Doc> {
   deleteOne(filter: Filter): Promise<DeleteResult>;
   deleteMany(filter?: Filter): Promise<DeleteResult>;
   aggregate<R = Record<string, unknown>>(pipeline: PipelineStage[]): Promise<R[]>;
+  /**
+   * Creates the index if missing and returns its name (MongoDB's default: `field_1_other_-1`). A
+   * unique index makes violating writes reject with {@link DuplicateKeyError}. Index changes are not
+   * part of a unit of work: they take effect at once, also when made through a transaction's handle.
+   */
   createIndex(keys: Record<string, 1 | -1>, options?: IndexOptions): Promise<string>;
 }
 
@@ -82,6 +87,7 @@ export interface ReadStore {
    * Runs `work` as one atomic unit: either every write made through `tx` and every checkpoint set
    * through it are committed, or (when `work` throws) none is. Units of work run one at a time per
    * store instance. On MongoDB this is a multi-document transaction (replica set required).
+   * Calling `transaction()` again from inside `work` never completes (it waits for `work`): use `tx`.
    */
   transaction<R>(work: (tx: ReadStoreTransaction) => Promise<R>): Promise<R>;
 
@@ -92,7 +98,10 @@ export interface ReadStore {
 
   /** Drops a collection and its indexes (for rebuilds). Dropping a missing collection is not an error. */
   dropCollection(name: string): Promise<void>;
-  /** Renames `from` to `to`, replacing `to` atomically if it exists (blue/green rebuild switch). */
+  /**
+   * Renames `from` to `to`, replacing `to` atomically if it exists (blue/green rebuild switch). Indexes
+   * move with the documents. Rejects when `from` does not exist, as MongoDB does.
+   */
   renameCollection(from: string, to: string): Promise<void>;
   listCollections(): Promise<string[]>;
 

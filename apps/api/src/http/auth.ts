@@ -1,5 +1,6 @@
 // Bearer JWT (HS256) on every route but the public ones. The verified subject and role become the
 // actor written into every event's metadata.
+import { createSecretKey, KeyObject } from 'node:crypto';
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
@@ -21,24 +22,49 @@ type AuthenticatedRequest = FastifyRequest & { actor?: Actor };
 
 @Injectable()
 export class JwtAuthGuard implements CanActivate {
-  private readonly key: Uint8Array;
+  // A KeyObject, not raw bytes: jose would otherwise import the key again on every request.
+  private readonly key: KeyObject;
 
   constructor(
     private readonly reflector: Reflector,
     @Inject(JWT_SECRET) secret: string,
   ) {
-    this.key = new TextEncoder().encode(secret);
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
+
+  /**
+   * Tokens already verified, until they expire. A client sends the same token with every request, and
+   * jose's HMAC check (WebCrypto) costs more than the rest of a validated request; a token string
+   * cannot change, so checking its signature once is enough. Bounded: the oldest entries go first.
+   */
+  private readonly verified = new Map<string, { actor: Actor; expiresAtMs: number }>();
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    request.actor = await verifyBearer(request.headers.authorization, this.key);
+    const header = request.headers.authorization;
+    const cached = header ? this.verified.get(header) : undefined;
+    if (cached && cached.expiresAtMs > Date.now()) {
+      request.actor = cached.actor;
+      return true;
+    }
+    const { actor, expiresAtMs } = await verifyBearerWithExpiry(header, this.key);
+    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(header!, { actor, expiresAtMs });
+    request.actor = actor;
     return true;
   }
 }
 
-export async function verifyBearer(header: string | undefined, key: Uint8Array): Promise<Actor> {
+const VERIFIED_TOKEN_CACHE_SIZE = 10_000;
+/** Tokens without `exp` are re-verified at least this often. */
+const MAX_CACHE_MS = 5 * 60_000;
+
+export async function verifyBearer(header: string | undefined, key: KeyObject | Uint8Array): Promise<Actor> {
+  return (await verifyBearerWithExpiry(header, key)).actor;
+}
+
+async function verifyBearerWithExpiry(header: string | undefined, key: KeyObject | Uint8Array): Promise<{ actor: Actor; expiresAtMs: number }> {
   const unauthorized = (detail: string) =>
     new Problem(401, 'unauthenticated', 'Unauthorized', detail);
   if (!header) throw unauthorized('A bearer token is required (Authorization: Bearer <jwt>).');
@@ -56,7 +82,8 @@ export async function verifyBearer(header: string | undefined, key: Uint8Array):
   if (typeof role !== 'string' || !(TOKEN_ROLES as readonly string[]).includes(role)) {
     throw unauthorized(`The token's role must be one of ${TOKEN_ROLES.join(', ')}.`);
   }
-  return { id: sub, role: role as TokenRole };
+  const expiresAtMs = Math.min(typeof payload.exp === 'number' ? payload.exp * 1000 : Infinity, Date.now() + MAX_CACHE_MS);
+  return { actor: { id: sub, role: role as TokenRole }, expiresAtMs };
 }
 
 /** Signs a token; used by `npm run token` and the tests. */

@@ -1,6 +1,6 @@
 // The read-fold-decide-append glue between the pure deciders and the event store port.
 import { Inject, Injectable } from '@nestjs/common';
-import { Decider, DomainCommand, DomainEvent, EVENT_SCHEMA_VERSIONS, fold, upcast } from '@mentoring/domain';
+import { Decider, DomainCommand, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
 import {
   AppendResult,
   EventStore,
@@ -42,20 +42,42 @@ export function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** How many folded stream states are kept per decider (least recently used go first). */
+const STATE_CACHE_SIZE = 20_000;
+
+type Folding<S> = Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>;
+
 @Injectable()
 export class EventSourcedStreams {
+  /**
+   * Folded states by decider and stream, with the revision they reflect. Only an optimisation: a load
+   * still reads every event after the cached revision, so the state is always the store's latest, even
+   * with several API instances writing. States are immutable (evolve returns new objects).
+   */
+  private readonly states = new Map<object, Map<string, Loaded<unknown>>>();
+
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
-  async load<S>(streamId: string, decider: Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>): Promise<Loaded<S>> {
-    const events = await this.store.readStream(streamId);
-    return {
-      state: fold(decider, events.map(toDomainEvent)),
+  async load<S>(streamId: string, decider: Folding<S>): Promise<Loaded<S>> {
+    let cache = this.states.get(decider);
+    if (!cache) this.states.set(decider, (cache = new Map()));
+    const cached = cache.get(streamId) as Loaded<S> | undefined;
+    const events = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : {});
+    if (cached && events.length === 0) return cached;
+    const loaded: Loaded<S> = {
+      state: events.map(toDomainEvent).reduce(decider.evolve, cached ? cached.state : decider.initialState),
       revision: events.length === 0 ? -1 : events[events.length - 1].revision,
     };
+    if (loaded.revision >= 0) {
+      cache.delete(streamId);
+      if (cache.size >= STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(streamId, loaded);
+    }
+    return loaded;
   }
 
   /**

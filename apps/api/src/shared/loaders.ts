@@ -1,9 +1,21 @@
 // Loading the aggregates a command needs, with the 404s every use case shares.
-import { CaseloadReleaseReason, DomainError, MentorSnapshot, MentorState, StudentEnrolled, StudentState, mentorSnapshotOf } from '@mentoring/domain';
+import {
+  CaseloadReleaseReason,
+  DomainError,
+  MentorCalendarState,
+  MentorCommand,
+  MentorSlotReleaseReason,
+  MentorSnapshot,
+  MentorState,
+  StudentCommand,
+  StudentEnrolled,
+  StudentState,
+  mentorSnapshotOf,
+} from '@mentoring/domain';
 import { CommandContext } from './command-context';
 import { Deciders } from './deciders';
-import { EventSourcedStreams } from './event-sourced-streams';
-import { mentorStream, studentStream } from './streams';
+import { CommandOutcome, EventSourcedStreams, Loaded } from './event-sourced-streams';
+import { mentorCalendarStream, mentorStream, studentStream } from './streams';
 
 export interface LoadedStudent {
   state: Exclude<StudentState, { status: 'not_enrolled' }>;
@@ -46,6 +58,68 @@ export async function releaseCaseloadSlot(
     mentorStream(mentorId),
     deciders.mentor,
     () => ({ type: 'ReleaseCaseloadSlot' as const, data: { mentorId, studentId, reason, at: streams.now().toISOString(), by: ctx.actor } }),
+    { ...ctx, idempotencyKey: undefined, expectedRevision: undefined },
+  );
+}
+
+/** The student's stream: load, decide, append (one stream). An unknown student is 404 `student_not_found`. */
+export async function executeOnStudent(
+  streams: EventSourcedStreams,
+  deciders: Deciders,
+  studentId: string,
+  ctx: CommandContext,
+  makeCommand: (state: LoadedStudent['state']) => StudentCommand,
+): Promise<CommandOutcome> {
+  return streams.execute(
+    studentStream(studentId),
+    deciders.student,
+    (state) => {
+      if (state.status === 'not_enrolled') throw new DomainError('student_not_found', 'not_found', `No student ${studentId}.`);
+      return makeCommand(state);
+    },
+    ctx,
+  );
+}
+
+/** The mentor's stream: load, decide, append (one stream). An unknown mentor is 404 `mentor_not_found`. */
+export async function executeOnMentor(
+  streams: EventSourcedStreams,
+  deciders: Deciders,
+  mentorId: string,
+  ctx: CommandContext,
+  makeCommand: (state: Extract<MentorState, { status: 'registered' }>) => MentorCommand,
+): Promise<CommandOutcome> {
+  return streams.execute(
+    mentorStream(mentorId),
+    deciders.mentor,
+    (state) => {
+      if (state.status !== 'registered') throw new DomainError('mentor_not_found', 'not_found', `No mentor ${mentorId}.`);
+      return makeCommand(state);
+    },
+    ctx,
+  );
+}
+
+export async function loadMentorCalendar(streams: EventSourcedStreams, deciders: Deciders, mentorId: string): Promise<Loaded<MentorCalendarState>> {
+  return streams.load(mentorCalendarStream(mentorId), deciders.mentorCalendar);
+}
+
+/**
+ * Gives a mentor's calendar slot back (a booking that lost its race, or a cancelled session). Retries its
+ * own races; idempotent (a slot already released is a no-op).
+ */
+export async function releaseMentorSlot(
+  streams: EventSourcedStreams,
+  deciders: Deciders,
+  ctx: CommandContext,
+  mentorId: string,
+  sessionId: string,
+  reason: MentorSlotReleaseReason,
+): Promise<void> {
+  await streams.execute(
+    mentorCalendarStream(mentorId),
+    deciders.mentorCalendar,
+    () => ({ type: 'ReleaseMentorSlot' as const, data: { mentorId, sessionId, reason, at: streams.now().toISOString(), by: ctx.actor } }),
     { ...ctx, idempotencyKey: undefined, expectedRevision: undefined },
   );
 }

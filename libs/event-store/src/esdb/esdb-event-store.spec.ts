@@ -78,6 +78,7 @@ class FakeEsdbClient {
       );
     }
     if (options.direction === BACKWARDS) events = [...events].reverse();
+    else if (typeof options.fromRevision === 'bigint') events = events.filter((r) => BigInt(r.event!.revision) >= (options.fromRevision as bigint));
     return Readable.from(events.slice(0, options.maxCount ?? Infinity).map(({ event }) => ({ event })));
   }
 
@@ -99,7 +100,8 @@ class FakeEsdbClient {
     const push = (r: AllStreamResolvedEvent) => {
       if (!regex || regex.test(r.event!.type)) out.write(r);
     };
-    for (const r of this.log) if (from === ESDB_START || (typeof from === 'object' && r.event!.position.commit > from.commit)) push(r);
+    const after = (r: AllStreamResolvedEvent) => typeof from === 'object' && r.event!.position.commit > from.commit;
+    for (const r of this.log) if (from === ESDB_START || after(r)) push(r);
     this.live.add(push);
     out.unsubscribe = async () => {
       this.live.delete(push);

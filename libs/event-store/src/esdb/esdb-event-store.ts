@@ -43,7 +43,8 @@ const PAGE = 200;
 /** Position of a `$all` record, system ones included (the client always sets it on `$all` reads). */
 function allPosition(resolved: AllStreamResolvedEvent): Position | null {
   if (resolved.event?.position) return fromEsdbPosition(resolved.event.position);
-  return resolved.commitPosition === undefined ? null : { commit: resolved.commitPosition, prepare: resolved.commitPosition };
+  const commit = resolved.commitPosition;
+  return commit === undefined ? null : { commit, prepare: commit };
 }
 
 /**
@@ -89,7 +90,8 @@ export class EsdbEventStore implements EventStore {
     const toInstant = options.toInstant?.toISOString();
     const out: RecordedEvent[] = [];
     try {
-      for await (const resolved of this.client.readStream(streamId)) {
+      const from = options.fromRevision && options.fromRevision > 0 ? { fromRevision: BigInt(options.fromRevision) } : {};
+      for await (const resolved of this.client.readStream(streamId, from)) {
         const event = fromEsdbResolvedEvent(resolved);
         if (!event) continue;
         if (options.toPosition && comparePositions(event.position, options.toPosition) > 0) continue;
@@ -115,7 +117,8 @@ export class EsdbEventStore implements EventStore {
         const pageSize = Math.min(Math.max(maxCount - out.length, PAGE), 4096) + 1;
         let seen = 0;
         let last: Position | null = null;
-        for await (const resolved of this.client.readAll({ fromPosition: toEsdbReadPosition(cursor), maxCount: pageSize })) {
+        const page = this.client.readAll({ fromPosition: toEsdbReadPosition(cursor), maxCount: pageSize });
+        for await (const resolved of page) {
           seen++;
           const position = allPosition(resolved);
           if (position && comparePositions(position, cursor) <= 0) continue;
@@ -154,7 +157,8 @@ export class EsdbEventStore implements EventStore {
       for (;;) {
         let seen = 0;
         let last: Position | null = null;
-        for await (const resolved of this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: PAGE })) {
+        const page = this.client.readAll({ direction: BACKWARDS, fromPosition: from, maxCount: PAGE });
+        for await (const resolved of page) {
           seen++;
           const position = allPosition(resolved);
           // Backwards reads are inclusive of their start too.

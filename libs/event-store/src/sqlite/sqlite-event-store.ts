@@ -153,7 +153,7 @@ export class SqliteEventStore implements EventStore {
         'SELECT revision, position FROM events WHERE stream_id = ? ORDER BY revision DESC LIMIT 1',
       ),
       readStream: this.db.prepare(
-        `SELECT * FROM events WHERE stream_id = @streamId
+        `SELECT * FROM events WHERE stream_id = @streamId AND revision >= @fromRevision
            AND (@toPosition IS NULL OR position <= @toPosition)
            AND (@toInstant IS NULL OR recorded_at <= @toInstant)
          ORDER BY revision`,
@@ -198,6 +198,7 @@ export class SqliteEventStore implements EventStore {
     return this.stmt.readStream
       .all({
         streamId,
+        fromRevision: options.fromRevision ?? 0,
         toPosition: options.toPosition ? options.toPosition.commit : null,
         toInstant: options.toInstant ? options.toInstant.toISOString() : null,
       })
@@ -294,15 +295,16 @@ export class SqliteEventStore implements EventStore {
     const stored = ids.map((id) => this.stmt.byEventId.get(id));
     if (stored.some((row) => row !== undefined)) {
       // Idempotent retry: the ids are exactly the stream's last events, in order.
+      const firstRevision = current - ids.length + 1;
       const isRetry =
         last !== undefined &&
-        stored.every(
-          (row) => row !== undefined && row.stream_id === streamId,
-        ) &&
-        stored.every((row, i) => row!.revision === current - ids.length + 1 + i);
+        stored.every((row, i) => row?.stream_id === streamId && row.revision === firstRevision + i);
       if (isRetry) return { nextExpectedRevision: current, position: sqlitePosition(last.position) };
       const i = stored.findIndex((row) => row !== undefined);
-      throw new DuplicateEventIdError(streamId, ids[i], { streamId: stored[i]!.stream_id, revision: stored[i]!.revision });
+      throw new DuplicateEventIdError(streamId, ids[i], {
+        streamId: stored[i]!.stream_id,
+        revision: stored[i]!.revision,
+      });
     }
 
     if (expected === 'no_stream' ? current !== -1 : expected !== 'any' && expected !== current) {

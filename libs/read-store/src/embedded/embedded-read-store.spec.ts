@@ -159,6 +159,25 @@ describe('EmbeddedReadStore units of work', () => {
     ]);
   });
 
+  it('keeps a collection created by a rolled-back unit when a write outside the unit committed to it', async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.collection('fresh').insertOne({ _id: 'inside' });
+        await store.collection('fresh').insertOne({ _id: 'outside' });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await store.listCollections()).toEqual(['fresh']);
+    expect(await store.collection('fresh').find({})).toEqual([{ _id: 'outside' }]);
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.collection('gone').insertOne({ _id: 'inside' });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    expect(await store.listCollections()).toEqual(['fresh']);
+  });
+
   it('undoes a failing call completely, inside a unit too', async () => {
     const c = store.collection('c');
     await c.createIndex({ k: 1 }, { unique: true });

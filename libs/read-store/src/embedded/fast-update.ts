@@ -1,9 +1,10 @@
 // A direct implementation of the update operators that projections use on every event (`$set`, `$inc`,
 // `$unset`, `$push`, `$addToSet` with plain values on plain dotted paths). mingo's operator functions
 // rebuild their path parameters on each call and cost about 10 µs per operator, which alone would cap a
-// projection rebuild below the required 50k updates/s. Anything outside the plain cases (modifiers such
-// as `$each`, numeric or positional path segments, arrays or scalars in the way) is left to mingo, so
-// the semantics stay mingo's (MongoDB's) there.
+// projection rebuild below the required 50k updates/s. Anything else (modifiers such as `$each`, numeric
+// or positional path segments, other operators) is left to mingo. Where mingo silently skips a type
+// mismatch that MongoDB rejects ($inc on a string, $push on a non-array), this path throws like MongoDB,
+// so a projection bug does not pass on the embedded store and fail on MongoDB.
 import { sameJson } from './documents';
 
 type Plain = Record<string, unknown>;
@@ -69,35 +70,47 @@ export function compileFast(ops: Array<[string, Plain]>): FastOp[] | undefined {
   return out;
 }
 
-/** The object holding the last segment of `parts`, created on the way if `create`; null to bail out. */
-function parentOf(doc: Plain, parts: string[], create: boolean): Plain | null | undefined {
+/** Mongo-like write error for an update that does not fit the document's shape. */
+function shapeError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'update_type_mismatch' });
+}
+
+/**
+ * The object holding the last segment of `parts`, with missing objects created on the way, or
+ * undefined ($unset only) when the path does not exist. Like MongoDB (and unlike mingo, which skips
+ * silently), a scalar, null or array in the way is an error for the writing operators.
+ */
+function parentOf(doc: Plain, parts: string[], op: FastOp['op']): Plain | undefined {
   let target = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const next = target[parts[i]];
-    if (next === undefined) {
-      if (!create) return undefined;
+    if (isPlainObject(next)) {
+      target = next;
+    } else if (op === '$unset') {
+      return undefined;
+    } else if (next === undefined) {
       const created: Plain = {};
       target[parts[i]] = created;
       target = created;
-    } else if (isPlainObject(next)) {
-      target = next;
     } else {
-      return null;
+      throw shapeError(
+        `Cannot create field '${parts[i + 1]}' in element {${parts[i]}: ${JSON.stringify(next)}} (${op} on '${parts.join('.')}')`,
+      );
     }
   }
   return target;
 }
 
 /**
- * Applies `ops` to `doc` in place. Returns false when it met a shape it leaves to mingo; `doc` may
- * then be half-changed, and the caller starts again from a fresh copy.
+ * Applies `ops` to `doc` in place, throwing MongoDB's errors for type mismatches ($inc on a
+ * non-number, $push on a non-array, a path through a scalar). Callers pass a private copy, so a
+ * throw midway leaves nothing half-changed that anyone can see.
  */
-export function applyFast(doc: Plain, ops: FastOp[]): boolean {
+export function applyFast(doc: Plain, ops: FastOp[]): void {
   for (const { op, fields } of ops) {
     for (const { parts, value } of fields) {
-      const parent = parentOf(doc, parts, op !== '$unset');
-      if (parent === null) return false;
-      if (parent === undefined) continue; // $unset below a missing field: nothing to do.
+      const parent = parentOf(doc, parts, op);
+      if (parent === undefined) continue;
       const key = parts[parts.length - 1];
       const current = parent[key];
       switch (op) {
@@ -110,16 +123,21 @@ export function applyFast(doc: Plain, ops: FastOp[]): boolean {
         case '$inc':
           if (current === undefined) parent[key] = value;
           else if (typeof current === 'number') parent[key] = current + (value as number);
-          else return false;
+          else throw shapeError(`Cannot apply $inc to a value of non-numeric type: '${parts.join('.')}' is ${typeName(current)}`);
           break;
         case '$push':
         case '$addToSet':
           if (current === undefined) parent[key] = [value];
-          else if (!Array.isArray(current)) return false;
+          else if (!Array.isArray(current)) throw shapeError(`The field '${parts.join('.')}' must be an array but is of type ${typeName(current)}`);
           else if (op === '$push' || !current.some((item) => sameJson(item, value))) current.push(value);
           break;
       }
     }
   }
-  return true;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value === 'object' ? 'object' : typeof value;
 }

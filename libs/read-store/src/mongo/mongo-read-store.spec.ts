@@ -1,3 +1,4 @@
+import { MongoServerSelectionError } from 'mongodb';
 import { readStoreContract } from '../read-store.contract';
 import { ReadStoreUnavailableError } from '../read-store.port';
 import { createReadStore } from '../create-read-store';
@@ -27,6 +28,21 @@ describe('MongoReadStore without a server', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('tries to connect again on the next call instead of staying closed after a failed first attempt', async () => {
+    const store = new MongoReadStore({ uri: UNREACHABLE });
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const error = await store.collection('people').countDocuments().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ReadStoreUnavailableError);
+        // A new server selection each time, not the driver's "Topology is closed".
+        expect((error as ReadStoreUnavailableError).cause).toBeInstanceOf(MongoServerSelectionError);
+      }
+    } finally {
+      await store.close();
+    }
+    await expect(store.listCollections()).rejects.toBeInstanceOf(ReadStoreUnavailableError);
   });
 
   it('createReadStore picks the MongoDB adapter when a URI is configured', async () => {

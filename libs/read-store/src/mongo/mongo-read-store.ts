@@ -130,6 +130,8 @@ export class MongoReadStore implements ReadStore {
   private readonly db: Db;
   // Promise-chain mutex for units of work.
   private tail: Promise<unknown> = Promise.resolve();
+  private connecting: Promise<void> | undefined;
+  private closed = false;
 
   constructor(options: MongoReadStoreOptions) {
     this.client = new MongoClient(options.uri, {
@@ -140,9 +142,7 @@ export class MongoReadStore implements ReadStore {
 
   /** Connects eagerly (operations connect on demand anyway); rejects with ReadStoreUnavailableError. */
   async connect(): Promise<void> {
-    await this.guard(async () => {
-      await this.client.connect();
-    });
+    await this.guard(async () => undefined);
   }
 
   collection<T extends Doc = Doc>(name: string): Collection<T> {
@@ -214,7 +214,9 @@ export class MongoReadStore implements ReadStore {
   }
 
   async close(): Promise<void> {
+    if (this.closed) return;
     await this.tail;
+    this.closed = true;
     await this.client.close();
   }
 
@@ -230,8 +232,27 @@ export class MongoReadStore implements ReadStore {
     );
   }
 
+  /**
+   * Connects explicitly before the first operation, and again after a failed attempt. The driver's own
+   * auto-connect closes the client for good when the first attempt fails (every later call rejects
+   * with "Topology is closed"), so a store opened while MongoDB was still starting would never recover.
+   * Once connected, the driver rides out outages itself.
+   */
+  private ensureConnected(): Promise<void> {
+    if (this.closed) return Promise.reject(new ReadStoreUnavailableError('The MongoDB read store is closed'));
+    this.connecting ??= this.client.connect().then(
+      () => undefined,
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
+    return this.connecting;
+  }
+
   private async guard<V>(op: () => Promise<V>): Promise<V> {
     try {
+      await this.ensureConnected();
       return await op();
     } catch (error) {
       throw mapError(error);
