@@ -28,6 +28,9 @@ async function main(): Promise<void> {
         barCompleteChar: '#',
         barIncompleteChar: '.',
         etaBuffer: 50,
+        // Piped into a file or CI log: print a progress line every second instead of redrawing.
+        noTTYOutput: true,
+        notTTYSchedule: 1000,
       });
       const started = Date.now();
       let begun = false;
