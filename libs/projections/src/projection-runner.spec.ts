@@ -1,0 +1,170 @@
+// The runner over the real embedded adapters: checkpoints commit with the writes, a restart resumes
+// from the checkpoint, replays change nothing, and a rebuild ends where live processing did.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { EventStore, formatPosition, NewEvent, SqliteEventStore } from '@mentoring/event-store';
+import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
+import { ProjectionRunner } from './projection-runner';
+import { rebuildProjection } from './rebuild';
+import { ALL_PROJECTIONS, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
+import { applyBatch } from './projection-runner';
+
+const at = '2027-01-04T09:00:00.000Z';
+const meta = { correlationId: 'c', causationId: 'c', actor: { id: 'staff-1', role: 'staff' as const }, occurredAt: at };
+const ev = (type: string, data: object): NewEvent => ({ eventId: randomUUID(), type, schemaVersion: 1, data, metadata: meta });
+
+const enrolled = (studentId: string) =>
+  ev('StudentEnrolled', {
+    studentId,
+    name: `Name ${studentId}`,
+    email: `${studentId}@x.example`,
+    trainingPath: 'web',
+    registeredDisability: false,
+    startDate: '2027-01-04',
+    funding: { kind: 'self_funded' },
+    attendanceObligatory: false,
+    enrolledAt: at,
+  });
+const registered = (mentorId: string, capacity = 3) =>
+  ev('MentorRegistered', { mentorId, name: 'Joy', email: 'joy@x.example', trainingPaths: ['web'], capacity, disabilityFriendly: false, disabilityTrainingCompletedOn: null, registeredAt: at });
+
+async function history(store: EventStore): Promise<void> {
+  await store.append('mentor-m1', [registered('m1')], 'no_stream');
+  for (const s of ['s1', 's2', 's3']) {
+    await store.append(`student-${s}`, [enrolled(s)], 'no_stream');
+    await store.append('mentor-m1', [ev('CaseloadSlotReserved', { mentorId: 'm1', studentId: s, reservedAt: at })], 'any');
+    await store.append(`student-${s}`, [ev('StudentAssigned', { studentId: s, mentorId: 'm1', assignedAt: at })], 0);
+  }
+  await store.append('mentor-m1', [ev('CaseloadSlotReleased', { mentorId: 'm1', studentId: 's2', reason: 'training_completed', releasedAt: at })], 'any');
+  await store.append('student-s2', [ev('TrainingCompleted', { studentId: 's2', mentorId: 'm1', completedAt: at })], 1);
+}
+
+async function documents(readStore: ReadStore, collection: string) {
+  return readStore.collection(collection).find({}, { sort: { _id: 1 } });
+}
+
+describe('projections', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let readStore: EmbeddedReadStore;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'projections-'));
+    store = new SqliteEventStore({ file: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
+    readStore = new EmbeddedReadStore({ file: path.join(dir, 'read.sqlite') });
+  });
+  afterEach(async () => {
+    await store.close();
+    await readStore.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('student profiles and mentor caseloads: given events, the expected documents', async () => {
+    await history(store);
+    const events = await store.readAll({ maxCount: 100 });
+    for (const p of ALL_PROJECTIONS) await applyBatch(readStore, p, events);
+    expect(await documents(readStore, STUDENT_PROFILES)).toEqual(
+      ['s1', 's2', 's3'].map((s) => ({
+        _id: s,
+        studentId: s,
+        name: `Name ${s}`,
+        email: `${s}@x.example`,
+        trainingPath: 'web',
+        registeredDisability: false,
+        startDate: '2027-01-04',
+        funding: { kind: 'self_funded' },
+        attendanceObligatory: false,
+        status: s === 's2' ? 'completed' : 'active',
+        mentorId: 'm1',
+        assignedAt: at,
+        enrolledAt: at,
+        updatedAt: at,
+        revision: s === 's2' ? 2 : 1,
+      })),
+    );
+    expect(await documents(readStore, MENTOR_CASELOADS)).toEqual([
+      {
+        _id: 'm1',
+        mentorId: 'm1',
+        name: 'Joy',
+        email: 'joy@x.example',
+        trainingPaths: ['web'],
+        capacity: 3,
+        disabilityFriendly: false,
+        unavailable: false,
+        caseload: [
+          { studentId: 's1', since: at },
+          { studentId: 's3', since: at },
+        ],
+        caseloadSize: 2,
+        registeredAt: at,
+        updatedAt: at,
+        revision: 4,
+      },
+    ]);
+  });
+
+  it('applying the same events twice changes nothing (idempotent writes)', async () => {
+    await history(store);
+    const events = await store.readAll({ maxCount: 100 });
+    for (const p of ALL_PROJECTIONS) await applyBatch(readStore, p, events);
+    const once = [await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)];
+    for (const p of ALL_PROJECTIONS) {
+      await applyBatch(readStore, p, events);
+      await applyBatch(readStore, p, events.slice(3, 7));
+    }
+    expect([await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)]).toEqual(once);
+  });
+
+  it('the runner catches up, commits checkpoints with the writes, reports lag 0, and resumes after a restart', async () => {
+    await history(store);
+    const head = (await store.headPosition())!;
+    let runner = new ProjectionRunner(store, readStore, ALL_PROJECTIONS);
+    await runner.start();
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    const status = await runner.status();
+    expect(status.map((s) => [s.name, s.checkpoint, s.lag, s.processedSinceStart])).toEqual([
+      ['student-profiles', formatPosition(head), 0, 12],
+      ['mentor-caseloads', formatPosition(head), 0, 12],
+    ]);
+    await runner.stop();
+
+    // New events while stopped; a new runner (a restart) processes only those.
+    await store.append('student-s4', [enrolled('s4')], 'no_stream');
+    runner = new ProjectionRunner(store, readStore, ALL_PROJECTIONS);
+    await runner.start();
+    expect(await runner.waitFor((await store.headPosition())!, 5000)).toBe(true);
+    expect((await runner.status()).map((s) => s.processedSinceStart)).toEqual([1, 1]);
+    expect(await readStore.collection(STUDENT_PROFILES).countDocuments()).toBe(4);
+    await runner.stop();
+  });
+
+  it('a rebuild from zero gives exactly the documents live processing gave', async () => {
+    const runner = new ProjectionRunner(store, readStore, ALL_PROJECTIONS);
+    await runner.start();
+    await history(store);
+    expect(await runner.waitFor((await store.headPosition())!, 5000)).toBe(true);
+    await runner.stop();
+    const live = [await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)];
+    const progress: number[] = [];
+    for (const p of [studentProfilesProjection, mentorCaseloadsProjection]) {
+      await rebuildProjection(store, readStore, p, { batchSize: 5, onProgress: ({ done }) => progress.push(done) });
+    }
+    expect([await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)]).toEqual(live);
+    expect(progress).toEqual([0, 5, 10, 12, 0, 5, 10, 12]);
+  });
+
+  it('a batch that fails rolls back its writes and its checkpoint together', async () => {
+    await history(store);
+    const events = await store.readAll({ maxCount: 100 });
+    const failing = { ...studentProfilesProjection, apply: async (...args: Parameters<typeof studentProfilesProjection.apply>) => {
+      await studentProfilesProjection.apply(...args);
+      if (args[0].type === 'TrainingCompleted') throw new Error('boom');
+    } };
+    await expect(applyBatch(readStore, failing, events)).rejects.toThrow('boom');
+    expect(await readStore.collection(STUDENT_PROFILES).countDocuments()).toBe(0);
+    expect(await readStore.getCheckpoint('student-profiles')).toBeNull();
+  });
+});
