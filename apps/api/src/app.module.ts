@@ -13,6 +13,7 @@ import { createDeciders, DECIDERS } from './shared/deciders';
 import { EventSourcedStreams } from './shared/event-sourced-streams';
 import { ReadYourWrites } from './shared/read-your-writes';
 import { USE_CASES } from './use-cases';
+import { AUDIT } from './use-cases/audit';
 
 @Module({})
 export class AppModule {
@@ -20,12 +21,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot()],
-      controllers: [HealthController, ...USE_CASES.controllers],
+      controllers: [HealthController, ...USE_CASES.controllers, ...AUDIT.controllers],
       providers: [
         { provide: DECIDERS, useFactory: () => createDeciders() },
         EventSourcedStreams,
         ReadYourWrites,
         ...USE_CASES.handlers,
+        ...AUDIT.handlers,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -140,6 +140,15 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         expect(await c.findOne({ _id: 'p1' })).toEqual(P1);
       });
 
+      it('stores undefined as null, as the MongoDB driver does by default', async () => {
+        const c = store.collection(fresh('undefined'));
+        await c.insertOne({ _id: 'u', a: undefined, nested: { b: undefined }, list: [1, undefined] });
+        await c.updateOne({ _id: 'u' }, { $set: { c: undefined } });
+        expect(await c.findOne({ _id: 'u' })).toEqual({ _id: 'u', a: null, nested: { b: null }, list: [1, null], c: null });
+        expect(await c.countDocuments({ a: null })).toBe(1);
+        expect(await c.countDocuments({ missing: null })).toBe(1);
+      });
+
       it('finds nothing in a collection that does not exist', async () => {
         const c = store.collection(fresh('missing'));
         expect(await c.find({})).toEqual([]);

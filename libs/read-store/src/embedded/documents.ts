@@ -7,10 +7,10 @@ import type { Doc, Filter } from '../read-store.port';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /**
- * Deep-copies a value with JSON semantics (what SQLite will hold): `undefined` fields are dropped,
- * `undefined` array items become null, objects with `toJSON` (Date) are converted, non-finite
- * numbers become null. The in-memory copy therefore always equals what a reopen would load,
- * so a document never looks different before and after a restart.
+ * Deep-copies a value into what SQLite will hold (JSON), so that a document never looks different
+ * before and after a restart: objects with `toJSON` (Date) are converted, non-finite numbers become
+ * null, and `undefined` becomes null in objects and arrays alike, which is what the MongoDB driver
+ * stores for `undefined` by default (`ignoreUndefined: false`).
  */
 export function cloneJson<T>(value: T): T {
   return copy(value) as T;
@@ -43,8 +43,10 @@ function copy(value: unknown): Json | undefined {
   if (typeof toJSON === 'function') return copy(toJSON.call(value));
   const out: { [key: string]: Json } = {};
   for (const key of Object.keys(value as object)) {
-    const item = copy((value as Record<string, unknown>)[key]);
-    if (item === undefined) continue;
+    const field = (value as Record<string, unknown>)[key];
+    // Functions and symbols are dropped, as the driver drops them.
+    if (typeof field === 'function' || typeof field === 'symbol') continue;
+    const item = copy(field) ?? null;
     // A plain assignment to `__proto__` would change the prototype instead of adding a field.
     if (key === '__proto__') {
       Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });

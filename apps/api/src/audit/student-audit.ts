@@ -1,0 +1,158 @@
+// The audit of one student, replayed from the event store itself (never from a projection, so it
+// cannot drift): every assignment and change of mentor with who decided, when it happened, when it
+// was recorded and the correlation id; the sessions; the attendance facts; and the state "as of" any
+// instant. Pure: events in, report out.
+import { Decider, DomainEvent, StudentState, mentorshipOf, upcast } from '@mentoring/domain';
+import type { RecordedEvent } from '@mentoring/event-store';
+import { formatPosition } from '@mentoring/event-store';
+
+export interface AuditEntry {
+  /** What happened, e.g. `assigned`, `changed`, `change_requested`, `session_held`. */
+  kind: string;
+  eventType: string;
+  mentorId: string | null;
+  /** The previous mentor, for a change. */
+  fromMentorId: string | null;
+  reason: string | null;
+  sessionId: string | null;
+  /** Session start, or the attendance fact's instant. */
+  sessionStart: string | null;
+  detail: string | null;
+  actorId: string;
+  actorRole: string;
+  occurredAt: string;
+  recordedAt: string;
+  correlationId: string;
+  causationId: string;
+  eventId: string;
+  revision: number;
+  position: string;
+}
+
+export interface StudentAsOf {
+  asOf: string;
+  /** `not_enrolled` when the student had not been enrolled yet at that instant. */
+  status: StudentState['status'];
+  mentorId: string | null;
+  /** Revision of the last event that had occurred by then (-1: none). */
+  revision: number;
+}
+
+export interface StudentAudit {
+  studentId: string;
+  assignments: AuditEntry[];
+  sessions: AuditEntry[];
+  attendance: AuditEntry[];
+  asOf: StudentAsOf | null;
+}
+
+type Data = Record<string, any>;
+
+const ASSIGNMENT: Record<string, (d: Data) => Partial<AuditEntry>> = {
+  StudentAssigned: (d) => ({ kind: 'assigned', mentorId: d.mentorId, reason: 'first assignment' }),
+  MentorChangeRequested: (d) => ({ kind: 'change_requested', mentorId: d.currentMentorId, reason: d.reason, detail: `request ${d.requestId}` }),
+  MentorChangeRequestDeclined: (d) => ({ kind: 'change_request_declined', reason: d.reason, detail: `request ${d.requestId}` }),
+  MentorChanged: (d) => ({ kind: 'changed', mentorId: d.toMentorId, fromMentorId: d.fromMentorId, reason: d.reason, detail: d.requestId ? `answers request ${d.requestId}` : null }),
+  TrainingPaused: (d) => ({ kind: 'training_paused', reason: d.reason }),
+  TrainingResumed: () => ({ kind: 'training_resumed' }),
+  TrainingCompleted: (d) => ({ kind: 'training_completed', mentorId: d.mentorId }),
+  TrainingWithdrawn: (d) => ({ kind: 'training_withdrawn', mentorId: d.mentorId, reason: d.reason }),
+};
+
+const SESSION: Record<string, (d: Data) => Partial<AuditEntry>> = {
+  DiscoverySessionBooked: (d) => ({ kind: 'discovery_session_booked', mentorId: d.mentorId, sessionStart: d.start, detail: `${d.durationMinutes} min` }),
+  SessionBooked: (d) => ({ kind: 'session_booked', mentorId: d.mentorId, sessionStart: d.start, detail: `${d.durationMinutes} min` }),
+  SessionRescheduled: (d) => ({ kind: 'session_rescheduled', mentorId: d.mentorId, sessionStart: d.start, detail: `from ${d.previousStart}` }),
+  SessionCancelled: (d) => ({ kind: d.late ? 'session_cancelled_late' : 'session_cancelled', mentorId: d.mentorId, sessionStart: d.start, reason: d.reason, detail: d.text }),
+  SessionHeld: (d) => ({ kind: 'session_held', mentorId: d.mentorId, sessionStart: d.start, detail: d.discovery ? 'discovery session' : null }),
+  SessionMissed: (d) => ({ kind: 'session_missed', mentorId: d.mentorId, sessionStart: d.start, reason: d.reason }),
+  SubstantialDelayRecorded: (d) => ({ kind: 'substantial_delay', mentorId: d.mentorId, sessionStart: d.start, detail: `${d.delayMinutes} min late` }),
+  FirstSessionRecordingSubmitted: (d) => ({ kind: 'first_session_recording_submitted', mentorId: d.mentorId, detail: d.recordingUrl }),
+  FirstSessionFeedbackGiven: (d) => ({ kind: 'first_session_feedback_given', mentorId: d.mentorId }),
+};
+
+const ATTENDANCE: Record<string, (d: Data) => Partial<AuditEntry>> = {
+  AttendanceFactRecorded: (d) => ({ kind: `fact:${d.kind}`, mentorId: d.mentorId, sessionStart: d.occurredAt, detail: `funder ${d.funder}${d.cohort ? `, cohort ${d.cohort}` : ''}` }),
+  AttendanceAlertRaised: (d) => ({ kind: `alert:${d.kind}`, mentorId: d.mentorId, detail: `funder ${d.funder}${d.cohort ? `, cohort ${d.cohort}` : ''}` }),
+};
+
+function entry(event: RecordedEvent, part: Partial<AuditEntry>): AuditEntry {
+  const data = event.data as Data;
+  return {
+    kind: part.kind ?? event.type,
+    eventType: event.type,
+    mentorId: part.mentorId ?? null,
+    fromMentorId: part.fromMentorId ?? null,
+    reason: part.reason ?? null,
+    sessionId: typeof data.sessionId === 'string' ? data.sessionId : null,
+    sessionStart: part.sessionStart ?? null,
+    detail: part.detail ?? null,
+    actorId: event.metadata.actor.id,
+    actorRole: event.metadata.actor.role,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.recordedAt,
+    correlationId: event.metadata.correlationId,
+    causationId: event.metadata.causationId,
+    eventId: event.eventId,
+    revision: event.revision,
+    position: formatPosition(event.position),
+  };
+}
+
+/**
+ * Builds the audit of a student from their stream. With `asOf`, the state is folded from the events
+ * that had occurred (metadata `occurredAt`) by that instant, and the lists stop there too.
+ */
+export function studentAudit(
+  studentId: string,
+  stream: readonly RecordedEvent[],
+  decider: Pick<Decider<never, DomainEvent, StudentState>, 'evolve' | 'initialState'>,
+  asOf?: Date,
+): StudentAudit {
+  const cutoff = asOf?.getTime();
+  const events = cutoff === undefined ? stream : stream.filter((e) => Date.parse(e.metadata.occurredAt) <= cutoff);
+  const pick = (table: Record<string, (d: Data) => Partial<AuditEntry>>) =>
+    events.filter((e) => table[e.type]).map((e) => entry(e, table[e.type](upcast(e.type, e.schemaVersion, e.data) as Data)));
+  let state = decider.initialState;
+  for (const e of events) state = decider.evolve(state, { type: e.type, data: upcast(e.type, e.schemaVersion, e.data) as object });
+  return {
+    studentId,
+    assignments: pick(ASSIGNMENT),
+    sessions: pick(SESSION),
+    attendance: pick(ATTENDANCE),
+    asOf: asOf
+      ? {
+          asOf: asOf.toISOString(),
+          status: state.status,
+          mentorId: mentorshipOf(state)?.mentorId ?? null,
+          revision: events.length ? events[events.length - 1].revision : -1,
+        }
+      : null,
+  };
+}
+
+const CSV_COLUMNS: Array<keyof AuditEntry> = [
+  'kind', 'eventType', 'mentorId', 'fromMentorId', 'reason', 'sessionId', 'sessionStart', 'detail',
+  'actorId', 'actorRole', 'occurredAt', 'recordedAt', 'correlationId', 'causationId', 'eventId', 'revision', 'position',
+];
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  // Quote when needed, and neutralise spreadsheet formulas (CSV injection).
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+/** One CSV for the whole audit: a `section` column says which list a row belongs to. */
+export function studentAuditCsv(audit: StudentAudit): string {
+  const header = ['section', 'studentId', ...CSV_COLUMNS].join(',');
+  const rows = (['assignments', 'sessions', 'attendance'] as const).flatMap((section) =>
+    audit[section].map((e) => [section, audit.studentId, ...CSV_COLUMNS.map((c) => e[c])].map(csvCell).join(',')),
+  );
+  if (audit.asOf) {
+    const asOf: Partial<AuditEntry> = { kind: `status:${audit.asOf.status}`, mentorId: audit.asOf.mentorId, occurredAt: audit.asOf.asOf, revision: audit.asOf.revision };
+    rows.push(['as_of', audit.studentId, ...CSV_COLUMNS.map((c) => asOf[c])].map(csvCell).join(','));
+  }
+  return [header, ...rows].join('\r\n') + '\r\n';
+}

@@ -1,0 +1,49 @@
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
+import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '@mentoring/event-store';
+import { CurrentActor } from '../../http/auth';
+import { Problem } from '../../http/problem';
+import { StudentAudit, studentAuditCsv } from '../../audit/student-audit';
+import { QueryEndpoint } from '../../shared/api-docs';
+import { IdParam } from '../../shared/id-param';
+import { GetStudentHistoryQuery } from './get-student-history.query';
+
+function parseInstant(value: string | undefined): Date | undefined {
+  if (value === undefined || value === '') return undefined;
+  const ms = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) throw new Problem(400, 'invalid_as_of', 'Bad Request', 'asOf must be an ISO-8601 instant, e.g. 2027-02-01T12:00:00Z.');
+  return new Date(ms);
+}
+
+@ApiTags('audit')
+@Controller('students')
+export class GetStudentHistoryController {
+  constructor(private readonly queries: QueryBus) {}
+
+  @Get(':studentId/history')
+  @QueryEndpoint('GetStudentHistory', 'Replay a student’s assignments, sessions and attendance from the event store (auditors, staff)')
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO instant: the mentor and the training state at that instant' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
+  @ApiProduces('application/json', 'text/csv')
+  async history(
+    @IdParam('studentId') studentId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('asOf') asOf?: string,
+    @Query('format') format?: string,
+    @Headers('accept') accept?: string,
+  ): Promise<StudentAudit | string> {
+    if (format !== undefined && format !== 'json' && format !== 'csv') {
+      throw new Problem(400, 'invalid_format', 'Bad Request', 'format must be json or csv.');
+    }
+    const audit = await this.queries.execute(new GetStudentHistoryQuery(studentId, actor, parseInstant(asOf)));
+    if (format === 'csv' || (format === undefined && accept?.includes('text/csv'))) {
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="student-${studentId}-history.csv"`);
+      return studentAuditCsv(audit);
+    }
+    return audit;
+  }
+}
