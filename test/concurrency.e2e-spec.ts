@@ -82,6 +82,32 @@ describe('concurrency over HTTP', () => {
     }
   });
 
+  it('R9: the same assignment sent several times at once: the student is assigned once and holds exactly one caseload slot', async () => {
+    for (let round = 0; round < 5; round++) {
+      const mentorId = await register({ capacity: 3 });
+      const { studentId } = (await post(t, staff, '/students', enrolment('self_funded', { name: `Dup ${round}`, email: `dup${round}@students.example` }))).body;
+      const answers = await Promise.all([staff, otherStaff, staff].map((who) => post(t, who, `/students/${studentId}/assignment`, { mentorId })));
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 201]);
+      const assigned = (await t.eventStore.readStream(`student-${studentId}`)).filter((e) => e.type === 'StudentAssigned');
+      expect(assigned).toHaveLength(1);
+      // A request that lost the race on the student's stream must not give back the slot the winner relies on.
+      expect(await caseloadOf(t.eventStore, mentorId)).toEqual([studentId]);
+    }
+  });
+
+  it('R8/R9: the same change of mentor sent twice at once: one 201, one 409; the new mentor holds the student once', async () => {
+    for (let round = 0; round < 5; round++) {
+      const [from, to] = [await register(), await register()];
+      const studentId = await enrolAndAssign(from, 50 + round);
+      const body = { mentorId: to, fromMentorId: from, reason: 'Time zone' };
+      const answers = await Promise.all([staff, otherStaff].map((who) => post(t, who, `/students/${studentId}/mentor-change`, body)));
+      expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+      expect(['R8_same_mentor', 'mentor_changed_meanwhile']).toContain(answers.find((a) => a.status === 409)!.body.code);
+      expect(await caseloadOf(t.eventStore, from)).toEqual([]);
+      expect(await caseloadOf(t.eventStore, to)).toEqual([studentId]);
+    }
+  });
+
   describe('R14: ten students of one mentor book the same slot at once', () => {
     let mentorId: string;
     let students: Person[];

@@ -13,7 +13,7 @@ import { createDeciders, DECIDERS } from './shared/deciders';
 import { EventSourcedStreams } from './shared/event-sourced-streams';
 import { ReadYourWrites } from './shared/read-your-writes';
 import { USE_CASES } from './use-cases';
-import { AUDIT } from './use-cases/audit';
+import { AUDIT_AND_OPERATIONS } from './use-cases/audit';
 
 @Module({})
 export class AppModule {
@@ -21,13 +21,13 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot()],
-      controllers: [HealthController, ...USE_CASES.controllers, ...AUDIT.controllers],
+      controllers: [HealthController, ...USE_CASES.controllers, ...AUDIT_AND_OPERATIONS.controllers],
       providers: [
         { provide: DECIDERS, useFactory: () => createDeciders() },
         EventSourcedStreams,
         ReadYourWrites,
         ...USE_CASES.handlers,
-        ...AUDIT.handlers,
+        ...AUDIT_AND_OPERATIONS.handlers,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

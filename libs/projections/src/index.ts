@@ -1,4 +1,6 @@
 export * from './projection';
+export * from './apply-batch';
 export * from './projection-runner';
+export * from './shadow';
 export * from './rebuild';
 export * from './read-models';

@@ -6,10 +6,10 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EventStore, formatPosition, NewEvent, SqliteEventStore } from '@mentoring/event-store';
 import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
-import { ProjectionRunner } from './projection-runner';
+import { ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
 import { rebuildProjection } from './rebuild';
 import { ALL_PROJECTIONS, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
-import { applyBatch } from './projection-runner';
+import { applyBatch } from './apply-batch';
 
 const at = '2027-01-04T09:00:00.000Z';
 const meta = { correlationId: 'c', causationId: 'c', actor: { id: 'staff-1', role: 'staff' as const }, occurredAt: at };
@@ -166,5 +166,53 @@ describe('projections', () => {
     await expect(applyBatch(readStore, failing, events)).rejects.toThrow('boom');
     expect(await readStore.collection(STUDENT_PROFILES).countDocuments()).toBe(0);
     expect(await readStore.getCheckpoint('student-profiles')).toBeNull();
+  });
+
+  it('rebuilds without downtime: queries never see an empty or half-built read model, and live processing goes on', async () => {
+    await history(store);
+    const runner = new ProjectionRunner(store, readStore, ALL_PROJECTIONS);
+    await runner.start();
+    expect(await runner.waitFor((await store.headPosition())!, 5000)).toBe(true);
+    const before = await documents(readStore, STUDENT_PROFILES);
+
+    // Watch the live collection during the whole rebuild, and keep writing.
+    const seen: number[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        seen.push(await readStore.collection(STUDENT_PROFILES).countDocuments());
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+    const progress: number[] = [];
+    const rebuilt = runner.rebuild('student-profiles', ({ done }) => progress.push(done));
+    await store.append('student-s5', [enrolled('s5')], 'no_stream');
+    const result = await rebuilt;
+    await store.append('student-s6', [enrolled('s6')], 'no_stream');
+    expect(await runner.waitFor((await store.headPosition())!, 5000)).toBe(true);
+    watching = false;
+    await watcher;
+    await runner.stop();
+
+    expect(result.done).toBeGreaterThanOrEqual(12);
+    expect(progress.length).toBeGreaterThan(0);
+    expect(Math.min(...seen)).toBeGreaterThanOrEqual(before.length);
+    const after = await documents(readStore, STUDENT_PROFILES);
+    expect(after.map((d) => d._id)).toEqual(['s1', 's2', 's3', 's5', 's6']);
+    expect(after.slice(0, 3)).toEqual(before);
+    expect(await readStore.listCollections()).not.toContain(`${STUDENT_PROFILES}__next`);
+    expect((await readStore.getCheckpoint('student-profiles'))!.position).toBe(formatPosition((await store.headPosition())!));
+  });
+
+  it('serves rebuild requests made through the read store (by the CLI or the API) and reports progress', async () => {
+    await history(store);
+    const runner = new ProjectionRunner(store, readStore, ALL_PROJECTIONS);
+    await runner.start();
+    await requestRebuild(readStore, 'mentor-caseloads');
+    await runner.serveRebuildRequests();
+    const request = await readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).findOne({ _id: 'mentor-caseloads' });
+    expect(request).toMatchObject({ state: 'switched', done: 12, total: 12, error: null });
+    expect(await readStore.collection(MENTOR_CASELOADS).countDocuments()).toBe(1);
+    await runner.stop();
   });
 });

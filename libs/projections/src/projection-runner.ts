@@ -1,9 +1,12 @@
 // Runs projections as catch-up subscriptions to $all, each from its own checkpoint. Every batch of
 // events is applied in one read-store unit of work together with the new checkpoint, so a crash
 // never loses or double-applies a batch, and a restart continues where the last commit left off.
-import { EventStore, Position, RecordedEvent, START, Subscription, comparePositions, formatPosition, parsePosition } from '@mentoring/event-store';
+import { EventStore, Position, START, Subscription, comparePositions, parsePosition } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
+import { applyBatch } from './apply-batch';
 import { Projection } from './projection';
+import { RebuildProgress, rebuildProjection } from './rebuild';
+import { shadowOf } from './shadow';
 
 export interface ProjectionStatus {
   name: string;
@@ -24,6 +27,8 @@ export interface RunnerLogger {
 
 interface Running {
   projection: Projection;
+  /** Set while a rebuild switches this projection: errors do not restart it meanwhile. */
+  paused: boolean;
   subscription: Subscription | null;
   checkpoint: Position | null;
   lastError: string | null;
@@ -33,6 +38,28 @@ interface Running {
 }
 
 const RESTART_DELAY_MS = 1000;
+/** Where rebuild requests and their progress are kept, so any process can ask and watch (the CLI, the API). */
+export const REBUILD_REQUESTS = '_projection_rebuilds';
+const REBUILD_POLL_MS = 500;
+
+export interface RebuildRequestDoc {
+  _id: string;
+  state: 'requested' | 'running' | 'switched' | 'failed';
+  requestedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  done: number;
+  total: number;
+  error: string | null;
+  [key: string]: unknown;
+}
+
+/** Asks the process that runs `name` to rebuild it without downtime (it watches for requests). */
+export async function requestRebuild(readStore: ReadStore, name: string, now = new Date()): Promise<RebuildRequestDoc> {
+  const doc: RebuildRequestDoc = { _id: name, state: 'requested', requestedAt: now.toISOString(), startedAt: null, finishedAt: null, done: 0, total: 0, error: null };
+  await readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).replaceOne({ _id: name }, doc, { upsert: true });
+  return doc;
+}
 /**
  * After a small live batch, wait this long before asking for the next one, so that the commits of a
  * busy moment are applied as one unit of work instead of one each (fewer read-store commits).
@@ -40,20 +67,11 @@ const RESTART_DELAY_MS = 1000;
 const LIVE_COALESCE_MS = 5;
 const SMALL_BATCH = 50;
 
-/** Applies a batch of events in one unit of work and commits the checkpoint with it. */
-export async function applyBatch(readStore: ReadStore, projection: Projection, events: RecordedEvent[]): Promise<void> {
-  if (events.length === 0) return;
-  await readStore.transaction(async (tx) => {
-    for (const event of events) {
-      if (projection.eventTypes.has(event.type)) await projection.apply(event, tx);
-    }
-    await tx.setCheckpoint(projection.name, formatPosition(events[events.length - 1].position));
-  });
-}
-
 export class ProjectionRunner {
   private readonly running = new Map<string, Running>();
   private stopped = true;
+  private rebuildTimer: NodeJS.Timeout | null = null;
+  private rebuilding: Promise<void> | null = null;
 
   constructor(
     private readonly eventStore: EventStore,
@@ -72,9 +90,38 @@ export class ProjectionRunner {
     this.stopped = false;
     for (const projection of this.projections) {
       await projection.setup?.(this.readStore);
-      const entry: Running = { projection, subscription: null, checkpoint: null, lastError: null, processed: 0, restartTimer: null, waiters: [] };
+      const entry: Running = { projection, paused: false, subscription: null, checkpoint: null, lastError: null, processed: 0, restartTimer: null, waiters: [] };
       this.running.set(projection.name, entry);
       await this.subscribe(entry);
+    }
+    this.rebuildTimer = setInterval(() => {
+      if (!this.rebuilding) this.rebuilding = this.serveRebuildRequests().finally(() => (this.rebuilding = null));
+    }, REBUILD_POLL_MS);
+    this.rebuildTimer.unref();
+  }
+
+  /** Runs the rebuilds requested through {@link requestRebuild}, one at a time, reporting progress. */
+  async serveRebuildRequests(): Promise<void> {
+    const requests = this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS);
+    const pending = await requests.find({ state: 'requested', _id: { $in: [...this.running.keys()] } }, { sort: { requestedAt: 1 } });
+    for (const request of pending) {
+      if (this.stopped) return;
+      await requests.updateOne({ _id: request._id }, { $set: { state: 'running', startedAt: new Date().toISOString() } });
+      let last = 0;
+      try {
+        const result = await this.rebuild(request._id, ({ done, total }) => {
+          if (done - last >= 1000 || done === total) {
+            last = done;
+            void requests.updateOne({ _id: request._id, state: 'running' }, { $set: { done, total } }).catch(() => undefined);
+          }
+        });
+        await requests.updateOne({ _id: request._id }, { $set: { state: 'switched', done: result.done, total: result.total, finishedAt: new Date().toISOString() } });
+        this.logger.log(`projection ${request._id} rebuilt from ${result.done} events and switched`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        await requests.updateOne({ _id: request._id }, { $set: { state: 'failed', error: message, finishedAt: new Date().toISOString() } });
+        this.logger.error(`rebuild of ${request._id} failed: ${message}`);
+      }
     }
   }
 
@@ -98,7 +145,7 @@ export class ProjectionRunner {
         entry.lastError = error instanceof Error ? error.message : String(error);
         this.logger.error(`projection ${entry.projection.name} failed: ${entry.lastError}; retrying in ${RESTART_DELAY_MS} ms`);
         entry.subscription = null;
-        if (!this.stopped) {
+        if (!this.stopped && !entry.paused) {
           entry.restartTimer = setTimeout(() => {
             entry.restartTimer = null;
             void this.subscribe(entry).catch((e) => this.logger.error(String(e)));
@@ -162,8 +209,44 @@ export class ProjectionRunner {
     return out;
   }
 
+  /**
+   * Rebuilds one projection without downtime: the next version is built beside the live one from the
+   * first event while the live one keeps serving and updating; then the live subscription pauses, the
+   * next version catches up to the head, replaces the live collections and takes its checkpoint, and
+   * the subscription resumes from there. Queries see the old complete read model, then the new one.
+   */
+  async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
+    const entry = this.running.get(name);
+    if (!entry) throw new Error(`no running projection ${name}`);
+    const next = shadowOf(entry.projection);
+    const built = await rebuildProjection(this.eventStore, this.readStore, next, { onProgress });
+    entry.paused = true;
+    try {
+      if (entry.restartTimer) clearTimeout(entry.restartTimer);
+      await entry.subscription?.stop();
+      entry.subscription = null;
+      // The last events since the first pass, with nothing else writing this projection.
+      const rest = await rebuildProjection(this.eventStore, this.readStore, next, { resume: true });
+      for (const [i, live] of entry.projection.collections.entries()) {
+        if ((await this.readStore.listCollections()).includes(next.collections[i])) await this.readStore.renameCollection(next.collections[i], live);
+        else await this.readStore.dropCollection(live);
+      }
+      const reached = await this.readStore.getCheckpoint(next.name);
+      if (reached) await this.readStore.setCheckpoint(name, reached.position);
+      else await this.readStore.deleteCheckpoint(name);
+      await this.readStore.deleteCheckpoint(next.name);
+      await entry.projection.setup?.(this.readStore);
+      return { done: built.done + rest.done, total: built.total + rest.done };
+    } finally {
+      entry.paused = false;
+      await this.subscribe(entry);
+    }
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.rebuildTimer) clearInterval(this.rebuildTimer);
+    await this.rebuilding;
     for (const entry of this.running.values()) {
       if (entry.restartTimer) clearTimeout(entry.restartTimer);
       await entry.subscription?.stop();

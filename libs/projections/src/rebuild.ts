@@ -3,7 +3,7 @@
 import { EventStore, START, Position, parsePosition } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
 import { Projection } from './projection';
-import { applyBatch } from './projection-runner';
+import { applyBatch } from './apply-batch';
 
 export interface RebuildProgress {
   done: number;

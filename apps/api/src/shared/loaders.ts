@@ -45,6 +45,11 @@ export async function loadMentor(streams: EventSourcedStreams, deciders: Decider
 /**
  * Gives a caseload slot back (compensation, or the old mentor's slot after a change). Retries its own
  * races; event ids are fresh so they never collide with the reservation's idempotency-derived ids.
+ *
+ * A compensation (`assignment_aborted`) keeps the slot when the student's stream now shows the student
+ * with this mentor: reservations are per student, so two identical requests (an assignment or change sent
+ * twice) share one, and the request that lost the race on the student's stream must not give back the
+ * slot that the winner's StudentAssigned/MentorChanged relies on.
  */
 export async function releaseCaseloadSlot(
   streams: EventSourcedStreams,
@@ -54,6 +59,10 @@ export async function releaseCaseloadSlot(
   studentId: string,
   reason: CaseloadReleaseReason,
 ): Promise<void> {
+  if (reason === 'assignment_aborted') {
+    const { state } = await streams.load(studentStream(studentId), deciders.student);
+    if ((state.status === 'active' || state.status === 'paused') && state.mentorship.mentorId === mentorId) return;
+  }
   await streams.execute(
     mentorStream(mentorId),
     deciders.mentor,

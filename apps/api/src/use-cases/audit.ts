@@ -1,8 +1,10 @@
-// The auditors' use cases: replays from the event store.
+// The auditors' and operators' use cases: replays from the event store, projection operations.
+import { GetProjectionsController } from './get-projections/get-projections.controller';
 import { GetStudentHistoryController } from './get-student-history/get-student-history.controller';
 import { GetStudentHistoryHandler } from './get-student-history/get-student-history.handler';
+import { RebuildProjectionController } from './rebuild-projection/rebuild-projection.controller';
 
-export const AUDIT = {
-  controllers: [GetStudentHistoryController],
+export const AUDIT_AND_OPERATIONS = {
+  controllers: [GetStudentHistoryController, RebuildProjectionController, GetProjectionsController],
   handlers: [GetStudentHistoryHandler],
 };

@@ -1,15 +1,18 @@
-// `npm run projections:rebuild -- <name>|--all [--resume]`: replays one projection (or all) from the
-// first event with a progress bar. With the embedded stores, stop the API first: it holds the read
-// models in memory.
+// `npm run projections:rebuild -- <name>|--all [--offline] [--resume]`: rebuilds projections from the
+// first event with a progress bar (events done / total, rate, time left).
+// - Distributed (MONGODB_URI): asks the running projector to rebuild without downtime (the next
+//   version is built beside the live one and switched in when caught up) and shows its progress.
+// - Embedded, or --offline: replays in this process. The API holds the embedded read store open; while
+//   it runs, use POST /admin/projections/{name}/rebuild instead (same zero-downtime rebuild).
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
 import { createEventStore } from '@mentoring/event-store';
-import { createReadStore } from '@mentoring/read-store';
-import { ALL_PROJECTIONS, rebuildProjection } from '@mentoring/projections';
+import { createReadStore, ReadStore } from '@mentoring/read-store';
+import { ALL_PROJECTIONS, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjection, requestRebuild } from '@mentoring/projections';
 
 async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, resume: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, resume: { type: 'boolean' }, offline: { type: 'boolean' } } });
   const names = values.all ? ALL_PROJECTIONS.map((p) => p.name) : positionals;
   const unknown = names.filter((n) => !ALL_PROJECTIONS.some((p) => p.name === n));
   if (names.length === 0 || unknown.length > 0) {
@@ -19,8 +22,20 @@ async function main(): Promise<void> {
   }
   const config = loadConfig({ ...process.env, RUN_PROJECTIONS: 'true' });
   const eventStore = createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
-  const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  let readStore;
   try {
+    readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  } catch (error) {
+    await eventStore.close();
+    console.error(`cannot open the read store (${error instanceof Error ? error.message : String(error)}).`);
+    console.error('If the API is running on the embedded store, rebuild through it: POST /admin/projections/<name>/rebuild (role admin).');
+    process.exit(1);
+  }
+  try {
+    if (config.mongodbUri && !values.offline) {
+      for (const name of names) await watchRemoteRebuild(readStore, name);
+      return;
+    }
     for (const name of names) {
       const projection = ALL_PROJECTIONS.find((p) => p.name === name)!;
       const bar = new SingleBar({
@@ -55,6 +70,39 @@ async function main(): Promise<void> {
     await eventStore.close();
     await readStore.close();
   }
+}
+
+/** Asks the projector for a zero-downtime rebuild and follows its progress. */
+async function watchRemoteRebuild(readStore: ReadStore, name: string): Promise<void> {
+  await requestRebuild(readStore, name);
+  const requests = readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS);
+  const bar = new SingleBar({
+    format: `${name.padEnd(24)} [{bar}] {percentage}% | {value}/{total} events | {state} | ETA {eta_formatted}`,
+    barCompleteChar: '#',
+    barIncompleteChar: '.',
+    noTTYOutput: true,
+    notTTYSchedule: 1000,
+  });
+  bar.start(1, 0, { state: 'requested' });
+  const requestedAt = Date.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 250));
+    const doc = await requests.findOne({ _id: name });
+    if (!doc) throw new Error(`the rebuild request for ${name} disappeared`);
+    bar.setTotal(Math.max(1, doc.total));
+    bar.update(doc.done, { state: doc.state });
+    if (doc.state === 'switched') break;
+    if (doc.state === 'failed') {
+      bar.stop();
+      throw new Error(`rebuild of ${name} failed: ${doc.error}`);
+    }
+    if (doc.state === 'requested' && Date.now() - requestedAt > 15_000) {
+      bar.stop();
+      throw new Error(`no projector picked up the rebuild of ${name} within 15 s: is the projector running?`);
+    }
+  }
+  bar.stop();
+  console.log(`${name}: rebuilt and switched without downtime`);
 }
 
 void main().catch((error) => {

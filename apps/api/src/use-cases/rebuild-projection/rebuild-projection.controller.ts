@@ -1,0 +1,44 @@
+// Admin: rebuild a read model without downtime. The request is stored in the read store, and the
+// process that runs the projection (this one in the embedded deployment, the projector otherwise)
+// builds the next version beside the live one and switches when it has caught up.
+import { Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { Actor } from '@mentoring/event-store';
+import { ALL_PROJECTIONS, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from '@mentoring/projections';
+import { ReadStore } from '@mentoring/read-store';
+import { CurrentActor } from '../../http/auth';
+import { Problem } from '../../http/problem';
+import { IdParam } from '../../shared/id-param';
+import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
+
+export function assertAdmin(actor: Actor): void {
+  if (actor.role !== 'admin') throw new Problem(403, 'role_not_allowed', 'Forbidden', 'Only admins operate the projections.');
+}
+
+@ApiTags('admin')
+@Controller('admin/projections')
+export class RebuildProjectionController {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  @Post(':name/rebuild')
+  @HttpCode(202)
+  @ApiBearerAuth()
+  @ApiOperation({ operationId: 'RebuildProjection', summary: 'Rebuild a read model from the first event without downtime (admin); progress in GetProjections' })
+  @ApiResponse({ status: 202, description: 'Requested; follow it with GET /admin/projections' })
+  async rebuild(@IdParam('name') name: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<RebuildRequestDoc> {
+    assertAdmin(actor);
+    if (!ALL_PROJECTIONS.some((p) => p.name === name)) {
+      throw new Problem(404, 'projection_not_found', 'Not Found', `No projection ${name}; known: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}.`);
+    }
+    const existing = await this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).findOne({ _id: name });
+    if (existing && (existing.state === 'requested' || existing.state === 'running')) {
+      throw new Problem(409, 'rebuild_in_progress', 'Conflict', `A rebuild of ${name} is already ${existing.state}.`);
+    }
+    reply.header('location', '/admin/projections');
+    return requestRebuild(this.readStore, name, this.clock.now());
+  }
+}
