@@ -210,10 +210,12 @@ export class EmbeddedReadStore implements ReadStore {
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       if (options.file !== ':memory:') {
-        this.db.pragma('journal_mode = WAL');
         // Memory is the source for reads, so a second process writing the same file would be silently
-        // overwritten: hold the file's lock for as long as the store is open.
+        // overwritten: hold the file's lock for as long as the store is open. Set before WAL is entered:
+        // then SQLite keeps the WAL index in heap memory and holds an exclusive lock on the file itself
+        // (set afterwards, only the WAL locks are kept, and a second opener sometimes got through).
         this.db.pragma('locking_mode = EXCLUSIVE');
+        this.db.pragma('journal_mode = WAL');
       }
       this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
       this.db.exec(SCHEMA);
