@@ -60,26 +60,26 @@ export function minutesBetween(from: string | null, to: string | null): number |
  * (without `_id` and `revision`), or null to leave it as it is (the revision still moves on).
  * Used for documents that follow exactly one stream.
  */
-export async function foldOnce<T extends StreamDoc>(
+export async function foldOnce<F extends object>(
   tx: ReadStoreTransaction,
   collection: string,
   id: string,
   event: RecordedEvent,
-  fold: (current: T | null) => Omit<T, '_id' | 'revision'> | null,
+  fold: (current: F | null) => F | null,
 ): Promise<void> {
-  const docs = tx.collection<T>(collection);
+  const docs = tx.collection<StreamDoc & F>(collection);
   const current = await docs.findOne({ _id: id });
   if (current && current.revision >= event.revision) return;
-  const next = fold(current);
+  const next = fold(current ? body<F>(current) : null);
   if (next === null) {
     if (current) await docs.updateOne({ _id: id }, { $set: { revision: event.revision } });
     return;
   }
-  await docs.replaceOne({ _id: id }, { _id: id, ...next, revision: event.revision } as unknown as T, { upsert: true });
+  await docs.replaceOne({ _id: id }, { _id: id, ...next, revision: event.revision } as StreamDoc & F, { upsert: true });
 }
 
-/** A document without the bookkeeping fields, for folds. */
-export function body<T extends Doc>(doc: T): Omit<T, '_id' | 'revision'> {
-  const { _id, revision, ...rest } = doc as T & { revision?: number };
-  return rest as unknown as Omit<T, '_id' | 'revision'>;
+/** A document without its bookkeeping fields (`_id`, `revision`), for folds. */
+export function body<F>(doc: Doc): F {
+  const { _id, revision, ...rest } = doc;
+  return rest as F;
 }

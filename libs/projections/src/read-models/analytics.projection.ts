@@ -1,0 +1,266 @@
+// Read models for analysts: anonymised, with no names, e-mails or disability data, and no id that names a
+// person directly. One document per student and one per mentor, each keyed by an opaque id (a keyed hash
+// of the real id), holding only what the reports need: the funding profile, the funder and cohort ids,
+// instants and durations, counts per ISO week. Medians and percentiles are computed by the queries from
+// the per-student durations, never stored, so the documents stay a plain fold of one stream each.
+import { createHmac } from 'node:crypto';
+import type { RecordedEvent } from '@mentoring/event-store';
+import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
+import type { Projection } from '../projection';
+import type { StreamDoc } from './apply-once';
+import { Data, flag, foldOnce, funderKeyOf, minutesBetween, partyId, record, text } from './event-data';
+import { isoWeekOf } from './iso-week';
+
+export const ANALYTICS_STUDENTS = 'analytics_students';
+export const ANALYTICS_MENTORS = 'analytics_mentors';
+
+/**
+ * The opaque id of a person in the analytics read models. Deterministic (a rebuild gives the same
+ * documents), and not the person's id: an analyst reading the documents cannot join them to the other
+ * read models by id without the key.
+ */
+export function anonymousId(kind: 'student' | 'mentor', id: string): string {
+  return createHmac('sha256', 'mentoring-analytics-v1').update(`${kind}:${id}`).digest('hex').slice(0, 24);
+}
+
+/** A mentor relationship: started by an assignment or a change of mentor (R8). */
+export interface AnalyticsMentorship {
+  startedAt: string;
+  startedWeek: string | null;
+  /** Start of the first discovery session held in this mentorship (R12), or null. */
+  discoveryAt: string | null;
+  discoveryWeek: string | null;
+  minutesToDiscovery: number | null;
+}
+
+export interface AnalyticsMentorChange {
+  at: string;
+  week: string | null;
+  /** Whether it answered the student's request (R8) or was the team's own decision. */
+  requested: boolean;
+}
+
+/** Session outcomes in one ISO week (of the session's start). */
+export interface AnalyticsAttendanceWeek {
+  week: string;
+  held: number;
+  noShows: number;
+  lateCancellations: number;
+  substantialDelays: number;
+  weeksWithoutSession: number;
+}
+
+export type AnalyticsStudent = {
+  profile: string | null;
+  /** Organisation ids (company, employer, public funder), never a person's name. */
+  funderId: string | null;
+  cohort: string | null;
+  attendanceObligatory: boolean;
+  enrolledAt: string | null;
+  enrolledWeek: string | null;
+  firstAssignedAt: string | null;
+  firstAssignedWeek: string | null;
+  /** From enrolment to the first assignment. */
+  minutesWaitingForMentor: number | null;
+  mentorships: AnalyticsMentorship[];
+  mentorChanges: AnalyticsMentorChange[];
+  attendance: AnalyticsAttendanceWeek[];
+  status: 'waiting_for_mentor' | 'active' | 'paused' | 'completed' | 'withdrawn';
+  endedAt: string | null;
+};
+
+export type AnalyticsStudentDoc = StreamDoc & AnalyticsStudent;
+
+export type AnalyticsMentor = {
+  capacity: number;
+  /** Opaque ids of the students held (R9), so that a repeated reservation counts once. */
+  caseload: string[];
+  caseloadSize: number;
+  unavailable: boolean;
+};
+
+export type AnalyticsMentorDoc = StreamDoc & AnalyticsMentor;
+
+type StudentBody = AnalyticsStudent;
+type MentorBody = AnalyticsMentor;
+
+function countIn(s: StudentBody, when: string | null, field: keyof Omit<AnalyticsAttendanceWeek, 'week'>): StudentBody {
+  const week = isoWeekOf(when);
+  if (!week) return s;
+  const rows = s.attendance.some((r) => r.week === week)
+    ? s.attendance.map((r) => (r.week === week ? { ...r, [field]: r[field] + 1 } : r))
+    : [...s.attendance, { week, held: 0, noShows: 0, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, [field]: 1 }].sort((a, b) =>
+        a.week.localeCompare(b.week),
+      );
+  return { ...s, attendance: rows };
+}
+
+function mentorship(startedAt: string): AnalyticsMentorship {
+  return { startedAt, startedWeek: isoWeekOf(startedAt), discoveryAt: null, discoveryWeek: null, minutesToDiscovery: null };
+}
+
+function foldStudent(s: StudentBody | null, event: RecordedEvent): StudentBody | null {
+  const d = record(event.data);
+  const at = event.metadata.occurredAt;
+  if (event.type === 'StudentEnrolled') {
+    if (s) return null;
+    const funding = record(d.funding);
+    const profile = text(funding.kind);
+    const funderKey = funderKeyOf(profile);
+    const enrolledAt = text(d.enrolledAt) ?? at;
+    return {
+      profile,
+      funderId: funderKey ? partyId(funding, funderKey) : null,
+      cohort: text(funding.cohort),
+      attendanceObligatory: flag(d.attendanceObligatory),
+      enrolledAt,
+      enrolledWeek: isoWeekOf(enrolledAt),
+      firstAssignedAt: null,
+      firstAssignedWeek: null,
+      minutesWaitingForMentor: null,
+      mentorships: [],
+      mentorChanges: [],
+      attendance: [],
+      status: 'waiting_for_mentor',
+      endedAt: null,
+    };
+  }
+  if (!s) return null;
+  switch (event.type) {
+    case 'StudentAssigned': {
+      const assignedAt = text(d.assignedAt) ?? at;
+      const first = s.firstAssignedAt === null;
+      return {
+        ...s,
+        status: 'active',
+        firstAssignedAt: first ? assignedAt : s.firstAssignedAt,
+        firstAssignedWeek: first ? isoWeekOf(assignedAt) : s.firstAssignedWeek,
+        minutesWaitingForMentor: first ? minutesBetween(s.enrolledAt, assignedAt) : s.minutesWaitingForMentor,
+        mentorships: [...s.mentorships, mentorship(assignedAt)],
+      };
+    }
+    case 'MentorChanged': {
+      const changedAt = text(d.changedAt) ?? at;
+      return {
+        ...s,
+        mentorships: [...s.mentorships, mentorship(changedAt)],
+        mentorChanges: [...s.mentorChanges, { at: changedAt, week: isoWeekOf(changedAt), requested: text(d.requestId) !== null }],
+      };
+    }
+    case 'SessionHeld': {
+      const start = text(d.start);
+      let next = countIn(s, start, 'held');
+      const current = next.mentorships[next.mentorships.length - 1];
+      // The discovery session of the current mentorship (one held for an earlier mentor does not count).
+      if (flag(d.discovery) && start && current && current.discoveryAt === null && start >= current.startedAt) {
+        const done: AnalyticsMentorship = { ...current, discoveryAt: start, discoveryWeek: isoWeekOf(start), minutesToDiscovery: minutesBetween(current.startedAt, start) };
+        next = { ...next, mentorships: [...next.mentorships.slice(0, -1), done] };
+      }
+      return next;
+    }
+    case 'SessionMissed':
+      return countIn(s, text(d.start), 'noShows');
+    case 'SessionCancelled':
+      return flag(d.late) ? countIn(s, text(d.start), 'lateCancellations') : null;
+    case 'SubstantialDelayRecorded':
+      return countIn(s, text(d.start), 'substantialDelays');
+    case 'AttendanceFactRecorded':
+      return text(d.kind) === 'week_without_session' ? countIn(s, text(d.weekStart), 'weeksWithoutSession') : null;
+    case 'TrainingPaused':
+      return s.status === 'active' ? { ...s, status: 'paused' } : null;
+    case 'TrainingResumed':
+      return s.status === 'paused' ? { ...s, status: 'active' } : null;
+    case 'TrainingCompleted':
+    case 'TrainingWithdrawn':
+      if (s.status === 'completed' || s.status === 'withdrawn') return null;
+      if (event.type === 'TrainingCompleted' && s.status === 'waiting_for_mentor') return null;
+      return {
+        ...s,
+        status: event.type === 'TrainingCompleted' ? 'completed' : 'withdrawn',
+        endedAt: text(d.completedAt) ?? text(d.withdrawnAt) ?? at,
+      };
+    default:
+      return null;
+  }
+}
+
+function foldMentor(m: MentorBody | null, event: RecordedEvent): MentorBody | null {
+  const d = record(event.data);
+  if (event.type === 'MentorRegistered') {
+    if (m) return null;
+    return { capacity: typeof d.capacity === 'number' ? d.capacity : 0, caseload: [], caseloadSize: 0, unavailable: false };
+  }
+  if (!m) return null;
+  const studentId = text(d.studentId);
+  switch (event.type) {
+    case 'MentorCapacityChanged':
+      return typeof d.capacity === 'number' ? { ...m, capacity: d.capacity } : null;
+    case 'MentorUnavailabilityDeclared':
+      return { ...m, unavailable: true };
+    case 'MentorUnavailabilityEnded':
+      return { ...m, unavailable: false };
+    case 'CaseloadSlotReserved': {
+      if (!studentId) return null;
+      const id = anonymousId('student', studentId);
+      if (m.caseload.includes(id)) return null;
+      const caseload = [...m.caseload, id];
+      return { ...m, caseload, caseloadSize: caseload.length };
+    }
+    case 'CaseloadSlotReleased': {
+      if (!studentId) return null;
+      const id = anonymousId('student', studentId);
+      if (!m.caseload.includes(id)) return null;
+      const caseload = m.caseload.filter((x) => x !== id);
+      return { ...m, caseload, caseloadSize: caseload.length };
+    }
+    default:
+      return null;
+  }
+}
+
+const STUDENT_EVENTS = [
+  'StudentEnrolled',
+  'StudentAssigned',
+  'MentorChanged',
+  'SessionHeld',
+  'SessionMissed',
+  'SessionCancelled',
+  'SubstantialDelayRecorded',
+  'AttendanceFactRecorded',
+  'TrainingPaused',
+  'TrainingResumed',
+  'TrainingCompleted',
+  'TrainingWithdrawn',
+];
+const MENTOR_EVENTS = [
+  'MentorRegistered',
+  'MentorCapacityChanged',
+  'MentorUnavailabilityDeclared',
+  'MentorUnavailabilityEnded',
+  'CaseloadSlotReserved',
+  'CaseloadSlotReleased',
+];
+const IS_MENTOR_EVENT = new Set(MENTOR_EVENTS);
+
+async function apply(event: RecordedEvent, tx: ReadStoreTransaction): Promise<void> {
+  const d: Data = record(event.data);
+  if (IS_MENTOR_EVENT.has(event.type)) {
+    const mentorId = text(d.mentorId);
+    if (mentorId) await foldOnce<AnalyticsMentor>(tx, ANALYTICS_MENTORS, anonymousId('mentor', mentorId), event, (m) => foldMentor(m, event));
+    return;
+  }
+  const studentId = text(d.studentId);
+  if (studentId) await foldOnce<AnalyticsStudent>(tx, ANALYTICS_STUDENTS, anonymousId('student', studentId), event, (s) => foldStudent(s, event));
+}
+
+export const analyticsProjection: Projection = {
+  name: 'analytics',
+  collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS],
+  eventTypes: new Set([...STUDENT_EVENTS, ...MENTOR_EVENTS]),
+  async setup(store: ReadStore) {
+    const students = store.collection(ANALYTICS_STUDENTS);
+    await students.createIndex({ profile: 1, enrolledWeek: 1 });
+    await students.createIndex({ funderId: 1, cohort: 1 });
+  },
+  apply,
+};
