@@ -1,5 +1,6 @@
-// Shared by the read-side projection specifications: real embedded adapters in a temporary directory,
-// live processing through the runner, rebuilds, and documents read back in `_id` order.
+// Test-only support shared by the read-side projection specifications (kept out of the build, like
+// read-store.contract.ts): real embedded adapters in a temporary directory, live processing through the
+// runner, and documents compared one by one.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
