@@ -195,24 +195,24 @@ export const SCRIPTED_PEOPLE = {
   's-emp': { name: 'Eve Employee', email: 'eve@students.example', disability: false },
   's-self': { name: 'Sid Self', email: 'sid@students.example', disability: false },
   's-done': { name: 'Dora Done', email: 'dora@students.example', disability: false },
-  'm-ada': { name: 'Ada Mentor', email: 'ada@mentors.example', disability: true },
+  'm-ava': { name: 'Ava Mentor', email: 'ava@mentors.example', disability: true },
   'm-bo': { name: 'Bo Mentor', email: 'bo@mentors.example', disability: false },
   'm-cy': { name: 'Cy Mentor', email: 'cy@mentors.example', disability: true },
 } as const;
 
 /**
- * - `s-appr` (apprenticeship, Acme): assigned to Ada after 2 days, first contact, discovery held with a
+ * - `s-appr` (apprenticeship, Acme): assigned to Ava after 2 days, first contact, discovery held with a
  *   10-minute delay, recording sent (no feedback yet), a session on 2 March left without an outcome, a
  *   session booked on 9 March 10:00, and the week of 2 March recorded as a week without a session.
- * - `s-soc` (social programme, disability): assigned to Ada after 4 days, discovery held, then a no-show
- *   and a late cancellation, a follow-up by Ada, a request for another mentor granted: now with Cy.
+ * - `s-soc` (social programme, disability): assigned to Ava after 4 days, discovery held, then a no-show
+ *   and a late cancellation, a follow-up by Ava, a request for another mentor granted: now with Cy.
  * - `s-emp` (employee): waiting for a mentor since 25 February.
  * - `s-self` (self-funded): with Bo; a follow-up resolved, a change request declined, paused.
  * - `s-done` (self-funded): with Bo, discovery held, recording reviewed, completed; Bo's capacity then 1.
  */
 export function scriptedReadSideHistory(scenario = new ReadSideScenario()): ReadSideScenario {
   const s = scenario;
-  const ada: Actor = { id: 'm-ada', role: 'mentor' };
+  const ava: Actor = { id: 'm-ava', role: 'mentor' };
   const bo: Actor = { id: 'm-bo', role: 'mentor' };
   const registered = '2026-02-01T08:00:00.000Z';
   const mentor = (mentorId: keyof typeof SCRIPTED_PEOPLE, capacity: number) => {
@@ -241,7 +241,7 @@ export function scriptedReadSideHistory(scenario = new ReadSideScenario()): Read
       at,
     });
   };
-  mentor('m-ada', 3);
+  mentor('m-ava', 3);
   mentor('m-bo', 2);
   mentor('m-cy', 4);
 
@@ -258,28 +258,28 @@ export function scriptedReadSideHistory(scenario = new ReadSideScenario()): Read
   s.end('s-done', 'completed', '2026-02-20T09:00:00.000Z');
   s.mentor('ChangeMentorCapacity', { mentorId: 'm-bo', capacity: 1, at: '2026-02-21T09:00:00.000Z' });
 
-  s.assign('s-appr', 'm-ada', '2026-02-18T10:00:00.000Z');
-  s.student('RecordFirstContact', { studentId: 's-appr', at: '2026-02-19T09:00:00.000Z', by: ada });
-  s.student('BookDiscoverySession', { studentId: 's-appr', sessionId: 'sess-appr-1', start: '2026-02-23T10:00:00.000Z', at: '2026-02-19T09:05:00.000Z', by: ada });
-  s.assign('s-soc', 'm-ada', '2026-02-20T11:00:00.000Z');
-  s.student('RecordFirstContact', { studentId: 's-soc', at: '2026-02-20T12:00:00.000Z', by: ada });
-  s.student('BookDiscoverySession', { studentId: 's-soc', sessionId: 'sess-soc-1', start: '2026-02-24T10:00:00.000Z', at: '2026-02-20T12:05:00.000Z', by: ada });
-  s.student('RecordSessionHeld', { studentId: 's-appr', sessionId: 'sess-appr-1', at: '2026-02-23T10:50:00.000Z', by: ada });
-  s.student('RecordSubstantialDelay', { studentId: 's-appr', sessionId: 'sess-appr-1', delayMinutes: 10, at: '2026-02-23T11:00:00.000Z', by: ada });
-  s.student('SubmitFirstSessionRecording', { studentId: 's-appr', sessionId: 'sess-appr-1', recordingUrl: 'https://recordings.example/appr-1', at: '2026-02-23T12:00:00.000Z', by: ada });
-  s.student('BookSession', { studentId: 's-appr', sessionId: 'sess-appr-2', start: '2026-03-02T10:00:00.000Z', at: '2026-02-23T12:05:00.000Z', by: ada });
-  s.student('BookSession', { studentId: 's-appr', sessionId: 'sess-appr-3', start: '2026-03-09T10:00:00.000Z', at: '2026-02-23T12:06:00.000Z', by: ada });
+  s.assign('s-appr', 'm-ava', '2026-02-18T10:00:00.000Z');
+  s.student('RecordFirstContact', { studentId: 's-appr', at: '2026-02-19T09:00:00.000Z', by: ava });
+  s.student('BookDiscoverySession', { studentId: 's-appr', sessionId: 'sess-appr-1', start: '2026-02-23T10:00:00.000Z', at: '2026-02-19T09:05:00.000Z', by: ava });
+  s.assign('s-soc', 'm-ava', '2026-02-20T11:00:00.000Z');
+  s.student('RecordFirstContact', { studentId: 's-soc', at: '2026-02-20T12:00:00.000Z', by: ava });
+  s.student('BookDiscoverySession', { studentId: 's-soc', sessionId: 'sess-soc-1', start: '2026-02-24T10:00:00.000Z', at: '2026-02-20T12:05:00.000Z', by: ava });
+  s.student('RecordSessionHeld', { studentId: 's-appr', sessionId: 'sess-appr-1', at: '2026-02-23T10:50:00.000Z', by: ava });
+  s.student('RecordSubstantialDelay', { studentId: 's-appr', sessionId: 'sess-appr-1', delayMinutes: 10, at: '2026-02-23T11:00:00.000Z', by: ava });
+  s.student('SubmitFirstSessionRecording', { studentId: 's-appr', sessionId: 'sess-appr-1', recordingUrl: 'https://recordings.example/appr-1', at: '2026-02-23T12:00:00.000Z', by: ava });
+  s.student('BookSession', { studentId: 's-appr', sessionId: 'sess-appr-2', start: '2026-03-02T10:00:00.000Z', at: '2026-02-23T12:05:00.000Z', by: ava });
+  s.student('BookSession', { studentId: 's-appr', sessionId: 'sess-appr-3', start: '2026-03-09T10:00:00.000Z', at: '2026-02-23T12:06:00.000Z', by: ava });
   s.student('RequestFollowUp', { studentId: 's-self', followUpId: 'f-self-1', reason: 'unresponsive_student', note: null, at: '2026-02-24T09:00:00.000Z', by: bo });
-  s.student('RecordSessionHeld', { studentId: 's-soc', sessionId: 'sess-soc-1', at: '2026-02-24T10:46:00.000Z', by: ada });
-  s.student('BookSession', { studentId: 's-soc', sessionId: 'sess-soc-2', start: '2026-02-26T10:00:00.000Z', at: '2026-02-24T11:00:00.000Z', by: ada });
+  s.student('RecordSessionHeld', { studentId: 's-soc', sessionId: 'sess-soc-1', at: '2026-02-24T10:46:00.000Z', by: ava });
+  s.student('BookSession', { studentId: 's-soc', sessionId: 'sess-soc-2', start: '2026-02-26T10:00:00.000Z', at: '2026-02-24T11:00:00.000Z', by: ava });
   enrol('s-emp', SCRIPTED_FUNDING.employee, '2026-02-25T09:00:00.000Z');
   s.student('ResolveFollowUp', { studentId: 's-self', followUpId: 'f-self-1', resolution: 'Called him: all fine', at: '2026-02-25T09:00:00.000Z' });
   s.student('RequestMentorChange', { studentId: 's-self', requestId: 'r-self-1', reason: 'Prefers mornings', at: '2026-02-25T10:00:00.000Z', by: { id: 's-self', role: 'student' } });
-  s.student('RecordSessionNoShow', { studentId: 's-soc', sessionId: 'sess-soc-2', at: '2026-02-26T10:20:00.000Z', by: ada });
+  s.student('RecordSessionNoShow', { studentId: 's-soc', sessionId: 'sess-soc-2', at: '2026-02-26T10:20:00.000Z', by: ava });
   s.student('DeclineMentorChangeRequest', { studentId: 's-self', requestId: 'r-self-1', reason: 'No mentor free in the mornings', at: '2026-02-26T10:00:00.000Z' });
-  s.student('BookSession', { studentId: 's-soc', sessionId: 'sess-soc-3', start: '2026-02-27T15:00:00.000Z', at: '2026-02-26T11:00:00.000Z', by: ada });
+  s.student('BookSession', { studentId: 's-soc', sessionId: 'sess-soc-3', start: '2026-02-27T15:00:00.000Z', at: '2026-02-26T11:00:00.000Z', by: ava });
   s.student('CancelSession', { studentId: 's-soc', sessionId: 'sess-soc-3', reason: 'student_less_than_24h', at: '2026-02-27T09:00:00.000Z', by: { id: 's-soc', role: 'student' } });
-  s.student('RequestFollowUp', { studentId: 's-soc', followUpId: 'f-soc-1', reason: 'missed_sessions', note: 'Two sessions missed this week', at: '2026-02-27T10:00:00.000Z', by: ada });
+  s.student('RequestFollowUp', { studentId: 's-soc', followUpId: 'f-soc-1', reason: 'missed_sessions', note: 'Two sessions missed this week', at: '2026-02-27T10:00:00.000Z', by: ava });
   s.student('RequestMentorChange', { studentId: 's-soc', requestId: 'r-soc-1', reason: 'Time zone', at: '2026-02-27T11:00:00.000Z', by: { id: 's-soc', role: 'student' } });
   s.student('PauseTraining', { studentId: 's-self', reason: 'Exams at work', at: '2026-02-27T10:00:00.000Z', by: { id: 's-self', role: 'student' } });
   s.changeMentor('s-soc', 'm-cy', 'Time zone', '2026-02-28T09:00:00.000Z', 'r-soc-1');

@@ -1,0 +1,392 @@
+// The dashboards' read models over the real embedded adapters: given the scripted history (produced by the
+// real deciders), the expected documents; replays change nothing; a rebuild gives what live processing gave.
+import { randomUUID } from 'node:crypto';
+import { NewEvent } from '@mentoring/event-store';
+import { applyBatch, rebuildProjection } from '..';
+import {
+  DASHBOARD_STUDENTS,
+  DASHBOARD_TEAM_ITEMS,
+  DashboardStudentDoc,
+  dashboardsProjection,
+  scriptedReadSideHistory,
+  SCRIPTED_FUNDING,
+  TeamItemDoc,
+} from '.';
+import { documents, expectSameDocuments, openStores, runLive, snapshot, Stores } from './read-side.contract';
+
+const NO_ATTENDANCE = { held: 0, noShows: 0, lateCancellations: 0, cancellations: 0, substantialDelays: 0, weeksWithoutSession: 0 };
+
+/** A whole student document: the enrolment facts, then what the test names. */
+function student(
+  studentId: string,
+  name: string,
+  kind: keyof typeof SCRIPTED_FUNDING,
+  enrolledAt: string,
+  rest: Partial<DashboardStudentDoc>,
+): DashboardStudentDoc {
+  const parties = {
+    apprenticeship: { funderId: 'co-acme', funder: 'Acme SA', companyId: 'co-acme', employerId: 'emp-jane', tutorId: 'tut-tom', publicFunderId: null, endDate: '2027-02-28' },
+    social_programme: { funderId: 'pf-agency', funder: 'Regional Employment Agency', companyId: null, employerId: null, tutorId: null, publicFunderId: 'pf-agency', endDate: '2026-09-30' },
+    employee: { funderId: 'emp-globex', funder: 'Globex', companyId: null, employerId: 'emp-globex', tutorId: null, publicFunderId: null, endDate: '2026-12-31' },
+    self_funded: { funderId: null, funder: null, companyId: null, employerId: null, tutorId: null, publicFunderId: null, endDate: null },
+  }[kind];
+  return {
+    _id: studentId,
+    studentId,
+    name,
+    email: `${name.split(' ')[0].toLowerCase()}@students.example`,
+    trainingPath: 'web',
+    registeredDisability: false,
+    profileKind: kind,
+    startDate: '2026-03-01',
+    attendanceObligatory: kind !== 'self_funded',
+    cohort: kind === 'social_programme' ? '2026-spring' : null,
+    ...parties,
+    status: 'active',
+    enrolledAt,
+    waitingSince: null,
+    mentorId: null,
+    mentorship: null,
+    bookedSessions: [],
+    lastHeldSession: null,
+    firstSessionReviews: [],
+    attendance: NO_ATTENDANCE,
+    attendanceFacts: [],
+    openFollowUpIds: [],
+    pendingChangeRequestId: null,
+    dashboardMentorIds: [],
+    ...rest,
+  } as DashboardStudentDoc;
+}
+
+const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
+  student('s-appr', 'Alice Apprentice', 'apprenticeship', '2026-02-16T10:00:00.000Z', {
+    mentorId: 'm-ava',
+    mentorship: {
+      mentorId: 'm-ava',
+      since: '2026-02-18T10:00:00.000Z',
+      firstContactAt: '2026-02-19T09:00:00.000Z',
+      discoverySessionId: 'sess-appr-1',
+      discoveryHeldAt: '2026-02-23T10:00:00.000Z',
+      firstHeldSessionId: 'sess-appr-1',
+    },
+    bookedSessions: [
+      { sessionId: 'sess-appr-2', kind: 'regular', mentorId: 'm-ava', start: '2026-03-02T10:00:00.000Z', end: '2026-03-02T10:45:00.000Z', bookedAt: '2026-02-23T12:05:00.000Z' },
+      { sessionId: 'sess-appr-3', kind: 'regular', mentorId: 'm-ava', start: '2026-03-09T10:00:00.000Z', end: '2026-03-09T10:45:00.000Z', bookedAt: '2026-02-23T12:06:00.000Z' },
+    ],
+    lastHeldSession: { sessionId: 'sess-appr-1', kind: 'discovery', mentorId: 'm-ava', start: '2026-02-23T10:00:00.000Z' },
+    firstSessionReviews: [
+      { sessionId: 'sess-appr-1', mentorId: 'm-ava', heldAt: '2026-02-23T10:50:00.000Z', recordingSubmittedAt: '2026-02-23T12:00:00.000Z', feedbackGivenAt: null },
+    ],
+    attendance: { ...NO_ATTENDANCE, held: 1, substantialDelays: 1, weeksWithoutSession: 1 },
+    attendanceFacts: [
+      { kind: 'substantial_delay', sessionId: 'sess-appr-1', weekStart: null, occurredAt: '2026-02-23T10:00:00.000Z', recordedAt: '2026-02-23T11:00:00.000Z' },
+      { kind: 'week_without_session', sessionId: null, weekStart: '2026-03-02', occurredAt: '2026-03-02T00:00:00.000Z', recordedAt: '2026-03-09T08:00:00.000Z' },
+    ],
+    dashboardMentorIds: ['m-ava'],
+    updatedAt: '2026-03-09T08:00:00.000Z',
+    revision: 12,
+  }),
+  student('s-done', 'Dora Done', 'self_funded', '2026-02-16T09:00:00.000Z', {
+    status: 'completed',
+    mentorId: 'm-bo',
+    mentorship: {
+      mentorId: 'm-bo',
+      since: '2026-02-16T12:00:00.000Z',
+      firstContactAt: null,
+      discoverySessionId: 'sess-done-1',
+      discoveryHeldAt: '2026-02-18T10:00:00.000Z',
+      firstHeldSessionId: 'sess-done-1',
+    },
+    lastHeldSession: { sessionId: 'sess-done-1', kind: 'discovery', mentorId: 'm-bo', start: '2026-02-18T10:00:00.000Z' },
+    firstSessionReviews: [
+      { sessionId: 'sess-done-1', mentorId: 'm-bo', heldAt: '2026-02-18T10:31:00.000Z', recordingSubmittedAt: '2026-02-18T12:00:00.000Z', feedbackGivenAt: '2026-02-19T09:00:00.000Z' },
+    ],
+    attendance: { ...NO_ATTENDANCE, held: 1 },
+    // Completed, nothing owed: on no mentor's dashboard any more.
+    dashboardMentorIds: [],
+    updatedAt: '2026-02-20T09:00:00.000Z',
+    revision: 6,
+  }),
+  student('s-emp', 'Eve Employee', 'employee', '2026-02-25T09:00:00.000Z', {
+    status: 'waiting_for_mentor',
+    waitingSince: '2026-02-25T09:00:00.000Z',
+    updatedAt: '2026-02-25T09:00:00.000Z',
+    revision: 0,
+  }),
+  student('s-self', 'Sid Self', 'self_funded', '2026-02-17T09:00:00.000Z', {
+    status: 'paused',
+    mentorId: 'm-bo',
+    mentorship: { mentorId: 'm-bo', since: '2026-02-17T15:00:00.000Z', firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
+    dashboardMentorIds: ['m-bo'],
+    updatedAt: '2026-02-27T10:00:00.000Z',
+    revision: 6,
+  }),
+  student('s-soc', 'Sam Social', 'social_programme', '2026-02-16T11:00:00.000Z', {
+    registeredDisability: true,
+    mentorId: 'm-cy',
+    // A new mentorship: no first contact, no discovery session yet.
+    mentorship: { mentorId: 'm-cy', since: '2026-02-28T09:00:00.000Z', firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
+    lastHeldSession: { sessionId: 'sess-soc-1', kind: 'discovery', mentorId: 'm-ava', start: '2026-02-24T10:00:00.000Z' },
+    firstSessionReviews: [{ sessionId: 'sess-soc-1', mentorId: 'm-ava', heldAt: '2026-02-24T10:46:00.000Z', recordingSubmittedAt: null, feedbackGivenAt: null }],
+    attendance: { ...NO_ATTENDANCE, held: 1, noShows: 1, lateCancellations: 1 },
+    attendanceFacts: [
+      { kind: 'no_show', sessionId: 'sess-soc-2', weekStart: null, occurredAt: '2026-02-26T10:00:00.000Z', recordedAt: '2026-02-26T10:20:00.000Z' },
+      { kind: 'late_cancellation', sessionId: 'sess-soc-3', weekStart: null, occurredAt: '2026-02-27T15:00:00.000Z', recordedAt: '2026-02-27T09:00:00.000Z' },
+    ],
+    openFollowUpIds: ['f-soc-1'],
+    // Ava still owes the recording of the first session she held with Sam (R13).
+    dashboardMentorIds: ['m-ava', 'm-cy'],
+    updatedAt: '2026-02-28T09:00:00.000Z',
+    revision: 15,
+  }),
+];
+
+const closed = { closedAt: null, closedBy: null };
+const EXPECTED_ITEMS: TeamItemDoc[] = [
+  {
+    _id: 'attendance_alert:s-appr:12',
+    kind: 'attendance_alert',
+    studentId: 's-appr',
+    mentorId: 'm-ava',
+    open: true,
+    since: '2026-03-09T08:00:00.000Z',
+    alertKind: 'week_without_session',
+    sessionId: null,
+    weekStart: '2026-03-02',
+    funderId: 'co-acme',
+    funder: 'Acme SA',
+    cohort: null,
+    ...closed,
+    revision: 12,
+  },
+  {
+    _id: 'attendance_alert:s-appr:7',
+    kind: 'attendance_alert',
+    studentId: 's-appr',
+    mentorId: 'm-ava',
+    open: true,
+    since: '2026-02-23T11:00:00.000Z',
+    alertKind: 'substantial_delay',
+    sessionId: 'sess-appr-1',
+    weekStart: null,
+    funderId: 'co-acme',
+    funder: 'Acme SA',
+    cohort: null,
+    ...closed,
+    revision: 7,
+  },
+  {
+    _id: 'attendance_alert:s-soc:12',
+    kind: 'attendance_alert',
+    studentId: 's-soc',
+    mentorId: 'm-ava',
+    open: true,
+    since: '2026-02-27T09:00:00.000Z',
+    alertKind: 'late_cancellation',
+    sessionId: 'sess-soc-3',
+    weekStart: null,
+    funderId: 'pf-agency',
+    funder: 'Regional Employment Agency',
+    cohort: '2026-spring',
+    ...closed,
+    revision: 12,
+  },
+  {
+    _id: 'attendance_alert:s-soc:8',
+    kind: 'attendance_alert',
+    studentId: 's-soc',
+    mentorId: 'm-ava',
+    open: true,
+    since: '2026-02-26T10:20:00.000Z',
+    alertKind: 'no_show',
+    sessionId: 'sess-soc-2',
+    weekStart: null,
+    funderId: 'pf-agency',
+    funder: 'Regional Employment Agency',
+    cohort: '2026-spring',
+    ...closed,
+    revision: 8,
+  },
+  {
+    _id: 'follow_up:s-self:f-self-1',
+    kind: 'follow_up',
+    studentId: 's-self',
+    mentorId: 'm-bo',
+    open: false,
+    since: '2026-02-24T09:00:00.000Z',
+    followUpId: 'f-self-1',
+    reason: 'unresponsive_student',
+    note: null,
+    requestedBy: { id: 'm-bo', role: 'mentor' },
+    resolution: 'Called him: all fine',
+    closedAt: '2026-02-25T09:00:00.000Z',
+    closedBy: 'resolved',
+    revision: 3,
+  },
+  {
+    _id: 'follow_up:s-soc:f-soc-1',
+    kind: 'follow_up',
+    studentId: 's-soc',
+    mentorId: 'm-ava',
+    open: true,
+    since: '2026-02-27T10:00:00.000Z',
+    followUpId: 'f-soc-1',
+    reason: 'missed_sessions',
+    note: 'Two sessions missed this week',
+    requestedBy: { id: 'm-ava', role: 'mentor' },
+    resolution: null,
+    ...closed,
+    revision: 13,
+  },
+  {
+    _id: 'mentor_change_request:s-self:r-self-1',
+    kind: 'mentor_change_request',
+    studentId: 's-self',
+    mentorId: 'm-bo',
+    open: false,
+    since: '2026-02-25T10:00:00.000Z',
+    requestId: 'r-self-1',
+    reason: 'Prefers mornings',
+    requestedBy: { id: 's-self', role: 'student' },
+    closedAt: '2026-02-26T10:00:00.000Z',
+    closedBy: 'declined',
+    revision: 5,
+  },
+  {
+    _id: 'mentor_change_request:s-soc:r-soc-1',
+    kind: 'mentor_change_request',
+    studentId: 's-soc',
+    mentorId: 'm-ava',
+    open: false,
+    since: '2026-02-27T11:00:00.000Z',
+    requestId: 'r-soc-1',
+    reason: 'Time zone',
+    requestedBy: { id: 's-soc', role: 'student' },
+    closedAt: '2026-02-28T09:00:00.000Z',
+    closedBy: 'mentor_changed',
+    revision: 15,
+  },
+  {
+    _id: 'recording_review:s-appr:sess-appr-1',
+    kind: 'recording_review',
+    studentId: 's-appr',
+    mentorId: 'm-ava',
+    open: true,
+    since: '2026-02-23T12:00:00.000Z',
+    sessionId: 'sess-appr-1',
+    recordingUrl: 'https://recordings.example/appr-1',
+    ...closed,
+    revision: 8,
+  },
+  {
+    _id: 'recording_review:s-done:sess-done-1',
+    kind: 'recording_review',
+    studentId: 's-done',
+    mentorId: 'm-bo',
+    open: false,
+    since: '2026-02-18T12:00:00.000Z',
+    sessionId: 'sess-done-1',
+    recordingUrl: 'https://recordings.example/done-1',
+    closedAt: '2026-02-19T09:00:00.000Z',
+    closedBy: 'feedback_given',
+    revision: 5,
+  },
+];
+
+describe('dashboards projection', () => {
+  let stores: Stores;
+  beforeEach(() => {
+    stores = openStores();
+  });
+  afterEach(() => stores.close());
+
+  async function applyHistory(): Promise<void> {
+    await scriptedReadSideHistory().appendTo(stores.events);
+    await dashboardsProjection.setup!(stores.read);
+    await applyBatch(stores.read, dashboardsProjection, await stores.events.readAll({ maxCount: 1000 }));
+  }
+
+  it('given the scripted history, one whole document per student', async () => {
+    await applyHistory();
+    expect(await documents(stores.read, DASHBOARD_STUDENTS)).toEqual(EXPECTED_STUDENTS);
+  });
+
+  it('given the scripted history, one whole document per item of the team, open or closed', async () => {
+    await applyHistory();
+    expect(await documents(stores.read, DASHBOARD_TEAM_ITEMS)).toEqual(EXPECTED_ITEMS);
+  });
+
+  it('applying the same events twice (whole, and overlapping slices) gives the same documents', async () => {
+    await applyHistory();
+    const once = await snapshot(stores.read, dashboardsProjection);
+    const events = await stores.events.readAll({ maxCount: 1000 });
+    await applyBatch(stores.read, dashboardsProjection, events);
+    for (let i = 0; i < events.length; i += 7) await applyBatch(stores.read, dashboardsProjection, events.slice(i, i + 11));
+    expect(await snapshot(stores.read, dashboardsProjection)).toEqual(once);
+    expect(once[DASHBOARD_STUDENTS]).toEqual(EXPECTED_STUDENTS);
+  });
+
+  it('a rebuild from zero gives exactly the documents live processing gave, document by document', async () => {
+    await runLive(stores, dashboardsProjection, () => scriptedReadSideHistory().appendTo(stores.events));
+    const live = await snapshot(stores.read, dashboardsProjection);
+    expect(live[DASHBOARD_STUDENTS]).toEqual(EXPECTED_STUDENTS);
+    expect(live[DASHBOARD_TEAM_ITEMS]).toEqual(EXPECTED_ITEMS);
+    const progress = await rebuildProjection(stores.events, stores.read, dashboardsProjection, { batchSize: 9 });
+    expect(progress.done).toBe((await stores.events.readAll({ maxCount: 1000 })).length);
+    expectSameDocuments(await snapshot(stores.read, dashboardsProjection), live);
+  });
+
+  it('never rejects an event: unknown students, missing and mistyped fields are ignored or read as null', async () => {
+    const meta = { correlationId: 'c', causationId: 'c', actor: { id: 'staff-1', role: 'staff' as const }, occurredAt: '2026-03-01T00:00:00.000Z' };
+    const ev = (type: string, data: unknown): NewEvent => ({ eventId: randomUUID(), type, schemaVersion: 1, data, metadata: meta });
+    await stores.events.append('student-ghost', [ev('SessionHeld', { studentId: 'ghost', sessionId: 'x' }), ev('FollowUpRequested', { studentId: 'ghost' })], 'no_stream');
+    await stores.events.append(
+      'student-odd',
+      [
+        ev('StudentEnrolled', { studentId: 'odd', name: 42, funding: 'none' }),
+        ev('StudentAssigned', { studentId: 'odd', mentorId: 'm-1' }),
+        ev('SessionBooked', { studentId: 'odd', sessionId: 's-1', start: '2026-03-02T10:00:00.000Z' }),
+        ev('FollowUpRequested', { studentId: 'odd', followUpId: null }),
+        ev('AttendanceAlertRaised', { studentId: 'odd' }),
+        ev('MentorChanged', { studentId: 'odd' }),
+      ],
+      'no_stream',
+    );
+    await dashboardsProjection.setup!(stores.read);
+    await applyBatch(stores.read, dashboardsProjection, await stores.events.readAll());
+    expect(await documents(stores.read, DASHBOARD_STUDENTS)).toEqual([
+      student('odd', 'x', 'self_funded', meta.occurredAt, {
+        name: null,
+        email: null,
+        trainingPath: null,
+        profileKind: null,
+        startDate: null,
+        attendanceObligatory: false,
+        mentorId: 'm-1',
+        mentorship: { mentorId: 'm-1', since: meta.occurredAt, firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
+        dashboardMentorIds: ['m-1'],
+        updatedAt: meta.occurredAt,
+        revision: 5,
+      }),
+    ]);
+    expect(await documents(stores.read, DASHBOARD_TEAM_ITEMS)).toEqual([
+      {
+        _id: 'attendance_alert:odd:4',
+        kind: 'attendance_alert',
+        studentId: 'odd',
+        mentorId: null,
+        open: true,
+        since: meta.occurredAt,
+        alertKind: null,
+        sessionId: null,
+        weekStart: null,
+        funderId: null,
+        funder: null,
+        cohort: null,
+        ...closed,
+        revision: 4,
+      },
+    ]);
+  });
+});
