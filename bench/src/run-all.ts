@@ -3,6 +3,7 @@
 //   (b) AssignMentor commands, 64 concurrent clients, durable appends (synchronous=FULL), req/s and p99
 //   (c) SQLite appends, one at a time vs 64 concurrent (group commit), events/s
 //   (d) a rebuild of 100k events, events/s
+//   (e) an audit replay of a student with 1,000 events, p99
 // Set BENCH_QUICK=1 for a smaller, faster run.
 import 'reflect-metadata';
 import * as fs from 'node:fs';
@@ -16,6 +17,7 @@ import { NewEvent, SqliteEventStore } from '@mentoring/event-store';
 import { EmbeddedReadStore } from '@mentoring/read-store';
 import { ALL_PROJECTIONS, rebuildProjection } from '@mentoring/projections';
 import { signToken } from '@mentoring/api/dist/http/auth';
+import { benchAuditReplay } from './audit.bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 64;
@@ -238,6 +240,7 @@ async function main(): Promise<void> {
   await assignMentorCommands(bare);
   await sqliteAppends();
   await rebuild();
+  for (const [name, value] of await benchAuditReplay()) report(name, value);
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [name, value] of results) console.log(`| ${name} | ${value} |`);
 }

@@ -51,7 +51,7 @@ const history = script([
 
 describe('student audit (replayed from the event store)', () => {
   it('R8: lists the three mentors with reasons, who decided (actor and role), when it happened and was recorded, and the correlation id', () => {
-    const audit = studentAudit('s-1', history, studentDecider);
+    const audit = studentAudit('s-1', history);
     expect(audit.assignments.map((e) => [e.kind, e.fromMentorId, e.mentorId, e.reason, e.actorId, e.actorRole, e.occurredAt])).toEqual([
       ['assigned', null, 'm-a', 'first assignment', 'staff-7', 'staff', '2027-01-05T09:00:00.000Z'],
       ['change_requested', null, 'm-a', 'schedules do not match', 's-1', 'student', '2027-02-01T09:00:00.000Z'],
@@ -70,19 +70,19 @@ describe('student audit (replayed from the event store)', () => {
     ['2027-06-01T00:00:00Z', 'active', 'm-c'],
     ['2026-12-31T00:00:00Z', 'not_enrolled', null],
   ])('R8: as of %s the student was %s with mentor %s', (instant, status, mentorId) => {
-    const audit = studentAudit('s-1', history, studentDecider, new Date(instant));
+    const audit = studentAudit('s-1', history, new Date(instant));
     expect(audit.asOf).toMatchObject({ status, mentorId });
     expect(audit.assignments.every((e) => Date.parse(e.occurredAt) <= Date.parse(instant))).toBe(true);
   });
 
   it('exports CSV with one row per entry, quoted where needed, formulas neutralised', () => {
-    const csv = studentAuditCsv(studentAudit('s-1', history, studentDecider, new Date('2027-06-01T00:00:00Z')));
+    const csv = studentAuditCsv(studentAudit('s-1', history, new Date('2027-06-01T00:00:00Z')));
     const lines = csv.trimEnd().split('\r\n');
     expect(lines[0]).toBe('section,studentId,kind,eventType,mentorId,fromMentorId,reason,sessionId,sessionStart,detail,actorId,actorRole,occurredAt,recordedAt,correlationId,causationId,eventId,revision,position');
     expect(lines).toHaveLength(1 + 4 + 1);
     expect(lines[3]).toMatch(/^assignments,s-1,changed,MentorChanged,m-b,m-a,schedules do not match,/);
     expect(lines[5]).toMatch(/^as_of,s-1,status:active,,m-c,/);
-    const withFormula = studentAuditCsv({ studentId: 's', assignments: [{ ...studentAudit('s-1', history, studentDecider).assignments[0], reason: '=HYPERLINK("x")' }], sessions: [], attendance: [], asOf: null });
+    const withFormula = studentAuditCsv({ studentId: 's', assignments: [{ ...studentAudit('s-1', history).assignments[0], reason: '=HYPERLINK("x")' }], sessions: [], attendance: [], asOf: null });
     expect(withFormula).toContain(`"'=HYPERLINK(""x"")"`);
   });
 });

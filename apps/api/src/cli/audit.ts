@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@mentoring/config';
 import { createEventStore } from '@mentoring/event-store';
 import { studentAudit, studentAuditCsv } from '../audit/student-audit';
-import { createDeciders } from '../shared/deciders';
 import { studentStream } from '../shared/streams';
 
 async function main(): Promise<void> {
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
       process.exitCode = 1;
       return;
     }
-    const audit = studentAudit(id, events, createDeciders().student, asOf);
+    const audit = studentAudit(id, events, asOf);
     process.stdout.write(values.csv ? studentAuditCsv(audit) : `${JSON.stringify(audit, null, 2)}\n`);
   } finally {
     await store.close();

@@ -4,7 +4,6 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { EventStore } from '@mentoring/event-store';
 import { Problem } from '../../http/problem';
 import { StudentAudit, studentAudit } from '../../audit/student-audit';
-import { DECIDERS, Deciders } from '../../shared/deciders';
 import { studentStream } from '../../shared/streams';
 import { EVENT_STORE } from '../../shared/tokens';
 import { GetStudentHistoryQuery } from './get-student-history.query';
@@ -15,7 +14,6 @@ export const MAY_AUDIT = new Set(['auditor', 'staff', 'admin']);
 export class GetStudentHistoryHandler implements IQueryHandler<GetStudentHistoryQuery> {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
-    @Inject(DECIDERS) private readonly deciders: Deciders,
   ) {}
 
   async execute({ studentId, actor, asOf }: GetStudentHistoryQuery): Promise<StudentAudit> {
@@ -24,6 +22,6 @@ export class GetStudentHistoryHandler implements IQueryHandler<GetStudentHistory
     }
     const events = await this.eventStore.readStream(studentStream(studentId));
     if (events.length === 0) throw new Problem(404, 'student_not_found', 'Not Found', `No student ${studentId}.`);
-    return studentAudit(studentId, events, this.deciders.student, asOf);
+    return studentAudit(studentId, events, asOf);
   }
 }
