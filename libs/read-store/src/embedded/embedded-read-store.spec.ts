@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,15 +92,17 @@ describe('EmbeddedReadStore on a file', () => {
   it('holds the file: a second store on it fails to open until the first is closed', async () => {
     const file = tempFile();
     const first = await EmbeddedReadStore.open({ file });
-    let leaked: EmbeddedReadStore | undefined;
-    try { leaked = await EmbeddedReadStore.open({ file, busyTimeoutMs: 50 }); } catch (e) { /* expected */ }
-    if (leaked) {
-      const a = (first as any).db; const b = (leaked as any).db;
-      require('fs').writeFileSync('/tmp/lockdebug.txt', JSON.stringify({ pid: process.pid, a: [a.pragma('journal_mode', { simple: true }), a.pragma('locking_mode', { simple: true })], b: [b.pragma('journal_mode', { simple: true }), b.pragma('locking_mode', { simple: true })], ino: require('fs').statSync(file).ino, files: require('fs').readdirSync(require('path').dirname(file)), workers: process.env.JEST_WORKER_ID }));
-    }
-    expect(leaked).toBeUndefined();
+    await first.collection('c').insertOne({ _id: 'a' });
+    await expect(EmbeddedReadStore.open({ file, busyTimeoutMs: 50 })).rejects.toThrow(/already open/);
+    // Another process cannot even read it.
+    const probe = `
+      const Database = require(${JSON.stringify(require.resolve('better-sqlite3'))});
+      const db = new Database(process.argv[1], { timeout: 50 });
+      try { db.prepare('SELECT count(*) AS n FROM documents').get(); console.log('read'); } catch (e) { console.log(e.code); }`;
+    expect(execFileSync(process.execPath, ['-e', probe, file], { encoding: 'utf8' }).trim()).toBe('SQLITE_BUSY');
     await first.close();
     const second = await EmbeddedReadStore.open({ file, busyTimeoutMs: 50 });
+    expect(await second.collection('c').find({})).toEqual([{ _id: 'a' }]);
     await second.close();
   });
 

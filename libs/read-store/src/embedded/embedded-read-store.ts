@@ -2,6 +2,7 @@
 // in memory, persisted in one SQLite file so read models and checkpoints survive a restart without a
 // replay. Memory is the source for reads; SQLite is written at every commit (one SQLite transaction per
 // call outside a unit of work, one per unit of work inside).
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Aggregator, Query, update as mingoUpdate } from 'mingo';
 import * as updateOperators from 'mingo/operators/update';
@@ -140,6 +141,11 @@ const MATCH_ALL = new Query<Doc>({}, {});
 
 const DOCS_PER_STATEMENT = 50;
 
+// Files (device:inode) open in this process. SQLite's lock keeps other processes out; within one
+// process two connections share the process's POSIX locks, and SQLite's own bookkeeping of them was
+// seen to let a second store through now and then under Jest, so the same process checks here first.
+const openFiles = new Set<string>();
+
 const SCHEMA = `
   -- A rowid table rather than WITHOUT ROWID: documents can be kilobytes, and SQLite advises rowid
   -- tables for large rows (measured about as fast here for small ones).
@@ -192,6 +198,7 @@ export class EmbeddedReadStore implements ReadStore {
   // Promise-chain mutex: each unit of work starts when the previous one has settled.
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private fileKey: string | undefined;
 
   private readonly stmt: {
     putDoc: Database.Statement<[string, string, string]>;
@@ -210,6 +217,11 @@ export class EmbeddedReadStore implements ReadStore {
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       if (options.file !== ':memory:') {
+        const { dev, ino } = statSync(options.file);
+        const key = `${dev}:${ino}`;
+        if (openFiles.has(key)) throw new Error(`The read store file ${options.file} is already open in this process (locked)`);
+        openFiles.add(key);
+        this.fileKey = key;
         // Memory is the source for reads, so a second process writing the same file would be silently
         // overwritten: hold the file's lock for as long as the store is open. Set before WAL is entered:
         // then SQLite keeps the WAL index in heap memory and holds an exclusive lock on the file itself
@@ -245,6 +257,7 @@ export class EmbeddedReadStore implements ReadStore {
       this.load();
     } catch (error) {
       this.db.close();
+      if (this.fileKey) openFiles.delete(this.fileKey);
       throw error;
     }
   }
@@ -338,6 +351,7 @@ export class EmbeddedReadStore implements ReadStore {
     await this.tail;
     this.closed = true;
     this.db.close();
+    if (this.fileKey) openFiles.delete(this.fileKey);
   }
 
   // ---- operations used by EmbeddedCollection -------------------------------------------------------
