@@ -8,6 +8,8 @@ COPY libs/domain/package.json libs/domain/
 COPY libs/event-store/package.json libs/event-store/
 COPY libs/read-store/package.json libs/read-store/
 COPY libs/projections/package.json libs/projections/
+COPY libs/application/package.json libs/application/
+COPY libs/reactors/package.json libs/reactors/
 COPY libs/testing/package.json libs/testing/
 COPY apps/api/package.json apps/api/
 COPY apps/projector/package.json apps/projector/

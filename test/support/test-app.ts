@@ -34,7 +34,8 @@ export function tempDataDir(): string {
 
 export async function startTestApp(env: Record<string, string> = {}, overrides: InfrastructureOverrides = {}): Promise<TestApp> {
   const dataDir = env.DATA_DIR ?? tempDataDir();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SQLITE_SYNCHRONOUS: 'NORMAL', ...env, DATA_DIR: dataDir });
+  // The reactors' scheduler has no timer in tests: time is the test's clock, and tests call tick().
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SQLITE_SYNCHRONOUS: 'NORMAL', REACTOR_TICK_SECONDS: '0', ...env, DATA_DIR: dataDir });
   const app = await createApp(config, overrides);
   const fastify = app.getHttpAdapter().getInstance();
   return {

@@ -14,6 +14,7 @@ import { EventSourcedStreams } from './shared/event-sourced-streams';
 import { ReadYourWrites } from './shared/read-your-writes';
 import { USE_CASES } from './use-cases';
 import { AUDIT_AND_OPERATIONS } from './use-cases/audit';
+import { READ_SIDE } from './use-cases/read-side';
 
 @Module({})
 export class AppModule {
@@ -21,13 +22,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(config, overrides), CqrsModule.forRoot()],
-      controllers: [HealthController, ...USE_CASES.controllers, ...AUDIT_AND_OPERATIONS.controllers],
+      controllers: [HealthController, ...USE_CASES.controllers, ...AUDIT_AND_OPERATIONS.controllers, ...READ_SIDE.controllers],
       providers: [
         { provide: DECIDERS, useFactory: () => createDeciders() },
         EventSourcedStreams,
         ReadYourWrites,
         ...USE_CASES.handlers,
         ...AUDIT_AND_OPERATIONS.handlers,
+        ...READ_SIDE.handlers,
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

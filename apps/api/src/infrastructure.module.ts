@@ -1,22 +1,26 @@
 // Wires the ports to their adapters, chosen by configuration only (connection strings).
+import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
 import { createEventStore, EventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@mentoring/projections';
+import { createMailer, createReactorRunner, Mailer, ReactorRunner } from '@mentoring/reactors';
 import { AppConfig } from '@mentoring/config';
 import { JWT_SECRET } from './http/auth';
-import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, READ_STORE, systemClock } from './shared/tokens';
+import { ParkedEventsController } from './health/parked-events.controller';
+import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE, systemClock } from './shared/tokens';
 
-/** Replacements for tests: a fixed clock, predictable ids, or a store shared between app instances. */
+/** Replacements for tests: a fixed clock, predictable ids, a store shared between app instances, a mailer. */
 export interface InfrastructureOverrides {
   clock?: Clock;
   ids?: IdGenerator;
   eventStore?: EventStore;
   readStore?: ReadStore;
+  mailer?: Mailer;
 }
 
-/** Starts the in-process projections after boot and closes every store on shutdown. */
+/** Starts the in-process projections and reactors after boot, stops them and closes every store on shutdown. */
 @Injectable()
 class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Lifecycle');
@@ -25,6 +29,7 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Optional() @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
+    @Optional() @Inject(REACTOR_RUNNER) private readonly reactors: ReactorRunner | null,
     @Inject('OWNS_STORES') private readonly ownsStores: boolean,
   ) {}
 
@@ -33,9 +38,14 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
       await this.runner.start();
       this.logger.log(`projections running in this process: ${this.runner.projections.map((p) => p.name).join(', ')}`);
     }
+    if (this.reactors) {
+      await this.reactors.start();
+      this.logger.log(`reactors running in this process: ${this.reactors.reactors.map((r) => r.name).join(', ')}`);
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.reactors?.stop();
     await this.runner?.stop();
     if (this.ownsStores) {
       await this.eventStore.close();
@@ -48,11 +58,14 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
 @Module({})
 export class InfrastructureModule {
   static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
+    const clock = overrides.clock ?? systemClock;
+    const ids = overrides.ids ?? ({ uuid: () => randomUUID() } satisfies IdGenerator);
+    const runnerOptions = { maxAttempts: config.parkAfterAttempts };
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
       { provide: JWT_SECRET, useValue: config.jwtSecret },
-      { provide: CLOCK, useValue: overrides.clock ?? systemClock },
-      { provide: ID_GENERATOR, useValue: overrides.ids ?? ({ uuid: () => randomUUID() } satisfies IdGenerator) },
+      { provide: CLOCK, useValue: clock },
+      { provide: ID_GENERATOR, useValue: ids },
       { provide: 'OWNS_STORES', useValue: !overrides.eventStore && !overrides.readStore },
       {
         provide: EVENT_STORE,
@@ -68,10 +81,33 @@ export class InfrastructureModule {
         provide: PROJECTION_RUNNER,
         inject: [EVENT_STORE, READ_STORE],
         useFactory: (eventStore: EventStore, readStore: ReadStore) =>
-          config.runProjections ? new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, new Logger('Projections')) : null,
+          config.runProjections ? new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, new Logger('Projections'), runnerOptions) : null,
+      },
+      {
+        // The reactors run here in the embedded deployment (next to the projections), in the projector otherwise.
+        provide: REACTOR_RUNNER,
+        inject: [EVENT_STORE, READ_STORE],
+        useFactory: (eventStore: EventStore, readStore: ReadStore) =>
+          config.runReactors
+            ? createReactorRunner({
+                eventStore,
+                readStore,
+                clock,
+                ids,
+                mailer: overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom }),
+                mentorshipTeamEmail: config.mentorshipTeamEmail,
+                logger: new Logger('Reactors'),
+                options: { ...runnerOptions, tickIntervalMs: config.reactorTickSeconds * 1000 },
+              })
+            : null,
       },
       Lifecycle,
     ];
-    return { module: InfrastructureModule, providers, exports: providers.filter((p) => p !== Lifecycle) };
+    return {
+      module: InfrastructureModule,
+      controllers: [ParkedEventsController],
+      providers,
+      exports: providers.filter((p) => p !== Lifecycle),
+    };
   }
 }

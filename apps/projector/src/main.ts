@@ -1,13 +1,54 @@
-// The projector of the distributed deployment: runs every projection as a subscription to the event
-// store, from its checkpoint, into the read store. No HTTP besides /health and /metrics.
+// The projector of the distributed deployment: runs every projection and every reactor as a
+// subscription to the event store, from its checkpoint, into the read store, and the reactors'
+// scheduler (reminders, escalations, weekly rhythm). No HTTP besides /health and /metrics.
 import * as http from 'node:http';
-import { ConfigError, loadConfig } from '@mentoring/config';
-import { createEventStore, formatPosition } from '@mentoring/event-store';
-import { createReadStore } from '@mentoring/read-store';
-import { ALL_PROJECTIONS, ProjectionRunner } from '@mentoring/projections';
+import * as path from 'node:path';
+import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';
+import { createEventStore, EventStore, formatPosition } from '@mentoring/event-store';
+import { createReadStore, ReadStore } from '@mentoring/read-store';
+import { ALL_PROJECTIONS, ProjectionRunner, countParkedEvents, listParkedEvents } from '@mentoring/projections';
+import { createMailer, createReactorRunner, listFailedDueWork, ReactorRunner } from '@mentoring/reactors';
+
+async function health(eventStore: EventStore, readStore: ReadStore, runner: ProjectionRunner, reactors: ReactorRunner | null) {
+  const head = await eventStore.headPosition();
+  const parked = await listParkedEvents(readStore);
+  const failedDueWork = await listFailedDueWork(readStore);
+  return {
+    status: parked.length > 0 || failedDueWork.length > 0 ? 'degraded' : 'ok',
+    eventStore: { head: head ? formatPosition(head) : null },
+    projections: await runner.status(),
+    reactors: reactors ? await reactors.status() : [],
+    parkedEvents: {
+      count: parked.length,
+      events: parked.slice(0, 20).map((p) => ({ id: p._id, subscriber: p.subscriber, eventId: p.eventId, eventType: p.eventType, streamId: p.streamId, state: p.state, attempts: p.attempts, parkedAt: p.parkedAt })),
+    },
+    failedDueWork: { count: failedDueWork.length, items: failedDueWork.slice(0, 20).map((d) => ({ id: d._id, reactor: d.reactor, kind: d.kind, dueAt: d.dueAt, attempts: d.attempts })) },
+  };
+}
+
+async function metrics(readStore: ReadStore, runner: ProjectionRunner, reactors: ReactorRunner | null): Promise<string> {
+  const projections = await runner.status();
+  const reactorStatus = reactors ? await reactors.status() : [];
+  const parked = await countParkedEvents(readStore);
+  const lines = [
+    '# HELP projection_lag_events Events in the log not yet applied by the projection.',
+    '# TYPE projection_lag_events gauge',
+    ...projections.map((p) => `projection_lag_events{projection="${p.name}"} ${p.lag}`),
+    '# HELP reactor_lag_events Events in the log not yet handled by the reactor.',
+    '# TYPE reactor_lag_events gauge',
+    ...reactorStatus.map((r) => `reactor_lag_events{reactor="${r.name}"} ${r.lag}`),
+    '# HELP parked_events Poison events parked by a projection or reactor and not resolved yet.',
+    '# TYPE parked_events gauge',
+    ...[...projections, ...reactorStatus].map((s) => `parked_events{subscriber="${s.name}"} ${parked[s.name] ?? 0}`),
+    '# HELP reactor_due_work Due work of a reactor by state (pending: waiting for its time; failed: given up, see npm run parked).',
+    '# TYPE reactor_due_work gauge',
+    ...reactorStatus.flatMap((r) => [`reactor_due_work{reactor="${r.name}",state="pending"} ${r.duePending}`, `reactor_due_work{reactor="${r.name}",state="failed"} ${r.dueFailed}`]),
+  ];
+  return `${lines.join('\n')}\n`;
+}
 
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig({ ...process.env, RUN_PROJECTIONS: 'true' });
   } catch (error) {
@@ -20,26 +61,37 @@ async function main(): Promise<void> {
   const eventStore = createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
   const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   const log = (message: string) => console.log(`[projector] ${message}`);
-  const runner = new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, { log, error: (m) => console.error(`[projector] ${m}`) });
+  const logger = { log, error: (m: string) => console.error(`[projector] ${m}`) };
+  const options = { maxAttempts: config.parkAfterAttempts };
+  const runner = new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, logger, options);
   await runner.start();
   log(`running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`);
+  let reactors: ReactorRunner | null = null;
+  if (config.runReactors) {
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom });
+    reactors = createReactorRunner({
+      eventStore,
+      readStore,
+      mailer,
+      clock: { now: () => new Date() },
+      mentorshipTeamEmail: config.mentorshipTeamEmail,
+      logger: { log: (m) => log(`reactors: ${m}`), error: (m) => logger.error(`reactors: ${m}`) },
+      options: { ...options, tickIntervalMs: config.reactorTickSeconds * 1000 },
+    });
+    await reactors.start();
+    log(`reactors ${reactors.reactors.map((r) => r.name).join(', ')}; e-mail to ${mailer.target}`);
+  }
 
   const server = http.createServer((request, response) => {
     void (async () => {
       if (request.url === '/health' || request.url === '/metrics') {
         try {
-          const projections = await runner.status();
-          const head = await eventStore.headPosition();
           if (request.url === '/health') {
             response.writeHead(200, { 'content-type': 'application/json' });
-            response.end(JSON.stringify({ status: 'ok', eventStore: { head: head ? formatPosition(head) : null }, projections }));
+            response.end(JSON.stringify(await health(eventStore, readStore, runner, reactors)));
           } else {
             response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-            response.end(
-              '# HELP projection_lag_events Events in the log not yet applied by the projection.\n# TYPE projection_lag_events gauge\n' +
-                projections.map((p) => `projection_lag_events{projection="${p.name}"} ${p.lag}`).join('\n') +
-                '\n',
-            );
+            response.end(await metrics(readStore, runner, reactors));
           }
         } catch (error) {
           response.writeHead(503, { 'content-type': 'application/problem+json' });
@@ -55,6 +107,7 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     server.close();
+    await reactors?.stop();
     await runner.stop();
     await eventStore.close();
     await readStore.close();

@@ -12,8 +12,20 @@ export interface AppConfig {
   /** Unset = embedded read store under `dataDir`. */
   mongodbUri?: string;
   jwtSecret: string;
-  /** Run projections (and later reactors) inside the API process. */
+  /** Run projections inside the API process. */
   runProjections: boolean;
+  /** Run the reactors (e-mails, automatic escalations, weekly rhythm) in this process. */
+  runReactors: boolean;
+  /** SMTP server for the reactors' e-mails (`smtp://` or `smtps://`). Unset = `.eml` files under `dataDir/outbox/`. */
+  smtpUrl?: string;
+  /** From header of the e-mails; its domain is the right-hand side of every Message-ID. */
+  mailFrom: string;
+  /** Where automatic escalations (follow-ups requested by the system) are e-mailed. */
+  mentorshipTeamEmail: string;
+  /** Period of the reactors' scheduler (reminders, escalations, weekly rhythm), in seconds; 0 = no timer. */
+  reactorTickSeconds: number;
+  /** Attempts at an event (or an item of due work) before a projection or reactor parks it. */
+  parkAfterAttempts: number;
   /** `FULL` (default) makes every acknowledged append survive power loss; `NORMAL` trades that for speed. */
   sqliteSynchronous: 'FULL' | 'NORMAL';
   /** Largest accepted request body in bytes. */
@@ -52,6 +64,37 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   if (raw === undefined) return fallback;
   if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
+}
+
+const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
+
+function email(env: Env, name: string, fallback: string): string {
+  const raw = optional(env, name) ?? fallback;
+  if (!EMAIL.test(raw)) throw new ConfigError(name, `must be an e-mail address, got "${raw}"`);
+  return raw;
+}
+
+/** `Name <address>` or a bare address. */
+function mailbox(env: Env, name: string, fallback: string): string {
+  const raw = optional(env, name) ?? fallback;
+  const match = /^(?:[^<>]*<([^<>]+)>|([^<>\s]+))$/.exec(raw);
+  const address = match?.[1] ?? match?.[2];
+  if (!address || !EMAIL.test(address)) throw new ConfigError(name, `must be an address or "Name <address>", got "${raw}"`);
+  return raw;
+}
+
+function smtpUrl(env: Env, name: string): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as smtp://user:password@host:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(name, `must start with smtp:// or smtps://, got "${url.protocol}//"`);
+  if (!url.hostname) throw new ConfigError(name, 'must name a host');
+  return raw;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -95,6 +138,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mongodbUri,
     jwtSecret,
     runProjections,
+    // Like the projections: in the API process with the embedded read store, in the projector with MongoDB.
+    runReactors: boolean(env, 'RUN_REACTORS', runProjections),
+    smtpUrl: smtpUrl(env, 'SMTP_URL'),
+    mailFrom: mailbox(env, 'MAIL_FROM', 'Mentoring platform <no-reply@mentoring.localhost>'),
+    mentorshipTeamEmail: email(env, 'MENTORSHIP_TEAM_EMAIL', 'mentorship-team@mentoring.localhost'),
+    reactorTickSeconds: integer(env, 'REACTOR_TICK_SECONDS', 60, 0, 86_400),
+    parkAfterAttempts: integer(env, 'PARK_AFTER_ATTEMPTS', 3, 1, 100),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 50 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose', 'silent'] as const, 'log'),

@@ -1,46 +1,22 @@
-// Runs projections as catch-up subscriptions to $all, each from its own checkpoint. Every batch of
-// events is applied in one read-store unit of work together with the new checkpoint, so a crash
-// never loses or double-applies a batch, and a restart continues where the last commit left off.
-import { EventStore, Position, START, Subscription, comparePositions, parsePosition } from '@mentoring/event-store';
+// Runs projections as catch-up subscriptions to $all, each from its own checkpoint (the shared
+// SubscriberRunner, which reactors use too). Every batch of events is applied in one read-store unit of
+// work together with the new checkpoint, so a crash never loses or double-applies a batch, and a
+// restart continues where the last commit left off. A batch that keeps failing is retried, then split
+// until the failing event is alone: that event is parked and the others are committed.
+import { EventStore, RecordedEvent } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
 import { applyBatch } from './apply-batch';
 import { Projection } from './projection';
 import { RebuildProgress, rebuildProjection } from './rebuild';
 import { shadowOf } from './shadow';
+import { RunnerLogger, SubscriberEntry, SubscriberRunner, SubscriberRunnerOptions, SubscriberStatus } from './subscriber-runner';
 
-export interface ProjectionStatus {
-  name: string;
-  running: boolean;
-  /** Serialised position of the last committed batch, or null before the first one. */
-  checkpoint: string | null;
-  /** Events in the log after the checkpoint (0 = caught up). */
-  lag: number;
-  /** Events delivered to this projection since the process started (a restart resumes, it does not replay). */
-  processedSinceStart: number;
-  lastError: string | null;
-}
+/** A projection's status: checkpoint, lag, events processed since start, last error, parked events. */
+export type ProjectionStatus = SubscriberStatus;
+export type { RunnerLogger } from './subscriber-runner';
 
-export interface RunnerLogger {
-  log(message: string): void;
-  error(message: string): void;
-}
-
-interface Running {
-  projection: Projection;
-  /** Set while a rebuild switches this projection: errors do not restart it meanwhile. */
-  paused: boolean;
-  subscription: Subscription | null;
-  checkpoint: Position | null;
-  lastError: string | null;
-  processed: number;
-  restartTimer: NodeJS.Timeout | null;
-  waiters: Array<{ position: Position; resolve: () => void }>;
-}
-
-const RESTART_DELAY_MS = 1000;
 /** Where rebuild requests and their progress are kept, so any process can ask and watch (the CLI, the API). */
 export const REBUILD_REQUESTS = '_projection_rebuilds';
-const REBUILD_POLL_MS = 500;
 
 export interface RebuildRequestDoc {
   _id: string;
@@ -67,43 +43,44 @@ export async function requestRebuild(readStore: ReadStore, name: string, now = n
 const LIVE_COALESCE_MS = 5;
 const SMALL_BATCH = 50;
 
-export class ProjectionRunner {
-  private readonly running = new Map<string, Running>();
-  private stopped = true;
-  private rebuildTimer: NodeJS.Timeout | null = null;
-  private rebuilding: Promise<void> | null = null;
+export class ProjectionRunner extends SubscriberRunner<Projection> {
+  protected readonly kind = 'projection' as const;
 
   constructor(
-    private readonly eventStore: EventStore,
-    private readonly readStore: ReadStore,
+    eventStore: EventStore,
+    readStore: ReadStore,
     readonly projections: readonly Projection[],
-    private readonly logger: RunnerLogger = { log: () => undefined, error: (m) => console.error(m) },
+    logger?: RunnerLogger,
+    options?: SubscriberRunnerOptions,
   ) {
-    const names = new Set<string>();
-    for (const p of projections) {
-      if (names.has(p.name)) throw new Error(`duplicate projection name ${p.name}`);
-      names.add(p.name);
-    }
+    super(eventStore, readStore, projections, logger, options);
   }
 
-  async start(): Promise<void> {
-    this.stopped = false;
-    for (const projection of this.projections) {
-      await projection.setup?.(this.readStore);
-      const entry: Running = { projection, paused: false, subscription: null, checkpoint: null, lastError: null, processed: 0, restartTimer: null, waiters: [] };
-      this.running.set(projection.name, entry);
-      await this.subscribe(entry);
-    }
-    this.rebuildTimer = setInterval(() => {
-      if (!this.rebuilding) this.rebuilding = this.serveRebuildRequests().finally(() => (this.rebuilding = null));
-    }, REBUILD_POLL_MS);
-    this.rebuildTimer.unref();
+  /** A batch in one unit of work with its checkpoint: a failure rolls all of it back (the base class retries, then isolates). */
+  protected async process(entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
+    await applyBatch(this.readStore, entry.subscriber, events);
+    this.committed(entry, events[events.length - 1].position, events.length);
+  }
+
+  /** A parked event again, in its own unit of work, leaving the checkpoint where it is. */
+  protected async reprocess(projection: Projection, event: RecordedEvent): Promise<void> {
+    if (!projection.eventTypes.has(event.type)) return;
+    await this.readStore.transaction((tx) => projection.apply(event, tx));
+  }
+
+  protected override async afterBatch(_entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
+    if (events.length < SMALL_BATCH) await new Promise((resolve) => setTimeout(resolve, LIVE_COALESCE_MS));
+  }
+
+  protected override async poll(): Promise<void> {
+    await super.poll();
+    await this.serveRebuildRequests();
   }
 
   /** Runs the rebuilds requested through {@link requestRebuild}, one at a time, reporting progress. */
   async serveRebuildRequests(): Promise<void> {
     const requests = this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS);
-    const pending = await requests.find({ state: 'requested', _id: { $in: [...this.running.keys()] } }, { sort: { requestedAt: 1 } });
+    const pending = await requests.find({ state: 'requested', _id: { $in: [...this.entries.keys()] } }, { sort: { requestedAt: 1 } });
     for (const request of pending) {
       if (this.stopped) return;
       await requests.updateOne({ _id: request._id }, { $set: { state: 'running', startedAt: new Date().toISOString() } });
@@ -125,90 +102,6 @@ export class ProjectionRunner {
     }
   }
 
-  private async subscribe(entry: Running): Promise<void> {
-    if (this.stopped) return;
-    const stored = await this.readStore.getCheckpoint(entry.projection.name);
-    entry.checkpoint = stored ? parsePosition(stored.position) : null;
-    entry.subscription = this.eventStore.subscribeToAll({
-      after: entry.checkpoint ?? START,
-      batchSize: 500,
-      onEvents: async (events) => {
-        await applyBatch(this.readStore, entry.projection, events);
-        entry.checkpoint = events[events.length - 1].position;
-        entry.processed += events.length;
-        entry.lastError = null;
-        this.release(entry);
-        if (events.length < SMALL_BATCH) await new Promise((resolve) => setTimeout(resolve, LIVE_COALESCE_MS));
-      },
-      onError: (error) => {
-        // The batch was rolled back; resubscribe from the stored checkpoint after a pause.
-        entry.lastError = error instanceof Error ? error.message : String(error);
-        this.logger.error(`projection ${entry.projection.name} failed: ${entry.lastError}; retrying in ${RESTART_DELAY_MS} ms`);
-        entry.subscription = null;
-        if (!this.stopped && !entry.paused) {
-          entry.restartTimer = setTimeout(() => {
-            entry.restartTimer = null;
-            void this.subscribe(entry).catch((e) => this.logger.error(String(e)));
-          }, RESTART_DELAY_MS);
-        }
-      },
-    });
-  }
-
-  private release(entry: Running): void {
-    if (!entry.checkpoint) return;
-    const reached = entry.checkpoint;
-    entry.waiters = entry.waiters.filter((w) => {
-      if (comparePositions(w.position, reached) <= 0) {
-        w.resolve();
-        return false;
-      }
-      return true;
-    });
-  }
-
-  /**
-   * Resolves true once every named projection (all by default) has processed `position`, false after
-   * `timeoutMs`. Lets a query read its own writes without the client sleeping.
-   */
-  async waitFor(position: Position, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
-    const entries = [...this.running.values()].filter((e) => !names || names.includes(e.projection.name));
-    const pending = entries.map(
-      (entry) =>
-        new Promise<void>((resolve) => {
-          if (entry.checkpoint && comparePositions(position, entry.checkpoint) <= 0) return resolve();
-          entry.waiters.push({ position, resolve });
-        }),
-    );
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), timeoutMs);
-    });
-    try {
-      return await Promise.race([Promise.all(pending).then(() => true), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async status(): Promise<ProjectionStatus[]> {
-    const out: ProjectionStatus[] = [];
-    for (const projection of this.projections) {
-      const entry = this.running.get(projection.name);
-      const stored = await this.readStore.getCheckpoint(projection.name);
-      const checkpoint = stored ? parsePosition(stored.position) : null;
-      out.push({
-        name: projection.name,
-        running: !!entry?.subscription,
-        checkpoint: stored?.position ?? null,
-        lag: await this.eventStore.countAfter(checkpoint ?? START),
-        processedSinceStart: entry?.processed ?? 0,
-        lastError: entry?.lastError ?? null,
-      });
-    }
-    return out;
-  }
-
   /**
    * Rebuilds one projection without downtime: the next version is built beside the live one from the
    * first event while the live one keeps serving and updating; then the live subscription pauses, the
@@ -216,9 +109,9 @@ export class ProjectionRunner {
    * the subscription resumes from there. Queries see the old complete read model, then the new one.
    */
   async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
-    const entry = this.running.get(name);
+    const entry = this.entries.get(name);
     if (!entry) throw new Error(`no running projection ${name}`);
-    const next = shadowOf(entry.projection);
+    const next = shadowOf(entry.subscriber);
     const built = await rebuildProjection(this.eventStore, this.readStore, next, { onProgress });
     entry.paused = true;
     try {
@@ -227,7 +120,7 @@ export class ProjectionRunner {
       entry.subscription = null;
       // The last events since the first pass, with nothing else writing this projection.
       const rest = await rebuildProjection(this.eventStore, this.readStore, next, { resume: true });
-      for (const [i, live] of entry.projection.collections.entries()) {
+      for (const [i, live] of entry.subscriber.collections.entries()) {
         if ((await this.readStore.listCollections()).includes(next.collections[i])) await this.readStore.renameCollection(next.collections[i], live);
         else await this.readStore.dropCollection(live);
       }
@@ -235,22 +128,11 @@ export class ProjectionRunner {
       if (reached) await this.readStore.setCheckpoint(name, reached.position);
       else await this.readStore.deleteCheckpoint(name);
       await this.readStore.deleteCheckpoint(next.name);
-      await entry.projection.setup?.(this.readStore);
+      await entry.subscriber.setup?.(this.readStore);
       return { done: built.done + rest.done, total: built.total + rest.done };
     } finally {
       entry.paused = false;
       await this.subscribe(entry);
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.rebuildTimer) clearInterval(this.rebuildTimer);
-    await this.rebuilding;
-    for (const entry of this.running.values()) {
-      if (entry.restartTimer) clearTimeout(entry.restartTimer);
-      await entry.subscription?.stop();
-      entry.subscription = null;
     }
   }
 }

@@ -1,28 +1,63 @@
-// Liveness and readiness in one answer: the event store's head and every projection's lag.
+// Liveness and readiness in one answer: the event store's head, every projection's and reactor's lag,
+// and the poison events they parked (read from the read store, so the API shows them in the
+// distributed deployment too, where the projector runs the subscribers).
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { EventStore, formatPosition } from '@mentoring/event-store';
-import { ProjectionRunner } from '@mentoring/projections';
+import { ProjectionRunner, listParkedEvents } from '@mentoring/projections';
+import { ReactorRunner, listFailedDueWork } from '@mentoring/reactors';
+import { ReadStore } from '@mentoring/read-store';
 import { Public } from '../http/auth';
 import { Problem } from '../http/problem';
-import { EVENT_STORE, PROJECTION_RUNNER } from '../shared/tokens';
+import { EVENT_STORE, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE } from '../shared/tokens';
+
+/** At most this many parked events are listed in /health (the count is always complete). Errors are for admins: GET /admin/parked-events. */
+const LISTED = 20;
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Optional() @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
+    @Optional() @Inject(REACTOR_RUNNER) private readonly reactors: ReactorRunner | null,
   ) {}
 
   @Get()
   @Public()
-  @ApiOperation({ operationId: 'GetHealth', summary: 'Liveness, event-store head and projection lag' })
+  @ApiOperation({ operationId: 'GetHealth', summary: 'Liveness, event-store head, projection and reactor lag, parked events' })
   async health(): Promise<Record<string, unknown>> {
     try {
       const head = await this.eventStore.headPosition();
       const projections = this.runner ? await this.runner.status() : [];
-      return { status: 'ok', eventStore: { head: head ? formatPosition(head) : null }, projections };
+      const reactors = this.reactors ? await this.reactors.status() : [];
+      const parked = await listParkedEvents(this.readStore);
+      const failedDueWork = await listFailedDueWork(this.readStore);
+      return {
+        // Still 200: the process serves; parked events and failed due work wait for an operator.
+        status: parked.length > 0 || failedDueWork.length > 0 ? 'degraded' : 'ok',
+        eventStore: { head: head ? formatPosition(head) : null },
+        projections,
+        reactors,
+        parkedEvents: {
+          count: parked.length,
+          events: parked.slice(0, LISTED).map((p) => ({
+            id: p._id,
+            subscriber: p.subscriber,
+            eventId: p.eventId,
+            eventType: p.eventType,
+            streamId: p.streamId,
+            state: p.state,
+            attempts: p.attempts,
+            parkedAt: p.parkedAt,
+          })),
+        },
+        failedDueWork: {
+          count: failedDueWork.length,
+          items: failedDueWork.slice(0, LISTED).map((d) => ({ id: d._id, reactor: d.reactor, kind: d.kind, dueAt: d.dueAt, attempts: d.attempts })),
+        },
+      };
     } catch (error) {
       throw new Problem(503, 'store_unavailable', 'Service Unavailable', error instanceof Error ? error.message : String(error));
     }

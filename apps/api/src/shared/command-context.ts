@@ -1,9 +1,9 @@
 // What every command carries besides its data: who acts, why (correlation), and the HTTP
 // preconditions (If-Match, Idempotency-Key).
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Actor, ExpectedRevision } from '@mentoring/event-store';
+import type { Actor } from '@mentoring/event-store';
 import { Problem } from '../http/problem';
 
 export interface CommandContext {
@@ -57,15 +57,5 @@ export const Ctx = createParamDecorator((_: unknown, context: ExecutionContext):
   commandContextOf(context.switchToHttp().getRequest()),
 );
 
-/** A UUID-shaped id derived from stable inputs (RFC 9562 version 8 layout, name-based). */
-export function deterministicUuid(...parts: string[]): string {
-  const hex = createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32).split('');
-  hex[12] = '8';
-  hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-  const h = hex.join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-export function expectedFrom(revision: number): ExpectedRevision {
-  return revision < 0 ? 'no_stream' : revision;
-}
+// The id derivation and the expected revision are shared with the reactors (framework-free core).
+export { deterministicUuid, expectedFrom } from '@mentoring/application';

@@ -1,152 +1,24 @@
-// The read-fold-decide-append glue between the pure deciders and the event store port.
+// The read-fold-decide-append glue as a Nest provider. The framework-free core lives in
+// `@mentoring/application` (reactors use it outside the API); this wrapper injects the ports and
+// turns a failed If-Match into the API's 412 problem.
 import { Inject, Injectable } from '@nestjs/common';
-import { Decider, DomainCommand, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
-import {
-  AppendResult,
-  EventStore,
-  NewEvent,
-  Position,
-  RecordedEvent,
-  WrongExpectedRevisionError,
-  formatPosition,
-} from '@mentoring/event-store';
+import { EventSourcedStreams as StreamsCore } from '@mentoring/application';
+import { EventStore, formatPosition } from '@mentoring/event-store';
 import { Problem } from '../http/problem';
-import { CommandContext, deterministicUuid, expectedFrom } from './command-context';
 import { CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator } from './tokens';
+import type { CommandOutcome } from '@mentoring/application';
 
-export interface Loaded<S> {
-  state: S;
-  /** Revision of the stream's last event; -1 when the stream does not exist. */
-  revision: number;
-}
-
-export interface CommandOutcome {
-  streamId: string;
-  /** Revision of the stream after the command (unchanged when nothing was appended). */
-  revision: number;
-  /** Global position reached, or null when the command was a no-op. */
-  position: Position | null;
-  events: DomainEvent[];
-}
-
-/** How many times a command is re-decided after losing a race, when the client gave no If-Match. */
-export const MAX_CONFLICT_RETRIES = 25;
-
-export function toDomainEvent(event: RecordedEvent): DomainEvent {
-  return { type: event.type, data: upcast(event.type, event.schemaVersion, event.data) as object };
-}
-
-/** Small random back-off so that racing retries spread out instead of colliding again. */
-export function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(50, 1 + attempt * 2) * Math.random();
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** How many folded stream states are kept per decider (least recently used go first). */
-const STATE_CACHE_SIZE = 20_000;
-
-type Folding<S> = Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>;
+export { MAX_CONFLICT_RETRIES, backoff, toDomainEvent } from '@mentoring/application';
+export type { CommandOutcome, Loaded } from '@mentoring/application';
 
 @Injectable()
-export class EventSourcedStreams {
-  /**
-   * Folded states by decider and stream, with the revision they reflect. Only an optimisation: a load
-   * still reads every event after the cached revision, so the state is always the store's latest, even
-   * with several API instances writing. States are immutable (evolve returns new objects).
-   */
-  private readonly states = new Map<object, Map<string, Loaded<unknown>>>();
-
-  constructor(
-    @Inject(EVENT_STORE) private readonly store: EventStore,
-    @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
-  ) {}
-
-  async load<S>(streamId: string, decider: Folding<S>): Promise<Loaded<S>> {
-    let cache = this.states.get(decider);
-    if (!cache) this.states.set(decider, (cache = new Map()));
-    const cached = cache.get(streamId) as Loaded<S> | undefined;
-    const events = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : {});
-    if (cached && events.length === 0) return cached;
-    const loaded: Loaded<S> = {
-      state: events.map(toDomainEvent).reduce(decider.evolve, cached ? cached.state : decider.initialState),
-      revision: events.length === 0 ? -1 : events[events.length - 1].revision,
-    };
-    if (loaded.revision >= 0) {
-      cache.delete(streamId);
-      if (cache.size >= STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      cache.set(streamId, loaded);
-    }
-    return loaded;
+export class EventSourcedStreams extends StreamsCore {
+  constructor(@Inject(EVENT_STORE) store: EventStore, @Inject(CLOCK) clock: Clock, @Inject(ID_GENERATOR) ids: IdGenerator) {
+    super(store, clock, ids);
   }
 
-  /**
-   * Appends decided events with the context's metadata. With an Idempotency-Key the event ids are
-   * derived from it (and from `attempt`), so that a retried request appends nothing.
-   */
-  async append(streamId: string, events: DomainEvent[], revision: number, ctx: CommandContext, attempt = 0): Promise<AppendResult> {
-    const occurredAt = this.clock.now().toISOString();
-    const newEvents: NewEvent[] = events.map((event, index) => ({
-      eventId: ctx.idempotencyKey
-        ? deterministicUuid(ctx.actor.id, ctx.idempotencyKey, streamId, String(attempt), String(index))
-        : this.ids.uuid(),
-      type: event.type,
-      schemaVersion: (EVENT_SCHEMA_VERSIONS as Record<string, number>)[event.type] ?? 1,
-      data: event.data,
-      metadata: {
-        correlationId: ctx.correlationId,
-        causationId: ctx.causationId,
-        actor: ctx.actor,
-        occurredAt,
-      },
-    }));
-    return this.store.append(streamId, newEvents, expectedFrom(revision));
-  }
-
-  /** Refuses with 412 when the client's If-Match does not name the stream's current revision. */
-  checkIfMatch(ctx: CommandContext, revision: number): void {
-    if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== revision) {
-      throw new Problem(412, 'revision_mismatch', 'Precondition Failed', `If-Match names revision ${ctx.expectedRevision}, the resource is at ${revision}.`, {
-        currentRevision: revision,
-      });
-    }
-  }
-
-  /**
-   * Runs one command against one stream: load, decide, append. When another request wins the race
-   * and the client sent no If-Match, the command is decided again on the new state (bounded).
-   */
-  async execute<C extends DomainCommand, E extends DomainEvent, S>(
-    streamId: string,
-    decider: Decider<C, E, S>,
-    makeCommand: (state: S) => C,
-    ctx: CommandContext,
-  ): Promise<CommandOutcome> {
-    for (let attempt = 0; ; attempt++) {
-      const { state, revision } = await this.load(streamId, decider);
-      this.checkIfMatch(ctx, revision);
-      const events = decider.decide(makeCommand(state), state);
-      if (events.length === 0) return { streamId, revision, position: null, events: [] };
-      try {
-        const result = await this.append(streamId, events, revision, ctx, attempt);
-        return { streamId, revision: result.nextExpectedRevision, position: result.position, events };
-      } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
-        if (ctx.expectedRevision !== undefined) {
-          throw new Problem(412, 'revision_mismatch', 'Precondition Failed', 'The resource changed since the revision named by If-Match.');
-        }
-        if (attempt >= MAX_CONFLICT_RETRIES) throw error;
-        await backoff(attempt);
-      }
-    }
-  }
-
-  newId(): string {
-    return this.ids.uuid();
-  }
-
-  now(): Date {
-    return this.clock.now();
+  protected override revisionMismatch(detail: string, currentRevision?: number): Error {
+    return new Problem(412, 'revision_mismatch', 'Precondition Failed', detail, currentRevision === undefined ? {} : { currentRevision });
   }
 }
 

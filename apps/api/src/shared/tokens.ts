@@ -7,6 +7,7 @@ export const CLOCK = Symbol('CLOCK');
 export const ID_GENERATOR = Symbol('ID_GENERATOR');
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+export const REACTOR_RUNNER = Symbol('REACTOR_RUNNER');
 
 export interface Clock {
   now(): Date;

@@ -34,7 +34,7 @@ function student(
     _id: studentId,
     studentId,
     name,
-    email: `${name.split(' ')[0].toLowerCase()}@students.example`,
+    email: `${name.toLowerCase().replace(' ', '.')}@students.example`,
     trainingPath: 'web',
     registeredDisability: false,
     profileKind: kind,
@@ -60,7 +60,7 @@ function student(
 }
 
 const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
-  student('s-appr', 'Alice Apprentice', 'apprenticeship', '2026-02-16T10:00:00.000Z', {
+  student('s-appr', 'Alice Martin', 'apprenticeship', '2026-02-16T10:00:00.000Z', {
     mentorId: 'm-ava',
     mentorship: {
       mentorId: 'm-ava',
@@ -87,7 +87,7 @@ const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
     updatedAt: '2026-03-09T08:00:00.000Z',
     revision: 12,
   }),
-  student('s-done', 'Dora Done', 'self_funded', '2026-02-16T09:00:00.000Z', {
+  student('s-done', 'Dora Kowal', 'self_funded', '2026-02-16T09:00:00.000Z', {
     status: 'completed',
     mentorId: 'm-bo',
     mentorship: {
@@ -108,13 +108,13 @@ const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
     updatedAt: '2026-02-20T09:00:00.000Z',
     revision: 6,
   }),
-  student('s-emp', 'Eve Employee', 'employee', '2026-02-25T09:00:00.000Z', {
+  student('s-emp', 'Eve Lindgren', 'employee', '2026-02-25T09:00:00.000Z', {
     status: 'waiting_for_mentor',
     waitingSince: '2026-02-25T09:00:00.000Z',
     updatedAt: '2026-02-25T09:00:00.000Z',
     revision: 0,
   }),
-  student('s-self', 'Sid Self', 'self_funded', '2026-02-17T09:00:00.000Z', {
+  student('s-self', 'Sidney Brooks', 'self_funded', '2026-02-17T09:00:00.000Z', {
     status: 'paused',
     mentorId: 'm-bo',
     mentorship: { mentorId: 'm-bo', since: '2026-02-17T15:00:00.000Z', firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
@@ -122,7 +122,7 @@ const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
     updatedAt: '2026-02-27T10:00:00.000Z',
     revision: 6,
   }),
-  student('s-soc', 'Sam Social', 'social_programme', '2026-02-16T11:00:00.000Z', {
+  student('s-soc', 'Samir Haddou', 'social_programme', '2026-02-16T11:00:00.000Z', {
     registeredDisability: true,
     mentorId: 'm-cy',
     // A new mentorship: no first contact, no discovery session yet.

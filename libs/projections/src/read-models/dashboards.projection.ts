@@ -13,7 +13,7 @@ import type { RecordedEvent } from '@mentoring/event-store';
 import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Projection } from '../projection';
 import type { StreamDoc } from './apply-once';
-import { body, Data, flag, funderKeyOf, partyId, partyName, record, text } from './event-data';
+import { Data, flag, funderKeyOf, partyId, partyName, record, text } from './event-data';
 
 export const DASHBOARD_STUDENTS = 'dashboard_students';
 export const DASHBOARD_TEAM_ITEMS = 'dashboard_team_items';
@@ -557,7 +557,8 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
   const current = await students.findOne({ _id: studentId });
   // The student document's revision guards everything this event writes (see the header).
   if (current && current.revision >= event.revision) return;
-  const effect = effectOf(current ? body<DashboardStudent>(current) : null, event);
+  // The stored document is folded as it is: its `_id` and `revision` are overwritten on write.
+  const effect = effectOf(current, event);
   if (!effect || !effect.student) {
     if (current) await students.updateOne({ _id: studentId }, { $set: { revision: event.revision } });
     return;

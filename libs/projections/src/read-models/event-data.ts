@@ -1,7 +1,7 @@
 // Reading event data defensively: a projection never rejects an event, so a field that is missing or of
 // another type (an old or hand-written event) reads as null, and the projection carries on.
 import type { RecordedEvent } from '@mentoring/event-store';
-import type { Doc, ReadStoreTransaction } from '@mentoring/read-store';
+import type { ReadStoreTransaction } from '@mentoring/read-store';
 import type { StreamDoc } from './apply-once';
 
 export type Data = Record<string, unknown>;
@@ -70,7 +70,9 @@ export async function foldOnce<F extends object>(
   const docs = tx.collection<StreamDoc & F>(collection);
   const current = await docs.findOne({ _id: id });
   if (current && current.revision >= event.revision) return;
-  const next = fold(current ? body<F>(current) : null);
+  // The stored document goes to the fold as it is (its `_id` and `revision` are overwritten on write):
+  // copying it without them would cost as much as the read itself.
+  const next = fold(current as F | null);
   if (next === null) {
     if (current) await docs.updateOne({ _id: id }, { $set: { revision: event.revision } });
     return;
@@ -78,8 +80,3 @@ export async function foldOnce<F extends object>(
   await docs.replaceOne({ _id: id }, { _id: id, ...next, revision: event.revision } as StreamDoc & F, { upsert: true });
 }
 
-/** A document without its bookkeeping fields (`_id`, `revision`), for folds. */
-export function body<F>(doc: Doc): F {
-  const { _id, revision, ...rest } = doc;
-  return rest as F;
-}

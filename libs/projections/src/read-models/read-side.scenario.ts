@@ -190,14 +190,14 @@ export const SCRIPTED_FUNDING = {
 
 /** The people of {@link scriptedReadSideHistory}: what must never appear in an analytics document. */
 export const SCRIPTED_PEOPLE = {
-  's-appr': { name: 'Alice Apprentice', email: 'alice@students.example', disability: false },
-  's-soc': { name: 'Sam Social', email: 'sam@students.example', disability: true },
-  's-emp': { name: 'Eve Employee', email: 'eve@students.example', disability: false },
-  's-self': { name: 'Sid Self', email: 'sid@students.example', disability: false },
-  's-done': { name: 'Dora Done', email: 'dora@students.example', disability: false },
-  'm-ava': { name: 'Ava Mentor', email: 'ava@mentors.example', disability: true },
-  'm-bo': { name: 'Bo Mentor', email: 'bo@mentors.example', disability: false },
-  'm-cy': { name: 'Cy Mentor', email: 'cy@mentors.example', disability: true },
+  's-appr': { name: 'Alice Martin', email: 'alice.martin@students.example', disability: false },
+  's-soc': { name: 'Samir Haddou', email: 'samir.haddou@students.example', disability: true },
+  's-emp': { name: 'Eve Lindgren', email: 'eve.lindgren@students.example', disability: false },
+  's-self': { name: 'Sidney Brooks', email: 'sidney.brooks@students.example', disability: false },
+  's-done': { name: 'Dora Kowal', email: 'dora.kowal@students.example', disability: false },
+  'm-ava': { name: 'Ava Moreno', email: 'ava.moreno@mentors.example', disability: true },
+  'm-bo': { name: 'Boris Ivanov', email: 'boris.ivanov@mentors.example', disability: false },
+  'm-cy': { name: 'Cyril Leroux', email: 'cyril.leroux@mentors.example', disability: true },
 } as const;
 
 /**
@@ -285,4 +285,276 @@ export function scriptedReadSideHistory(scenario = new ReadSideScenario()): Read
   s.changeMentor('s-soc', 'm-cy', 'Time zone', '2026-02-28T09:00:00.000Z', 'r-soc-1');
   s.student('RecordWeekWithoutSession', { studentId: 's-appr', weekStart: '2026-03-02', at: '2026-03-09T08:00:00.000Z', by: SCENARIO_SYSTEM });
   return s;
+}
+
+// ─── A generated history: a realistic mix for benchmarks and property-style checks ──────────────────────────
+
+export interface GeneratedHistoryOptions {
+  students: number;
+  /** Same seed, same history (event ids included). */
+  seed?: number;
+  /** Students per mentor on average (capacity is drawn around it). Default 20. */
+  studentsPerMentor?: number;
+  /** Weeks of history before `now`. Default 12. */
+  weeks?: number;
+}
+
+export interface GeneratedHistory {
+  scenario: ReadSideScenario;
+  /** The instant the history ends: ask the dashboards "now". */
+  now: string;
+  mentorIds: string[];
+  studentIds: string[];
+  /** Names and e-mails of everyone, keyed by id (for personal-data scans). */
+  people: Record<string, { name: string; email: string }>;
+  /** Funder ids (companies, employers, public funders) and the cohorts of social programmes. */
+  funderIds: string[];
+  tutorIds: string[];
+}
+
+/** mulberry32: a small seeded PRNG, so that generated histories are reproducible. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Name parts with letters outside a–f, so that none can occur by chance inside a hexadecimal id.
+const FIRST = ['Olivia', 'Noah', 'Liam', 'Sofia', 'Yusuf', 'Mila', 'Kwame', 'Ines', 'Tomasz', 'Priya', 'Jonas', 'Lucia', 'Hiroshi', 'Zoe', 'Ravi', 'Marta'];
+const LAST = ['Novak', 'Silva', 'Okoro', 'Jensen', 'Moreau', 'Kowalski', 'Tanaka', 'Rossi', 'Haddad', 'Murphy', 'Santos', 'Lindqvist', 'Nguyen', 'Petrov'];
+const PATHS = ['web', 'data'];
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const WEEK_MS = 7 * DAY;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * `students` students over `weeks` weeks: a mix of the four profiles (35 % apprentices, 25 % employees,
+ * 20 % social programme in four cohorts, 20 % self-funded; 8 % with a registered disability), waits for a
+ * mentor from hours to three weeks (some still waiting), first contacts, discovery sessions, weekly
+ * sessions held, missed, cancelled in time or late, substantial delays, weeks without a session, first-
+ * session recordings and feedback, follow-ups, change requests (granted or declined), pauses, completions
+ * and withdrawals. Every event comes from the real deciders.
+ */
+export function generatedReadSideHistory(options: GeneratedHistoryOptions): GeneratedHistory {
+  const rand = random(options.seed ?? 1);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
+  const chance = (p: number) => rand() < p;
+  const weeks = options.weeks ?? 12;
+  const start = Date.parse('2026-01-05T08:00:00.000Z');
+  // Weeks are counted from Monday 00:00 UTC, as the domain counts them.
+  const monday = Date.parse('2026-01-05T00:00:00.000Z');
+  const now = start + weeks * WEEK_MS + HOUR;
+  const s = new ReadSideScenario();
+  const people: GeneratedHistory['people'] = {};
+  const system = SCENARIO_SYSTEM;
+
+  // Mentors: capacity around studentsPerMentor / 0.8, a third disability-friendly, both paths.
+  const perMentor = options.studentsPerMentor ?? 20;
+  const mentorCount = Math.max(3, Math.ceil(options.students / perMentor));
+  const mentorIds: string[] = [];
+  const friendly = new Set<string>();
+  for (let i = 0; i < mentorCount; i++) {
+    const mentorId = `mentor-${String(i + 1).padStart(4, '0')}`;
+    const name = `${pick(FIRST)} ${pick(LAST)}`;
+    const email = `${name.toLowerCase().replace(' ', '.')}.${i + 1}@mentors.example`;
+    const isFriendly = i % 3 === 0;
+    if (isFriendly) friendly.add(mentorId);
+    s.mentor('RegisterMentor', {
+      mentorId,
+      name,
+      email,
+      trainingPaths: PATHS,
+      capacity: Math.max(2, Math.round((perMentor / 0.8) * (0.6 + rand() * 0.8))),
+      disabilityFriendly: isFriendly,
+      disabilityTrainingCompletedOn: isFriendly ? '2025-11-03' : null,
+      at: iso(start - 30 * DAY),
+    });
+    mentorIds.push(mentorId);
+    people[mentorId] = { name, email };
+  }
+  let cursor = 0;
+  const findMentor = (disability: boolean, except: string | null, at: string): string | null => {
+    for (let tries = 0; tries < mentorIds.length; tries++) {
+      const mentorId = mentorIds[(cursor + tries) % mentorIds.length];
+      if (mentorId === except || (disability && !friendly.has(mentorId)) || s.remaining(mentorId) <= 0) continue;
+      const snapshot = mentorSnapshotOf(s.mentorState(mentorId), at);
+      if (!snapshot?.active) continue;
+      cursor = (cursor + tries + 1) % mentorIds.length;
+      return mentorId;
+    }
+    return null;
+  };
+
+  const companies = Array.from({ length: 40 }, (_, i) => ({ id: `company-${i + 1}`, name: `Company ${i + 1} Ltd` }));
+  const employers = Array.from({ length: 30 }, (_, i) => ({ id: `employer-${i + 1}`, name: `Employer ${i + 1} plc` }));
+  const publicFunders = [
+    { id: 'funder-north', name: 'Northern Employment Agency' },
+    { id: 'funder-south', name: 'Southern Skills Fund' },
+  ];
+  const cohorts = ['2026-winter', '2026-spring', '2025-autumn', '2026-summer'];
+  const tutorIds = new Set<string>();
+  const studentIds: string[] = [];
+
+  for (let i = 0; i < options.students; i++) {
+    const studentId = `student-${String(i + 1).padStart(6, '0')}`;
+    const name = `${pick(FIRST)} ${pick(LAST)}`;
+    const email = `${name.toLowerCase().replace(' ', '.')}.${i + 1}@students.example`;
+    people[studentId] = { name, email };
+    studentIds.push(studentId);
+    const enrolledMs = start + Math.floor(rand() * (weeks * WEEK_MS - DAY));
+    const startDate = iso(enrolledMs).slice(0, 10);
+    const endDate = `${Number(startDate.slice(0, 4)) + 1}${startDate.slice(4)}`;
+    const p = rand();
+    let funding: Record<string, unknown>;
+    if (p < 0.35) {
+      const company = pick(companies);
+      const tutor = { id: `tutor-${company.id}-${1 + Math.floor(rand() * 3)}`, name: `Tutor of ${company.name}`, email: `tutor@${company.id}.example` };
+      tutorIds.add(tutor.id);
+      funding = { kind: 'apprenticeship', company, employer: company, tutor, rhythm: { studyWeeks: 1, workWeeks: 3 }, endDate };
+    } else if (p < 0.6) {
+      funding = { kind: 'employee', employer: pick(employers), schedule: 'Tuesdays 09:00-12:00', purpose: 'development_plan', endDate };
+    } else if (p < 0.8) {
+      funding = { kind: 'social_programme', publicFunder: pick(publicFunders), cohort: pick(cohorts), attendanceContractRef: `contract-${i + 1}`, endDate };
+    } else {
+      funding = { kind: 'self_funded' };
+    }
+    const disability = chance(0.08);
+    s.student('EnrolStudent', {
+      studentId,
+      name,
+      email,
+      trainingPath: pick(PATHS),
+      registeredDisability: disability,
+      startDate,
+      funding: funding as never,
+      at: iso(enrolledMs),
+    });
+
+    // Waiting for a mentor: from 2 hours to 3 weeks, skewed short; 4 % are not assigned yet.
+    const assignedMs = enrolledMs + 2 * HOUR + Math.floor(rand() * rand() * 21 * DAY);
+    if (chance(0.04) || assignedMs > now - HOUR) continue;
+    let mentorId = findMentor(disability, null, iso(assignedMs));
+    if (!mentorId) continue;
+    s.assign(studentId, mentorId, iso(assignedMs));
+
+    // The story's end: a change of mentor, a pause, a completion, a withdrawal, or now.
+    const selfFunded = funding.kind === 'self_funded';
+    const obligatory = !selfFunded;
+    const sessionMinutes = selfFunded ? 30 : 45;
+    let phaseStart = assignedMs;
+    for (let phase = 0; phase < 2 && mentorId; phase++) {
+      const mentor: Actor = { id: mentorId, role: 'mentor' };
+      const student: Actor = { id: studentId, role: 'student' };
+      const r = rand();
+      const phaseEndKind = phase === 0 && r < 0.05 ? 'change' : r < 0.09 ? 'completed' : r < 0.12 ? 'withdrawn' : selfFunded && r < 0.2 ? 'paused' : 'now';
+      const phaseEnd = phaseEndKind === 'now' ? now : Math.min(now, phaseStart + (10 + Math.floor(rand() * 40)) * DAY);
+      const actions: Array<{ at: number; run: () => void }> = [];
+      const act = (at: number, run: () => void) => {
+        if (at < phaseEnd && at < now) actions.push({ at, run });
+      };
+      const contactMs = phaseStart + 2 * HOUR + Math.floor(rand() * 4 * DAY);
+      if (chance(0.9)) act(contactMs, () => s.student('RecordFirstContact', { studentId, at: iso(contactMs), by: mentor }));
+      else if (chance(0.6)) {
+        const f = contactMs + 5 * DAY;
+        act(f, () => s.student('RequestFollowUp', { studentId, followUpId: `fu-${studentId}-${phase}`, reason: 'unresponsive_student', note: null, at: iso(f), by: mentor }));
+        if (chance(0.5)) act(f + 2 * DAY, () => s.student('ResolveFollowUp', { studentId, followUpId: `fu-${studentId}-${phase}`, resolution: 'Reached by phone', at: iso(f + 2 * DAY) }));
+      }
+      const held = new Set<number>();
+      if (chance(0.88)) {
+        // Discovery session, then weekly sessions until the end of the phase.
+        const bookedMs = contactMs + HOUR;
+        let sessionMs = Math.floor((bookedMs + (1 + Math.floor(rand() * 6)) * DAY) / HOUR) * HOUR;
+        let n = 0;
+        let bookAt = bookedMs;
+        while (sessionMs < phaseEnd + 7 * DAY && n < 30) {
+          const sessionId = `${studentId}-p${phase}-s${n}`;
+          const discovery = n === 0;
+          const at0 = bookAt;
+          const start0 = sessionMs;
+          if (at0 >= phaseEnd || at0 >= now) break;
+          act(at0, () => s.student(discovery ? 'BookDiscoverySession' : 'BookSession', { studentId, sessionId, start: iso(start0), at: iso(at0), by: mentor }));
+          const endMs = start0 + sessionMinutes * 60_000;
+          const o = rand();
+          let heldIt = false;
+          if (start0 > now || start0 > phaseEnd) break; // the next session, booked
+          if (now - start0 < 3 * DAY && o < 0.1) {
+            // Past, outcome not recorded yet.
+          } else if (o < (discovery ? 0.9 : 0.84) || (discovery && o >= 0.96 && start0 - 48 * HOUR <= at0)) {
+            heldIt = true;
+            if (chance(0.03)) act(start0 + 5 * 60_000, () => s.student('RecordSubstantialDelay', { studentId, sessionId, delayMinutes: 5 + Math.floor(rand() * 5), at: iso(start0 + 5 * 60_000), by: mentor }));
+            act(endMs + 5 * 60_000, () => s.student('RecordSessionHeld', { studentId, sessionId, at: iso(endMs + 5 * 60_000), by: mentor }));
+            if (discovery && chance(0.8)) {
+              const sent = endMs + 2 * HOUR;
+              act(sent, () => s.student('SubmitFirstSessionRecording', { studentId, sessionId, recordingUrl: `https://recordings.example/${sessionId}`, at: iso(sent), by: mentor }));
+              if (chance(0.6)) act(sent + DAY, () => s.student('GiveFirstSessionFeedback', { studentId, sessionId, feedback: 'Good structure; ask more open questions.', at: iso(sent + DAY) }));
+            }
+          } else if (o < (discovery ? 0.96 : 0.92)) {
+            act(start0 + 20 * 60_000, () => s.student('RecordSessionNoShow', { studentId, sessionId, at: iso(start0 + 20 * 60_000), by: mentor }));
+            if (discovery) break; // rebooking a missed discovery session is left out
+          } else if (o < (discovery ? 1 : 0.96) && !discovery) {
+            act(start0 - 6 * HOUR, () => s.student('CancelSession', { studentId, sessionId, reason: 'student_less_than_24h', at: iso(start0 - 6 * HOUR), by: student }));
+          } else {
+            act(start0 - 48 * HOUR, () => s.student('CancelSession', { studentId, sessionId, reason: 'student_more_than_24h', at: iso(start0 - 48 * HOUR), by: student }));
+            if (discovery) break;
+          }
+          if (heldIt) held.add(Math.floor((start0 - monday) / WEEK_MS));
+          n += 1;
+          bookAt = start0 + HOUR;
+          sessionMs = start0 + 7 * DAY;
+        }
+      }
+      // Obligatory attendance: most whole weeks of this mentorship without a held session are recorded.
+      if (obligatory) {
+        const firstWeek = Math.ceil((phaseStart - monday) / WEEK_MS);
+        for (let w = firstWeek; monday + (w + 1) * WEEK_MS <= Math.min(phaseEnd, now); w++) {
+          const weekStartMs = monday + w * WEEK_MS;
+          if (held.has(w) || weekStartMs < Date.parse(`${startDate}T00:00:00Z`) || !chance(0.7)) continue;
+          const at = weekStartMs + WEEK_MS + HOUR;
+          act(at, () => s.student('RecordWeekWithoutSession', { studentId, weekStart: iso(weekStartMs).slice(0, 10), at: iso(at), by: system }));
+        }
+      }
+      if (chance(0.05)) {
+        const f = phaseStart + 12 * DAY;
+        act(f, () => s.student('RequestFollowUp', { studentId, followUpId: `fu2-${studentId}-${phase}`, reason: 'missed_sessions', note: 'Missed two sessions', at: iso(f), by: mentor }));
+      }
+      if (phaseEndKind !== 'change' && chance(0.03)) {
+        const r0 = phaseStart + 8 * DAY;
+        act(r0, () => s.student('RequestMentorChange', { studentId, requestId: `req-${studentId}`, reason: 'Other availability', at: iso(r0), by: student }));
+        if (chance(0.5)) act(r0 + DAY, () => s.student('DeclineMentorChangeRequest', { studentId, requestId: `req-${studentId}`, reason: 'No other mentor available', at: iso(r0 + DAY) }));
+      }
+      actions.sort((a, b) => a.at - b.at);
+      for (const action of actions) action.run();
+      if (phaseEnd >= now) break;
+      const endAt = iso(phaseEnd);
+      if (phaseEndKind === 'change') {
+        const requestId = chance(0.7) ? `req-change-${studentId}` : null;
+        if (requestId) s.student('RequestMentorChange', { studentId, requestId, reason: 'Personal fit', at: iso(phaseEnd - DAY), by: student });
+        const next = findMentor(disability, mentorId, endAt);
+        if (!next) break;
+        s.changeMentor(studentId, next, 'Personal fit', endAt, requestId);
+        mentorId = next;
+        phaseStart = phaseEnd;
+        continue;
+      }
+      if (phaseEndKind === 'paused') s.student('PauseTraining', { studentId, reason: 'Busy month', at: endAt, by: student });
+      else if (phaseEndKind === 'completed' || phaseEndKind === 'withdrawn') s.end(studentId, phaseEndKind, endAt);
+      break;
+    }
+  }
+  return {
+    scenario: s,
+    now: iso(now),
+    mentorIds,
+    studentIds,
+    people,
+    funderIds: [...companies.map((c) => c.id), ...employers.map((e) => e.id), ...publicFunders.map((f) => f.id)],
+    tutorIds: [...tutorIds].sort(),
+  };
 }

@@ -1,0 +1,24 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { analyticsProjection } from '@mentoring/projections';
+import { ReadStore } from '@mentoring/read-store';
+import { ReadYourWrites } from '../../shared/read-your-writes';
+import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
+import { authorizeAnalytics } from '../read-side-support/analytics-endpoint';
+import { GetMentorLoadAnalyticsQuery } from './get-mentor-load-analytics.query';
+import { MentorLoadView, readMentorLoad } from './mentor-load.read';
+
+@QueryHandler(GetMentorLoadAnalyticsQuery)
+export class GetMentorLoadAnalyticsHandler implements IQueryHandler<GetMentorLoadAnalyticsQuery> {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  async execute({ actor, waitFor }: GetMentorLoadAnalyticsQuery): Promise<MentorLoadView> {
+    authorizeAnalytics(actor);
+    await this.readYourWrites.waitFor(waitFor, [analyticsProjection.name]);
+    return readMentorLoad(this.readStore, this.clock.now());
+  }
+}

@@ -1,0 +1,14 @@
+import { Query } from '@nestjs/cqrs';
+import type { Actor, Position } from '@mentoring/event-store';
+import type { OverseenApprenticesView } from './overseen-apprentices.read';
+
+export class GetOverseenApprenticesQuery extends Query<OverseenApprenticesView> {
+  constructor(
+    readonly actor: Actor,
+    /** Staff and admin name the employer, company or tutor whose view they want. */
+    readonly partyId: string | undefined,
+    readonly waitFor?: Position,
+  ) {
+    super();
+  }
+}

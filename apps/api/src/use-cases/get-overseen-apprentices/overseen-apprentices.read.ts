@@ -1,0 +1,112 @@
+// R2: an apprentice's employer (or the company that funds the apprenticeship) and tutor may read the
+// progress and attendance of *their own* apprentices, and nothing else: no disability data (R7), no
+// internal comments, no follow-up notes, no e-mail.
+import { DASHBOARD_STUDENTS, DashboardStudentDoc, MENTOR_CASELOADS, MentorCaseloadDoc } from '@mentoring/projections';
+import type { ReadStore } from '@mentoring/read-store';
+import { AttendanceFactView, attendanceView, AttendanceView } from '../read-side-support/attendance';
+
+/**
+ * Who oversees: a tutor by `tutor.id`, an employer or company by `employer.id` / `company.id`; staff may
+ * ask for any of the three (`asTutorToo`).
+ */
+export type Overseer = { tutorId: string } | { partyId: string; asTutorToo?: boolean };
+
+export interface ApprenticeProgressView {
+  studentId: string;
+  name: string | null;
+  trainingPath: string | null;
+  status: string;
+  startDate: string | null;
+  endDate: string | null;
+  companyId: string | null;
+  employerId: string | null;
+  tutorId: string | null;
+  mentor: { mentorId: string; name: string | null } | null;
+  progress: {
+    mentorSince: string | null;
+    firstContactAt: string | null;
+    discoveryHeldAt: string | null;
+    sessionsHeld: number;
+    lastHeldSession: { start: string | null; kind: string } | null;
+    nextSession: { start: string; end: string; kind: string } | null;
+    /** Booked sessions whose end has passed without an outcome yet. */
+    sessionsAwaitingOutcome: number;
+  };
+  attendance: AttendanceView;
+  attendanceFacts: AttendanceFactView[];
+}
+
+export interface OverseenApprenticesView {
+  asOf: string;
+  apprentices: ApprenticeProgressView[];
+}
+
+const FIELDS = {
+  studentId: 1,
+  name: 1,
+  trainingPath: 1,
+  status: 1,
+  startDate: 1,
+  endDate: 1,
+  profileKind: 1,
+  companyId: 1,
+  employerId: 1,
+  tutorId: 1,
+  mentorId: 1,
+  mentorship: 1,
+  bookedSessions: 1,
+  lastHeldSession: 1,
+  attendance: 1,
+  attendanceFacts: 1,
+} as const;
+
+export async function readOverseenApprentices(store: ReadStore, overseer: Overseer, now: Date): Promise<OverseenApprenticesView> {
+  const students = store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS);
+  let docs: DashboardStudentDoc[];
+  if ('tutorId' in overseer) {
+    docs = await students.find({ tutorId: overseer.tutorId, profileKind: 'apprenticeship' }, { projection: FIELDS });
+  } else {
+    // Employer and company are often the same organisation: indexed lookups, merged.
+    const keys = overseer.asTutorToo ? ['employerId', 'companyId', 'tutorId'] : ['employerId', 'companyId'];
+    const found = await Promise.all(keys.map((key) => students.find({ [key]: overseer.partyId, profileKind: 'apprenticeship' }, { projection: FIELDS })));
+    docs = [...new Map(found.flat().map((d) => [d._id, d])).values()];
+  }
+  docs.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.studentId.localeCompare(b.studentId));
+
+  const mentorIds = [...new Set(docs.map((d) => d.mentorId).filter((id): id is string => id !== null))];
+  const mentors = new Map(
+    mentorIds.length === 0
+      ? []
+      : (await store.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).find({ _id: { $in: mentorIds } }, { projection: { name: 1 } })).map((m) => [m._id, m.name] as const),
+  );
+  const nowMs = now.getTime();
+  return {
+    asOf: now.toISOString(),
+    apprentices: docs.map((d) => {
+      const upcoming = d.bookedSessions.filter((s) => Date.parse(s.start) > nowMs).sort((a, b) => a.start.localeCompare(b.start))[0];
+      return {
+        studentId: d.studentId,
+        name: d.name,
+        trainingPath: d.trainingPath,
+        status: d.status,
+        startDate: d.startDate,
+        endDate: d.endDate,
+        companyId: d.companyId,
+        employerId: d.employerId,
+        tutorId: d.tutorId,
+        mentor: d.mentorId ? { mentorId: d.mentorId, name: mentors.get(d.mentorId) ?? null } : null,
+        progress: {
+          mentorSince: d.mentorship?.since ?? null,
+          firstContactAt: d.mentorship?.firstContactAt ?? null,
+          discoveryHeldAt: d.mentorship?.discoveryHeldAt ?? null,
+          sessionsHeld: d.attendance.held,
+          lastHeldSession: d.lastHeldSession ? { start: d.lastHeldSession.start, kind: d.lastHeldSession.kind } : null,
+          nextSession: upcoming ? { start: upcoming.start, end: upcoming.end, kind: upcoming.kind } : null,
+          sessionsAwaitingOutcome: d.bookedSessions.filter((s) => Date.parse(s.end) <= nowMs).length,
+        },
+        attendance: attendanceView(d),
+        attendanceFacts: d.attendanceFacts,
+      };
+    }),
+  };
+}

@@ -1,0 +1,42 @@
+// Medians and percentiles for the analytics queries, computed when asked from per-student values (the
+// read models store values, never aggregates that could not be recombined).
+
+/**
+ * The `p`-quantile (0 ≤ p ≤ 1) of `values`, by linear interpolation between the closest ranks (the
+ * common "type 7" definition: the median of an even count is the mean of the two middle values).
+ * Null for no values.
+ */
+export function quantile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = (sorted.length - 1) * p;
+  const low = Math.floor(rank);
+  const high = Math.ceil(rank);
+  return sorted[low] + (sorted[high] - sorted[low]) * (rank - low);
+}
+
+/** Rounded to `digits` decimals; null stays null. */
+export function round(value: number | null, digits = 2): number | null {
+  if (value === null) return null;
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export interface DurationSummary {
+  count: number;
+  medianHours: number | null;
+  p90Hours: number | null;
+}
+
+/** Count, median and 90th percentile of durations given in minutes, in hours. */
+export function durationSummary(minutes: readonly number[]): DurationSummary {
+  const median = quantile(minutes, 0.5);
+  const p90 = quantile(minutes, 0.9);
+  return { count: minutes.length, medianHours: median === null ? null : round(median / 60), p90Hours: p90 === null ? null : round(p90 / 60) };
+}
+
+/** held / (held + missed + late-cancelled), or null when no session counted (R15). */
+export function attendanceRate(held: number, noShows: number, lateCancellations: number): number | null {
+  const sessions = held + noShows + lateCancellations;
+  return sessions === 0 ? null : round(held / sessions, 4);
+}

@@ -1,0 +1,130 @@
+// `npm run parked -- list [--all]` and `npm run parked -- retry <id>`: the poison events that a projection
+// or a reactor parked (and the reactors' due work that failed for good), and their retry once the cause
+// is fixed. `<id>` is what `list` shows: `<subscriber>:<eventId>` (or the bare event id when only one
+// subscriber parked it) or a due-work id.
+// - When the API answers at --api (default http://127.0.0.1:$PORT), the CLI goes through its admin
+//   routes with an admin token signed with JWT_SECRET: the embedded read store is held open by the API,
+//   and a retry then runs at once in the process that runs the subscriber.
+// - Otherwise it opens the read store itself: with MongoDB it asks the projector to retry and waits for
+//   the outcome; with the embedded store (nothing running) the retry is performed at the next start.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SignJWT } from 'jose';
+import { AppConfig, loadConfig } from '@mentoring/config';
+import { EmbeddedReadStore, ReadStore, createReadStore } from '@mentoring/read-store';
+import { ParkedEventDoc, PARKED_EVENTS, findParkedEvent, listParkedEvents, requestParkedRetry } from '@mentoring/projections';
+import { DUE_WORK, DueWorkDoc, listFailedDueWork, retryDueWork } from '@mentoring/reactors';
+
+const USAGE = 'usage: npm run parked -- list [--all] | retry <id>   [--api http://host:port]';
+
+interface Listing {
+  parkedEvents: ParkedEventDoc[];
+  failedDueWork: DueWorkDoc[];
+}
+
+function print(listing: Listing): void {
+  if (listing.parkedEvents.length === 0) console.log('no parked events');
+  for (const p of listing.parkedEvents) {
+    console.log(`${p._id}\n  ${p.state}  ${p.kind} ${p.subscriber}  ${p.eventType} ${p.streamId}@${p.revision} (position ${p.position})`);
+    console.log(`  parked ${p.parkedAt}, ${p.attempts} attempts${p.resolvedAt ? `, resolved ${p.resolvedAt}` : ''}`);
+    console.log(`  error: ${p.error.split('\n')[0]}`);
+  }
+  if (listing.failedDueWork.length > 0) console.log(`\nfailed due work (${listing.failedDueWork.length}):`);
+  for (const d of listing.failedDueWork) {
+    console.log(`${d._id}\n  ${d.kind} due ${d.dueAt}, ${d.attempts} attempts\n  error: ${d.lastError ?? '-'}`);
+  }
+}
+
+function describe(result: { kind: string; item: ParkedEventDoc | DueWorkDoc }): string {
+  if (result.kind === 'due_work') return `${result.item._id}: back to pending, the next scheduler tick performs it`;
+  const p = result.item as ParkedEventDoc;
+  if (p.state === 'resolved') return `${p._id}: applied again successfully, resolved`;
+  if (p.state === 'retry_requested') return `${p._id}: retry requested; the process that runs ${p.subscriber} performs it (the projector, or the API at its next start)`;
+  return `${p._id}: still failing after ${p.attempts} attempts: ${p.error.split('\n')[0]}`;
+}
+
+/** The API's admin routes, when it answers. */
+async function viaApi(config: AppConfig, baseUrl: string, command: string, id: string | undefined, all: boolean): Promise<boolean> {
+  try {
+    const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1500) });
+    if (!res.ok) return false;
+  } catch {
+    return false;
+  }
+  const token = await new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject('parked-cli')
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(config.jwtSecret));
+  const headers = { authorization: `Bearer ${token}` };
+  const res =
+    command === 'list'
+      ? await fetch(`${baseUrl}/admin/parked-events${all ? '?all=true' : ''}`, { headers })
+      : await fetch(`${baseUrl}/admin/parked-events/${encodeURIComponent(id!)}/retry`, { method: 'POST', headers });
+  const body = (await res.json().catch(() => ({}))) as any;
+  if (!res.ok) throw new Error(`${res.status} ${body.code ?? ''} ${body.detail ?? body.title ?? ''}`.trim());
+  if (command === 'list') print(body as Listing);
+  else console.log(describe(body));
+  return true;
+}
+
+async function openReadStore(config: AppConfig): Promise<ReadStore> {
+  // Fail fast when another process holds the embedded file.
+  if (!config.mongodbUri) return EmbeddedReadStore.open({ file: path.join(config.dataDir, 'read-models.sqlite'), busyTimeoutMs: 500 });
+  return createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+}
+
+async function direct(config: AppConfig, readStore: ReadStore, command: string, id: string | undefined, all: boolean): Promise<void> {
+  if (command === 'list') {
+    print({ parkedEvents: await listParkedEvents(readStore, { includeResolved: all }), failedDueWork: await listFailedDueWork(readStore) });
+    return;
+  }
+  const parked = await findParkedEvent(readStore, id!);
+  if (!parked) {
+    const due = await readStore.collection<DueWorkDoc>(DUE_WORK).findOne({ _id: id! });
+    if (!due) throw new Error(`no parked event or due work ${id}`);
+    console.log(describe({ kind: 'due_work', item: (await retryDueWork(readStore, id!))! }));
+    return;
+  }
+  let doc = (await requestParkedRetry(readStore, parked._id))!;
+  if (config.mongodbUri && doc.state === 'retry_requested') {
+    // The projector looks for requests every half second.
+    const deadline = Date.now() + 15_000;
+    while (doc.state === 'retry_requested' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      doc = (await readStore.collection<ParkedEventDoc>(PARKED_EVENTS).findOne({ _id: parked._id }))!;
+    }
+    if (doc.state === 'retry_requested') console.log(`${doc._id}: no projector picked the retry up within 15 s: is the projector running?`);
+  }
+  console.log(describe({ kind: 'parked_event', item: doc }));
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, api: { type: 'string' } } });
+  const [command, id] = positionals;
+  if (!(command === 'list' || (command === 'retry' && id))) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const config = loadConfig({ ...process.env, RUN_PROJECTIONS: 'true' });
+  const api = values.api ?? `http://127.0.0.1:${config.port}`;
+  if (await viaApi(config, api, command, id, !!values.all)) return;
+  let readStore: ReadStore;
+  try {
+    readStore = await openReadStore(config);
+  } catch (error) {
+    console.error(`neither the API at ${api} nor the read store answers (${error instanceof Error ? error.message : String(error)})`);
+    process.exit(1);
+  }
+  try {
+    await direct(config, readStore, command, id, !!values.all);
+  } finally {
+    await readStore.close();
+  }
+}
+
+void main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

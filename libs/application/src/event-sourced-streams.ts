@@ -1,0 +1,154 @@
+// The read-fold-decide-append glue between the pure deciders and the event store port, free of any
+// framework: the API wraps it as a Nest provider, reactors use it as it is.
+import { Decider, DomainCommand, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
+import { AppendResult, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@mentoring/event-store';
+import { CommandContext, deterministicUuid, expectedFrom } from './command-context';
+import { Clock, IdGenerator, randomIds, systemClock } from './ports';
+
+export interface Loaded<S> {
+  state: S;
+  /** Revision of the stream's last event; -1 when the stream does not exist. */
+  revision: number;
+}
+
+export interface CommandOutcome {
+  streamId: string;
+  /** Revision of the stream after the command (unchanged when nothing was appended). */
+  revision: number;
+  /** Global position reached, or null when the command was a no-op. */
+  position: Position | null;
+  events: DomainEvent[];
+}
+
+/** How many times a command is re-decided after losing a race, when the caller named no expected revision. */
+export const MAX_CONFLICT_RETRIES = 25;
+
+export function toDomainEvent(event: RecordedEvent): DomainEvent {
+  return { type: event.type, data: upcast(event.type, event.schemaVersion, event.data) as object };
+}
+
+/** Small random back-off so that racing retries spread out instead of colliding again. */
+export function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(50, 1 + attempt * 2) * Math.random();
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The caller's expected revision (If-Match) does not hold. The API answers it as 412. */
+export class RevisionMismatchError extends Error {
+  readonly code = 'revision_mismatch';
+  constructor(
+    message: string,
+    readonly currentRevision?: number,
+  ) {
+    super(message);
+    this.name = 'RevisionMismatchError';
+  }
+}
+
+/** How many folded stream states are kept per decider (least recently used go first). */
+const STATE_CACHE_SIZE = 20_000;
+
+type Folding<S> = Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>;
+
+export class EventSourcedStreams {
+  /**
+   * Folded states by decider and stream, with the revision they reflect. Only an optimisation: a load
+   * still reads every event after the cached revision, so the state is always the store's latest, even
+   * with several processes writing. States are immutable (evolve returns new objects).
+   */
+  private readonly states = new Map<object, Map<string, Loaded<unknown>>>();
+
+  constructor(
+    protected readonly store: EventStore,
+    protected readonly clock: Clock = systemClock,
+    protected readonly ids: IdGenerator = randomIds,
+  ) {}
+
+  async load<S>(streamId: string, decider: Folding<S>): Promise<Loaded<S>> {
+    let cache = this.states.get(decider);
+    if (!cache) this.states.set(decider, (cache = new Map()));
+    const cached = cache.get(streamId) as Loaded<S> | undefined;
+    const events = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : {});
+    if (cached && events.length === 0) return cached;
+    const loaded: Loaded<S> = {
+      state: events.map(toDomainEvent).reduce(decider.evolve, cached ? cached.state : decider.initialState),
+      revision: events.length === 0 ? -1 : events[events.length - 1].revision,
+    };
+    if (loaded.revision >= 0) {
+      cache.delete(streamId);
+      if (cache.size >= STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(streamId, loaded);
+    }
+    return loaded;
+  }
+
+  /**
+   * Appends decided events with the context's metadata. With an idempotency key the event ids are
+   * derived from it (and from `attempt`), so that a retried request appends nothing.
+   */
+  async append(streamId: string, events: DomainEvent[], revision: number, ctx: CommandContext, attempt = 0): Promise<AppendResult> {
+    const occurredAt = this.clock.now().toISOString();
+    const newEvents: NewEvent[] = events.map((event, index) => ({
+      eventId: ctx.idempotencyKey
+        ? deterministicUuid(ctx.actor.id, ctx.idempotencyKey, streamId, String(attempt), String(index))
+        : this.ids.uuid(),
+      type: event.type,
+      schemaVersion: (EVENT_SCHEMA_VERSIONS as Record<string, number>)[event.type] ?? 1,
+      data: event.data,
+      metadata: {
+        correlationId: ctx.correlationId,
+        causationId: ctx.causationId,
+        actor: ctx.actor,
+        occurredAt,
+      },
+    }));
+    return this.store.append(streamId, newEvents, expectedFrom(revision));
+  }
+
+  /** Refuses when the caller's expected revision does not name the stream's current revision. */
+  checkIfMatch(ctx: CommandContext, revision: number): void {
+    if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== revision) {
+      throw this.revisionMismatch(`If-Match names revision ${ctx.expectedRevision}, the resource is at ${revision}.`, revision);
+    }
+  }
+
+  /** The error thrown when an expected revision does not hold; the API turns it into its 412 problem. */
+  protected revisionMismatch(detail: string, currentRevision?: number): Error {
+    return new RevisionMismatchError(detail, currentRevision);
+  }
+
+  /**
+   * Runs one command against one stream: load, decide, append. When another writer wins the race
+   * and the caller named no expected revision, the command is decided again on the new state (bounded).
+   */
+  async execute<C extends DomainCommand, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    makeCommand: (state: S) => C,
+    ctx: CommandContext,
+  ): Promise<CommandOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const { state, revision } = await this.load(streamId, decider);
+      this.checkIfMatch(ctx, revision);
+      const events = decider.decide(makeCommand(state), state);
+      if (events.length === 0) return { streamId, revision, position: null, events: [] };
+      try {
+        const result = await this.append(streamId, events, revision, ctx, attempt);
+        return { streamId, revision: result.nextExpectedRevision, position: result.position, events };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (ctx.expectedRevision !== undefined) throw this.revisionMismatch('The resource changed since the revision named by If-Match.');
+        if (attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  newId(): string {
+    return this.ids.uuid();
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+}

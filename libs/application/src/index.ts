@@ -1,0 +1,4 @@
+export * from './ports';
+export * from './command-context';
+export * from './streams';
+export * from './event-sourced-streams';

@@ -1,0 +1,419 @@
+// The one way subscribers run: projections and reactors alike are catch-up subscriptions to $all, each
+// from its own checkpoint stored in the read store, committed together with the subscriber's writes.
+// This base class owns what they share: subscribing from the checkpoint, resubscribing after a
+// transient failure (store unavailable) with back-off, bounded retries of a failing batch, finding and
+// parking a poison event so that the others go on, serving retry requests for parked events, lag and
+// status, and waiting for a position. Subclasses say how a batch is applied and committed.
+import { EventStore, Position, RecordedEvent, START, Subscription, comparePositions, formatPosition, parsePosition } from '@mentoring/event-store';
+import { ReadStore } from '@mentoring/read-store';
+import { PARKED_EVENTS, ParkedEventDoc, countParkedEvents, parkedEventId } from './parked-events';
+
+/** What every subscriber declares. */
+export interface Subscriber {
+  /** Stable name; also the checkpoint's name. */
+  readonly name: string;
+  /** Event types it handles; others still advance its checkpoint. */
+  readonly eventTypes: ReadonlySet<string>;
+  /** Creates indexes; runs before the first event. Must be idempotent. */
+  setup?(store: ReadStore): Promise<void>;
+}
+
+export interface SubscriberStatus {
+  name: string;
+  running: boolean;
+  /** Serialised position of the last committed event, or null before the first one. */
+  checkpoint: string | null;
+  /** Events in the log after the checkpoint (0 = caught up). */
+  lag: number;
+  /** Events delivered to this subscriber since the process started (a restart resumes, it does not replay). */
+  processedSinceStart: number;
+  lastError: string | null;
+  /** Events this subscriber parked that are not resolved yet. */
+  parked: number;
+}
+
+export interface RunnerLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+export interface SubscriberRunnerOptions {
+  /** Attempts at a failing batch, and then at the failing event alone, before the event is parked. Default 3. */
+  maxAttempts?: number;
+  /** Delay before the second attempt; doubles with each further attempt. Default 100 ms. */
+  retryDelayMs?: number;
+  /** Delay before resubscribing after a transient failure; doubles with each consecutive failure, up to 30 s. Default 1000 ms. */
+  restartDelayMs?: number;
+  /** Largest batch handed to a subscriber. Default 500. */
+  batchSize?: number;
+  /** How often requests stored in the read store (parked-event retries, rebuilds) are looked for. Default 500 ms. */
+  pollMs?: number;
+}
+
+/**
+ * A failure that is not the event's fault (a store or an SMTP server unavailable, a lost race): the
+ * subscriber stops, resubscribes from its checkpoint after a pause, and the event is never parked for it.
+ */
+export class TransientError extends Error {
+  readonly transient = true;
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'TransientError';
+  }
+}
+
+const TRANSIENT_CODES = new Set(['read_store_unavailable', 'event_store_unavailable', 'write_conflict', 'wrong_expected_revision']);
+
+export function isTransientError(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { transient?: unknown; code?: unknown };
+  return e.transient === true || (typeof e.code === 'string' && TRANSIENT_CODES.has(e.code));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export interface SubscriberEntry<S extends Subscriber> {
+  subscriber: S;
+  /** Set while a rebuild switches this subscriber: errors do not restart it meanwhile. */
+  paused: boolean;
+  subscription: Subscription | null;
+  checkpoint: Position | null;
+  lastError: string | null;
+  processed: number;
+  /** Consecutive transient failures, for the back-off. */
+  failures: number;
+  restartTimer: NodeJS.Timeout | null;
+  waiters: Array<{ position: Position; resolve: () => void }>;
+}
+
+const MAX_RESTART_DELAY_MS = 30_000;
+
+export abstract class SubscriberRunner<S extends Subscriber> {
+  protected readonly entries = new Map<string, SubscriberEntry<S>>();
+  protected stopped = true;
+  protected readonly options: Required<SubscriberRunnerOptions>;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private polling: Promise<void> | null = null;
+  private readonly sleepers = new Set<() => void>();
+
+  /** Recorded in parked events, to tell the CLI what kind of subscriber parked them. */
+  protected abstract readonly kind: ParkedEventDoc['kind'];
+
+  constructor(
+    protected readonly eventStore: EventStore,
+    protected readonly readStore: ReadStore,
+    readonly subscribers: readonly S[],
+    protected readonly logger: RunnerLogger = { log: () => undefined, error: (m) => console.error(m) },
+    options: SubscriberRunnerOptions = {},
+  ) {
+    const names = new Set<string>();
+    for (const s of subscribers) {
+      if (names.has(s.name)) throw new Error(`duplicate subscriber name ${s.name}`);
+      names.add(s.name);
+    }
+    this.options = {
+      maxAttempts: Math.max(1, options.maxAttempts ?? 3),
+      retryDelayMs: options.retryDelayMs ?? 100,
+      restartDelayMs: options.restartDelayMs ?? 1000,
+      batchSize: options.batchSize ?? 500,
+      pollMs: options.pollMs ?? 500,
+    };
+  }
+
+  /**
+   * Applies consecutive events that follow the checkpoint, committing the checkpoint with the writes;
+   * calls {@link committed} after every commit. Throws when an event fails (what was committed stays).
+   */
+  protected abstract process(entry: SubscriberEntry<S>, events: RecordedEvent[]): Promise<void>;
+
+  /** Applies a parked event again (a retry requested by an operator), without moving the checkpoint. */
+  protected abstract reprocess(subscriber: S, event: RecordedEvent): Promise<void>;
+
+  /** Runs after each delivered batch (a projection coalesces small live batches here). */
+  protected async afterBatch(_entry: SubscriberEntry<S>, _events: RecordedEvent[]): Promise<void> {}
+
+  /** Work asked for through the read store by other processes; runs every `pollMs` while started. */
+  protected async poll(): Promise<void> {
+    await this.serveRetryRequests();
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    for (const subscriber of this.subscribers) {
+      await subscriber.setup?.(this.readStore);
+      const entry: SubscriberEntry<S> = {
+        subscriber,
+        paused: false,
+        subscription: null,
+        checkpoint: null,
+        lastError: null,
+        processed: 0,
+        failures: 0,
+        restartTimer: null,
+        waiters: [],
+      };
+      this.entries.set(subscriber.name, entry);
+      await this.subscribe(entry);
+    }
+    this.pollTimer = setInterval(() => {
+      if (this.polling || this.stopped) return;
+      this.polling = this.poll()
+        .catch((error) => {
+          if (!this.stopped) this.logger.error(`polling for requests failed: ${messageOf(error)}`);
+        })
+        .finally(() => (this.polling = null));
+    }, this.options.pollMs);
+    this.pollTimer.unref();
+  }
+
+  protected async subscribe(entry: SubscriberEntry<S>): Promise<void> {
+    if (this.stopped) return;
+    const stored = await this.readStore.getCheckpoint(entry.subscriber.name);
+    entry.checkpoint = stored ? parsePosition(stored.position) : null;
+    entry.subscription = this.eventStore.subscribeToAll({
+      after: entry.checkpoint ?? START,
+      batchSize: this.options.batchSize,
+      onEvents: async (events) => {
+        await this.deliver(entry, events);
+        entry.lastError = null;
+        entry.failures = 0;
+        await this.afterBatch(entry, events);
+      },
+      onError: (error) => {
+        // Whatever was not committed is rolled back; resubscribe from the stored checkpoint after a pause.
+        entry.subscription = null;
+        if (this.stopped) return;
+        entry.lastError = messageOf(error);
+        entry.failures++;
+        const delay = Math.min(MAX_RESTART_DELAY_MS, this.options.restartDelayMs * 2 ** (entry.failures - 1));
+        this.logger.error(`${entry.subscriber.name} stopped: ${entry.lastError}; resubscribing from its checkpoint in ${delay} ms`);
+        if (!entry.paused) {
+          entry.restartTimer = setTimeout(() => {
+            entry.restartTimer = null;
+            void this.subscribe(entry).catch((e) => this.logger.error(String(e)));
+          }, delay);
+        }
+      },
+    });
+  }
+
+  /** Events not yet committed by this subscriber (a retry must not apply again what a partial run committed). */
+  private pending(entry: SubscriberEntry<S>, events: RecordedEvent[]): RecordedEvent[] {
+    const reached = entry.checkpoint;
+    return reached ? events.filter((e) => comparePositions(e.position, reached) > 0) : events;
+  }
+
+  /**
+   * A batch: try it (bounded, with back-off); if it keeps failing for a reason that is not transient,
+   * find the failing event by splitting the batch, park it, and commit the others.
+   */
+  private async deliver(entry: SubscriberEntry<S>, events: RecordedEvent[]): Promise<void> {
+    let lastError: unknown = null;
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      const pending = this.pending(entry, events);
+      if (pending.length === 0) return;
+      try {
+        await this.process(entry, pending);
+        return;
+      } catch (error) {
+        if (this.stopped || isTransientError(error)) throw error;
+        lastError = error;
+        entry.lastError = messageOf(error);
+        if (attempt < this.options.maxAttempts) await this.sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+    this.logger.error(`${entry.subscriber.name}: a batch of ${events.length} events keeps failing (${messageOf(lastError)}); looking for the failing event`);
+    await this.isolate(entry, this.pending(entry, events));
+  }
+
+  /** Splits a failing run of events in halves until the failing events are alone, and parks those. */
+  private async isolate(entry: SubscriberEntry<S>, events: RecordedEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (events.length === 1) {
+      const [event] = events;
+      let lastError: unknown = null;
+      for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+        if (this.pending(entry, events).length === 0) return;
+        try {
+          await this.process(entry, events);
+          return;
+        } catch (error) {
+          if (this.stopped || isTransientError(error)) throw error;
+          lastError = error;
+          if (attempt < this.options.maxAttempts) await this.sleep(this.options.retryDelayMs * 2 ** (attempt - 1));
+        }
+      }
+      await this.park(entry, event, lastError, this.options.maxAttempts);
+      return;
+    }
+    const middle = Math.ceil(events.length / 2);
+    for (const part of [events.slice(0, middle), events.slice(middle)]) {
+      const pending = this.pending(entry, part);
+      if (pending.length === 0) continue;
+      try {
+        await this.process(entry, pending);
+      } catch (error) {
+        if (this.stopped || isTransientError(error)) throw error;
+        await this.isolate(entry, this.pending(entry, part));
+      }
+    }
+  }
+
+  /** Records the poison event and moves the checkpoint past it, in one unit of work. */
+  private async park(entry: SubscriberEntry<S>, event: RecordedEvent, error: unknown, attempts: number): Promise<void> {
+    const at = new Date().toISOString();
+    const name = entry.subscriber.name;
+    const doc: ParkedEventDoc = {
+      _id: parkedEventId(name, event.eventId),
+      subscriber: name,
+      kind: this.kind,
+      eventId: event.eventId,
+      eventType: event.type,
+      streamId: event.streamId,
+      revision: event.revision,
+      position: formatPosition(event.position),
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      attempts,
+      state: 'parked',
+      parkedAt: at,
+      updatedAt: at,
+      retryRequestedAt: null,
+      resolvedAt: null,
+    };
+    await this.readStore.transaction(async (tx) => {
+      await tx.collection<ParkedEventDoc>(PARKED_EVENTS).replaceOne({ _id: doc._id }, doc, { upsert: true });
+      await tx.setCheckpoint(name, doc.position);
+    });
+    this.committed(entry, event.position, 1);
+    this.logger.error(`${name} parked event ${event.eventId} (${event.type} ${event.streamId}@${event.revision}) after ${attempts} attempts: ${messageOf(error)}`);
+  }
+
+  /** Subclasses call this after each commit: moves the in-memory checkpoint and wakes waiters. */
+  protected committed(entry: SubscriberEntry<S>, position: Position, count: number): void {
+    entry.checkpoint = position;
+    entry.processed += count;
+    const reached = position;
+    entry.waiters = entry.waiters.filter((w) => {
+      if (comparePositions(w.position, reached) <= 0) {
+        w.resolve();
+        return false;
+      }
+      return true;
+    });
+  }
+
+  /** Sleeps, but wakes at once (and throws) when the runner stops. */
+  protected async sleep(ms: number): Promise<void> {
+    if (ms > 0) {
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.sleepers.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, ms);
+        this.sleepers.add(wake);
+      });
+    }
+    if (this.stopped) throw new TransientError('the runner is stopping');
+  }
+
+  /** Retries the parked events of this runner's subscribers that someone asked to retry. */
+  async serveRetryRequests(): Promise<void> {
+    const requests = await this.readStore
+      .collection<ParkedEventDoc>(PARKED_EVENTS)
+      .find({ state: 'retry_requested', subscriber: { $in: [...this.entries.keys()] } }, { sort: { retryRequestedAt: 1 } });
+    for (const request of requests) {
+      if (this.stopped) return;
+      await this.retryParked(request._id);
+    }
+  }
+
+  /**
+   * Applies a parked event of one of this runner's subscribers again. Success resolves it; a failure
+   * leaves it parked with the new error. Returns the updated document (null when unknown).
+   */
+  async retryParked(id: string): Promise<ParkedEventDoc | null> {
+    const parked = this.readStore.collection<ParkedEventDoc>(PARKED_EVENTS);
+    const doc = await parked.findOne({ _id: id });
+    if (!doc || doc.state === 'resolved') return doc;
+    const entry = this.entries.get(doc.subscriber);
+    if (!entry) throw new Error(`subscriber ${doc.subscriber} does not run in this process`);
+    const at = () => new Date().toISOString();
+    const [event] = await this.eventStore.readStream(doc.streamId, { fromRevision: doc.revision });
+    let update: Partial<ParkedEventDoc>;
+    if (!event || event.eventId !== doc.eventId) {
+      update = { state: 'parked', error: `event ${doc.eventId} is no longer at ${doc.streamId}@${doc.revision}` };
+    } else {
+      try {
+        await this.reprocess(entry.subscriber, event);
+        update = { state: 'resolved', resolvedAt: at() };
+        this.logger.log(`${doc.subscriber}: parked event ${doc.eventId} retried successfully`);
+      } catch (error) {
+        update = { state: 'parked', error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+        this.logger.error(`${doc.subscriber}: retry of parked event ${doc.eventId} failed: ${messageOf(error)}`);
+      }
+    }
+    const next = { ...update, attempts: doc.attempts + 1, updatedAt: at() };
+    await parked.updateOne({ _id: id }, { $set: next });
+    return { ...doc, ...next };
+  }
+
+  /**
+   * Resolves true once every named subscriber (all by default) has processed `position`, false after
+   * `timeoutMs`. Lets a query read its own writes, and tests wait, without sleeping.
+   */
+  async waitFor(position: Position, timeoutMs: number, names?: readonly string[]): Promise<boolean> {
+    const entries = [...this.entries.values()].filter((e) => !names || names.includes(e.subscriber.name));
+    const pending = entries.map(
+      (entry) =>
+        new Promise<void>((resolve) => {
+          if (entry.checkpoint && comparePositions(position, entry.checkpoint) <= 0) return resolve();
+          entry.waiters.push({ position, resolve });
+        }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.all(pending).then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async status(): Promise<SubscriberStatus[]> {
+    const out: SubscriberStatus[] = [];
+    const parked = await countParkedEvents(this.readStore);
+    for (const subscriber of this.subscribers) {
+      const entry = this.entries.get(subscriber.name);
+      const stored = await this.readStore.getCheckpoint(subscriber.name);
+      const checkpoint = stored ? parsePosition(stored.position) : null;
+      out.push({
+        name: subscriber.name,
+        running: !!entry?.subscription,
+        checkpoint: stored?.position ?? null,
+        lag: await this.eventStore.countAfter(checkpoint ?? START),
+        processedSinceStart: entry?.processed ?? 0,
+        lastError: entry?.lastError ?? null,
+        parked: parked[subscriber.name] ?? 0,
+      });
+    }
+    return out;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    for (const wake of [...this.sleepers]) wake();
+    await this.polling;
+    for (const entry of this.entries.values()) {
+      if (entry.restartTimer) clearTimeout(entry.restartTimer);
+      await entry.subscription?.stop();
+      entry.subscription = null;
+    }
+  }
+}

@@ -1,0 +1,16 @@
+export * from './mailer';
+export * from './templates';
+export * from './reactor';
+export * from './due-work';
+export * from './sent-emails';
+export * from './reactor-runner';
+export * from './create-reactors';
+export { ASSIGNMENT_EMAIL } from './reactors/assignment-email.reactor';
+export { SESSION_EMAILS } from './reactors/session-emails.reactor';
+export { ESCALATIONS } from './reactors/escalations.reactor';
+export { WEEKLY_RHYTHM } from './reactors/weekly-rhythm.reactor';
+export { assignmentEmailReactor } from './reactors/assignment-email.reactor';
+export { sessionEmailsReactor } from './reactors/session-emails.reactor';
+export { escalationsReactor } from './reactors/escalations.reactor';
+export { weeklyRhythmReactor, type WeeklyRhythmOptions } from './reactors/weekly-rhythm.reactor';
+export type { ReactorDeps } from './reactors/shared';
