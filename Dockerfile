@@ -10,9 +10,9 @@ COPY libs/read-store/package.json libs/read-store/
 COPY libs/projections/package.json libs/projections/
 COPY libs/application/package.json libs/application/
 COPY libs/reactors/package.json libs/reactors/
-COPY libs/testing/package.json libs/testing/
 COPY apps/api/package.json apps/api/
 COPY apps/projector/package.json apps/projector/
+COPY bench/package.json bench/
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build && npm prune --omit=dev

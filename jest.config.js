@@ -43,7 +43,7 @@ module.exports = {
   // (?:.*/node_modules/)? lets nested copies (node_modules/a/node_modules/cookie) through as well.
   transformIgnorePatterns: [`/node_modules/(?!(?:.*/node_modules/)?(${esm.join('|')})/)`],
   moduleNameMapper: {
-    '^@mentoring/(config|domain|event-store|read-store|projections|application|reactors|testing)$': '<rootDir>/libs/$1/src',
+    '^@mentoring/(config|domain|event-store|read-store|projections|application|reactors)$': '<rootDir>/libs/$1/src',
     '^@mentoring/(api|projector)$': '<rootDir>/apps/$1/src',
   },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
