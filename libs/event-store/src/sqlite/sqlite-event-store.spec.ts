@@ -150,6 +150,29 @@ describe('SqliteEventStore', () => {
     expect(await store.countAfter()).toBe(3);
   });
 
+  it('serves readAll from its tail cache exactly as from the file, across writes of another connection and a rolled-back request', async () => {
+    const file = tempFile();
+    const cached = new SqliteEventStore({ file, tailCacheSize: 5 });
+    const other = new SqliteEventStore({ file, tailCacheSize: 0 });
+    open.push(cached, other);
+    const s = contractStream();
+    await cached.append(s, [contractEvent(0), contractEvent(1)], 'no_stream');
+    await other.append(contractStream(), [contractEvent(2)], 'no_stream');
+    const results = await Promise.allSettled([
+      cached.append(s, [contractEvent(3)], 1),
+      cached.append(s, [contractEvent(4)], 0), // loses: rolled back inside the same batch
+      cached.append(contractStream(), [contractEvent(5), contractEvent(6), contractEvent(7)], 'no_stream'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    for (let after = 0; after <= 8; after++) {
+      for (const maxCount of [1, 3, 100]) {
+        const position = { commit: BigInt(after), prepare: BigInt(after) };
+        expect(await cached.readAll({ after: position, maxCount })).toEqual(await other.readAll({ after: position, maxCount }));
+      }
+    }
+    expect((await cached.readAll({ maxCount: 100 })).map((e) => e.data)).toEqual([0, 1, 2, 3, 5, 6, 7].map((n) => contractEvent(n).data));
+  });
+
   it('delivers events written by another connection to the same file (polling)', async () => {
     const file = tempFile();
     const reader = new SqliteEventStore({ file, pollIntervalMs: 50 });

@@ -32,6 +32,12 @@ export interface SqliteEventStoreOptions {
   pollIntervalMs?: number;
   /** How long a write waits for another process holding the file's write lock. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * How many of the most recently appended events are kept in memory for `readAll` and subscriptions,
+   * so that every projection and reactor following the head reads them without a query and a JSON
+   * parse each. Default 10000; 0 turns it off.
+   */
+  tailCacheSize?: number;
 }
 
 /** Counters for tests and metrics. */
@@ -120,6 +126,12 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
+  /** The latest appended events, contiguous in position (see {@link SqliteEventStoreOptions.tailCacheSize}). */
+  private tail: RecordedEvent[] = [];
+  private readonly tailCacheSize: number;
+  /** Rows written by the request being written, and by the requests of the batch that succeeded. */
+  private requestRows: EventRow[] = [];
+  private batchRows: EventRow[] = [];
 
   private readonly stmt: {
     insert: Database.Statement;
@@ -136,6 +148,7 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.tailCacheSize = options.tailCacheSize ?? 10_000;
     this.commits.setMaxListeners(0);
 
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
@@ -165,9 +178,13 @@ export class SqliteEventStore implements EventStore {
 
     // Each request runs in its own savepoint inside the batch transaction: a failing request rolls back
     // alone and the others still commit together.
-    this.appendOne = this.db.transaction((request: PendingAppend, recordedAt: string) =>
-      this.writeRequest(request, recordedAt),
-    );
+    this.appendOne = this.db.transaction((request: PendingAppend, recordedAt: string) => {
+      this.requestRows = [];
+      const result = this.writeRequest(request, recordedAt);
+      // Reached only when the request's savepoint is kept: its rows belong to the batch.
+      this.batchRows.push(...this.requestRows);
+      return result;
+    });
     this.writeBatch = this.db.transaction((batch: PendingAppend[], recordedAt: string) =>
       batch.map((request): Outcome => {
         try {
@@ -249,7 +266,26 @@ export class SqliteEventStore implements EventStore {
   }
 
   private readAllSync(after: Position, maxCount: number): RecordedEvent[] {
+    // Served from memory when the cache holds the event right after `after`; the events handed out are
+    // shared between readers, which must treat them as read-only (they are facts).
+    const first = this.tail[0];
+    if (first && after.commit + 1n >= first.position.commit) {
+      const offset = Number(after.commit + 1n - first.position.commit);
+      if (offset < this.tail.length) return this.tail.slice(offset, offset + maxCount);
+    }
     return this.stmt.readAll.all(after.commit, maxCount).map(toRecorded);
+  }
+
+  /** Adds committed rows to the tail cache; a gap (another process wrote in between) restarts it. */
+  private remember(rows: EventRow[]): void {
+    if (this.tailCacheSize === 0) return;
+    rows.sort((a, b) => a.position - b.position);
+    for (const row of rows) {
+      const last = this.tail[this.tail.length - 1];
+      if (last && BigInt(row.position) !== last.position.commit + 1n) this.tail = [];
+      this.tail.push(toRecorded(row));
+    }
+    if (this.tail.length > this.tailCacheSize) this.tail = this.tail.slice(this.tail.length - this.tailCacheSize);
   }
 
   /** Writes every queued request in one transaction, then settles each request's promise. */
@@ -260,6 +296,7 @@ export class SqliteEventStore implements EventStore {
     if (batch.length === 0) return;
 
     let outcomes: Outcome[];
+    this.batchRows = [];
     try {
       // IMMEDIATE takes the write lock up front, so a concurrent writer in another process makes us wait
       // (busy timeout) instead of failing half-way with SQLITE_BUSY.
@@ -269,8 +306,11 @@ export class SqliteEventStore implements EventStore {
       // Nothing of this batch is on disk.
       const failure = new EventStoreUnavailableError(`SQLite event store write failed: ${String(error)}`, error);
       for (const request of batch) request.reject(failure);
+      this.batchRows = [];
       return;
     }
+    this.remember(this.batchRows);
+    this.batchRows = [];
     batch.forEach((request, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) {
@@ -315,16 +355,20 @@ export class SqliteEventStore implements EventStore {
     let position: number | bigint = 0;
     for (const event of events) {
       revision++;
-      position = this.stmt.insert.run(
-        streamId,
+      const data = JSON.stringify(event.data ?? null);
+      const metadata = JSON.stringify(event.metadata ?? null);
+      position = this.stmt.insert.run(streamId, revision, event.eventId, event.type, event.schemaVersion, data, metadata, recordedAt).lastInsertRowid;
+      this.requestRows.push({
+        position: Number(position),
+        stream_id: streamId,
         revision,
-        event.eventId,
-        event.type,
-        event.schemaVersion,
-        JSON.stringify(event.data ?? null),
-        JSON.stringify(event.metadata ?? null),
-        recordedAt,
-      ).lastInsertRowid;
+        event_id: event.eventId,
+        type: event.type,
+        schema_version: event.schemaVersion,
+        data,
+        metadata,
+        recorded_at: recordedAt,
+      });
     }
     return { nextExpectedRevision: revision, position: sqlitePosition(position) };
   }
