@@ -5,16 +5,10 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { Problem } from '../http/problem';
+import type { CommandContext } from '@mentoring/application';
 
-export interface CommandContext {
-  actor: Actor;
-  correlationId: string;
-  causationId: string;
-  /** From If-Match: the revision the client last saw. A mismatch answers 412. */
-  expectedRevision?: number;
-  /** From Idempotency-Key: event ids are derived from it, so a retry appends nothing. */
-  idempotencyKey?: string;
-}
+/** Defined with the command glue in libs/application; over HTTP it comes from the request (below). */
+export type { CommandContext } from '@mentoring/application';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
