@@ -124,7 +124,7 @@ describe('read side over HTTP', () => {
       }
       expectProblem(await get(staff, '/team/dashboard?limit=0'), 400, 'invalid_query');
       expectProblem(await get(staff, '/team/dashboard?nearCapacity=2'), 400, 'invalid_query');
-      expect((await get(await person(t, 'admin', 'admin-1'), '/team/dashboard?limit=1&alertDays=1&nearCapacity=0.5')).status).toBe(200);
+      expect((await get(await person(t, 'admin', 'admin-1'), '/team/dashboard?limit=1&alertWeeks=1&nearCapacity=0.5')).status).toBe(200);
     });
   });
 

@@ -8,7 +8,7 @@ import type { RecordedEvent } from '@mentoring/event-store';
 import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Projection } from '../projection';
 import type { StreamDoc } from './apply-once';
-import { Data, flag, foldOnce, funderKeyOf, minutesBetween, partyId, record, text } from './event-data';
+import { Data, finite, flag, foldOnce, funderKeyOf, minutesBetween, partyId, record, text } from './event-data';
 import { isoWeekOf } from './iso-week';
 
 export const ANALYTICS_STUDENTS = 'analytics_students';
@@ -89,9 +89,7 @@ function countIn(s: StudentBody, when: string | null, field: keyof Omit<Analytic
   if (!week) return s;
   const rows = s.attendance.some((r) => r.week === week)
     ? s.attendance.map((r) => (r.week === week ? { ...r, [field]: r[field] + 1 } : r))
-    : [...s.attendance, { week, held: 0, noShows: 0, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, [field]: 1 }].sort((a, b) =>
-        a.week.localeCompare(b.week),
-      );
+    : [...s.attendance, { week, held: 0, noShows: 0, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, [field]: 1 }].sort((a, b) => (a.week < b.week ? -1 : a.week > b.week ? 1 : 0));
   return { ...s, attendance: rows };
 }
 
@@ -188,13 +186,13 @@ function foldMentor(m: MentorBody | null, event: RecordedEvent): MentorBody | nu
   const d = record(event.data);
   if (event.type === 'MentorRegistered') {
     if (m) return null;
-    return { capacity: typeof d.capacity === 'number' ? d.capacity : 0, caseload: [], caseloadSize: 0, unavailable: false };
+    return { capacity: finite(d.capacity) ?? 0, caseload: [], caseloadSize: 0, unavailable: false };
   }
   if (!m) return null;
   const studentId = text(d.studentId);
   switch (event.type) {
     case 'MentorCapacityChanged':
-      return typeof d.capacity === 'number' ? { ...m, capacity: d.capacity } : null;
+      return finite(d.capacity) === null ? null : { ...m, capacity: finite(d.capacity)! };
     case 'MentorUnavailabilityDeclared':
       return { ...m, unavailable: true };
     case 'MentorUnavailabilityEnded':

@@ -4,8 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { NewEvent } from '@mentoring/event-store';
 import { applyBatch, rebuildProjection } from '..';
 import {
+  AttendanceAlertDoc,
+  DASHBOARD_ATTENDANCE_ALERTS,
   DASHBOARD_STUDENTS,
   DASHBOARD_TEAM_ITEMS,
+  DashboardMentoring,
+  DashboardStudent,
   DashboardStudentDoc,
   dashboardsProjection,
   scriptedReadSideHistory,
@@ -14,15 +18,29 @@ import {
 } from '.';
 import { documents, expectSameDocuments, openStores, runLive, snapshot, Stores } from './read-side.contract';
 
-const NO_ATTENDANCE = { held: 0, noShows: 0, lateCancellations: 0, cancellations: 0, substantialDelays: 0, weeksWithoutSession: 0 };
+const NO_ATTENDANCE = { held: 0, noShows: 0, lateCancellations: 0, cancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, facts: [] };
+const NO_MENTORING: DashboardMentoring = {
+  mentorId: null,
+  mentorship: null,
+  bookedSessions: [],
+  lastHeldSession: null,
+  firstSessionReviews: [],
+  openFollowUpIds: [],
+  pendingChangeRequestId: null,
+};
 
-/** A whole student document: the enrolment facts, then what the test names. */
+/** A whole student document: the enrolment facts of the scripted profiles, then what the test names. */
 function student(
   studentId: string,
   name: string,
   kind: keyof typeof SCRIPTED_FUNDING,
   enrolledAt: string,
-  rest: Partial<DashboardStudentDoc>,
+  rest: Partial<Omit<DashboardStudent, 'mentoring' | 'attendance'>> & {
+    revision?: number;
+    mentoring?: Partial<DashboardMentoring>;
+    attendance?: Partial<DashboardStudent['attendance']>;
+    registeredDisability?: boolean;
+  },
 ): DashboardStudentDoc {
   const parties = {
     apprenticeship: { funderId: 'co-acme', funder: 'Acme SA', companyId: 'co-acme', employerId: 'emp-jane', tutorId: 'tut-tom', publicFunderId: null, endDate: '2027-02-28' },
@@ -30,79 +48,91 @@ function student(
     employee: { funderId: 'emp-globex', funder: 'Globex', companyId: null, employerId: 'emp-globex', tutorId: null, publicFunderId: null, endDate: '2026-12-31' },
     self_funded: { funderId: null, funder: null, companyId: null, employerId: null, tutorId: null, publicFunderId: null, endDate: null },
   }[kind];
+  const { mentoring, attendance, registeredDisability, ...top } = rest;
   return {
     _id: studentId,
     studentId,
-    name,
-    email: `${name.toLowerCase().replace(' ', '.')}@students.example`,
-    trainingPath: 'web',
-    registeredDisability: false,
     profileKind: kind,
-    startDate: '2026-03-01',
-    attendanceObligatory: kind !== 'self_funded',
-    cohort: kind === 'social_programme' ? '2026-spring' : null,
-    ...parties,
     status: 'active',
-    enrolledAt,
     waitingSince: null,
-    mentorId: null,
-    mentorship: null,
-    bookedSessions: [],
-    lastHeldSession: null,
-    firstSessionReviews: [],
-    attendance: NO_ATTENDANCE,
-    attendanceFacts: [],
-    openFollowUpIds: [],
-    pendingChangeRequestId: null,
     dashboardMentorIds: [],
-    ...rest,
+    funderId: parties.funderId,
+    cohort: kind === 'social_programme' ? '2026-spring' : null,
+    companyId: parties.companyId,
+    employerId: parties.employerId,
+    tutorId: parties.tutorId,
+    student: {
+      name,
+      email: `${name.toLowerCase().replace(' ', '.')}@students.example`,
+      trainingPath: 'web',
+      registeredDisability: registeredDisability ?? false,
+      startDate: '2026-03-01',
+      endDate: parties.endDate,
+      attendanceObligatory: kind !== 'self_funded',
+      funder: parties.funder,
+      publicFunderId: parties.publicFunderId,
+      enrolledAt,
+    },
+    mentoring: { ...NO_MENTORING, ...mentoring },
+    attendance: { ...NO_ATTENDANCE, ...attendance },
+    updatedAt: enrolledAt,
+    revision: 0,
+    ...top,
   } as DashboardStudentDoc;
 }
 
 const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
   student('s-appr', 'Alice Martin', 'apprenticeship', '2026-02-16T10:00:00.000Z', {
-    mentorId: 'm-ava',
-    mentorship: {
+    mentoring: {
       mentorId: 'm-ava',
-      since: '2026-02-18T10:00:00.000Z',
-      firstContactAt: '2026-02-19T09:00:00.000Z',
-      discoverySessionId: 'sess-appr-1',
-      discoveryHeldAt: '2026-02-23T10:00:00.000Z',
-      firstHeldSessionId: 'sess-appr-1',
+      mentorship: {
+        mentorId: 'm-ava',
+        since: '2026-02-18T10:00:00.000Z',
+        firstContactAt: '2026-02-19T09:00:00.000Z',
+        discoverySessionId: 'sess-appr-1',
+        discoveryHeldAt: '2026-02-23T10:00:00.000Z',
+        firstHeldSessionId: 'sess-appr-1',
+      },
+      bookedSessions: [
+        { sessionId: 'sess-appr-2', kind: 'regular', mentorId: 'm-ava', start: '2026-03-02T10:00:00.000Z', end: '2026-03-02T10:45:00.000Z', bookedAt: '2026-02-23T12:05:00.000Z' },
+        { sessionId: 'sess-appr-3', kind: 'regular', mentorId: 'm-ava', start: '2026-03-09T10:00:00.000Z', end: '2026-03-09T10:45:00.000Z', bookedAt: '2026-02-23T12:06:00.000Z' },
+      ],
+      lastHeldSession: { sessionId: 'sess-appr-1', kind: 'discovery', mentorId: 'm-ava', start: '2026-02-23T10:00:00.000Z' },
+      firstSessionReviews: [
+        { sessionId: 'sess-appr-1', mentorId: 'm-ava', heldAt: '2026-02-23T10:50:00.000Z', recordingSubmittedAt: '2026-02-23T12:00:00.000Z', feedbackGivenAt: null },
+      ],
     },
-    bookedSessions: [
-      { sessionId: 'sess-appr-2', kind: 'regular', mentorId: 'm-ava', start: '2026-03-02T10:00:00.000Z', end: '2026-03-02T10:45:00.000Z', bookedAt: '2026-02-23T12:05:00.000Z' },
-      { sessionId: 'sess-appr-3', kind: 'regular', mentorId: 'm-ava', start: '2026-03-09T10:00:00.000Z', end: '2026-03-09T10:45:00.000Z', bookedAt: '2026-02-23T12:06:00.000Z' },
-    ],
-    lastHeldSession: { sessionId: 'sess-appr-1', kind: 'discovery', mentorId: 'm-ava', start: '2026-02-23T10:00:00.000Z' },
-    firstSessionReviews: [
-      { sessionId: 'sess-appr-1', mentorId: 'm-ava', heldAt: '2026-02-23T10:50:00.000Z', recordingSubmittedAt: '2026-02-23T12:00:00.000Z', feedbackGivenAt: null },
-    ],
-    attendance: { ...NO_ATTENDANCE, held: 1, substantialDelays: 1, weeksWithoutSession: 1 },
-    attendanceFacts: [
-      { kind: 'substantial_delay', sessionId: 'sess-appr-1', weekStart: null, occurredAt: '2026-02-23T10:00:00.000Z', recordedAt: '2026-02-23T11:00:00.000Z' },
-      { kind: 'week_without_session', sessionId: null, weekStart: '2026-03-02', occurredAt: '2026-03-02T00:00:00.000Z', recordedAt: '2026-03-09T08:00:00.000Z' },
-    ],
+    attendance: {
+      held: 1,
+      substantialDelays: 1,
+      weeksWithoutSession: 1,
+      facts: [
+        { kind: 'substantial_delay', sessionId: 'sess-appr-1', weekStart: null, occurredAt: '2026-02-23T10:00:00.000Z', recordedAt: '2026-02-23T11:00:00.000Z' },
+        { kind: 'week_without_session', sessionId: null, weekStart: '2026-03-02', occurredAt: '2026-03-02T00:00:00.000Z', recordedAt: '2026-03-09T08:00:00.000Z' },
+      ],
+    },
     dashboardMentorIds: ['m-ava'],
     updatedAt: '2026-03-09T08:00:00.000Z',
     revision: 12,
   }),
   student('s-done', 'Dora Kowal', 'self_funded', '2026-02-16T09:00:00.000Z', {
     status: 'completed',
-    mentorId: 'm-bo',
-    mentorship: {
+    mentoring: {
       mentorId: 'm-bo',
-      since: '2026-02-16T12:00:00.000Z',
-      firstContactAt: null,
-      discoverySessionId: 'sess-done-1',
-      discoveryHeldAt: '2026-02-18T10:00:00.000Z',
-      firstHeldSessionId: 'sess-done-1',
+      mentorship: {
+        mentorId: 'm-bo',
+        since: '2026-02-16T12:00:00.000Z',
+        firstContactAt: null,
+        discoverySessionId: 'sess-done-1',
+        discoveryHeldAt: '2026-02-18T10:00:00.000Z',
+        firstHeldSessionId: 'sess-done-1',
+      },
+      lastHeldSession: { sessionId: 'sess-done-1', kind: 'discovery', mentorId: 'm-bo', start: '2026-02-18T10:00:00.000Z' },
+      firstSessionReviews: [
+        { sessionId: 'sess-done-1', mentorId: 'm-bo', heldAt: '2026-02-18T10:31:00.000Z', recordingSubmittedAt: '2026-02-18T12:00:00.000Z', feedbackGivenAt: '2026-02-19T09:00:00.000Z' },
+      ],
     },
-    lastHeldSession: { sessionId: 'sess-done-1', kind: 'discovery', mentorId: 'm-bo', start: '2026-02-18T10:00:00.000Z' },
-    firstSessionReviews: [
-      { sessionId: 'sess-done-1', mentorId: 'm-bo', heldAt: '2026-02-18T10:31:00.000Z', recordingSubmittedAt: '2026-02-18T12:00:00.000Z', feedbackGivenAt: '2026-02-19T09:00:00.000Z' },
-    ],
-    attendance: { ...NO_ATTENDANCE, held: 1 },
+    attendance: { held: 1 },
     // Completed, nothing owed: on no mentor's dashboard any more.
     dashboardMentorIds: [],
     updatedAt: '2026-02-20T09:00:00.000Z',
@@ -116,181 +146,123 @@ const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
   }),
   student('s-self', 'Sidney Brooks', 'self_funded', '2026-02-17T09:00:00.000Z', {
     status: 'paused',
-    mentorId: 'm-bo',
-    mentorship: { mentorId: 'm-bo', since: '2026-02-17T15:00:00.000Z', firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
+    mentoring: {
+      mentorId: 'm-bo',
+      mentorship: { mentorId: 'm-bo', since: '2026-02-17T15:00:00.000Z', firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
+    },
     dashboardMentorIds: ['m-bo'],
     updatedAt: '2026-02-27T10:00:00.000Z',
     revision: 6,
   }),
   student('s-soc', 'Samir Haddou', 'social_programme', '2026-02-16T11:00:00.000Z', {
     registeredDisability: true,
-    mentorId: 'm-cy',
-    // A new mentorship: no first contact, no discovery session yet.
-    mentorship: { mentorId: 'm-cy', since: '2026-02-28T09:00:00.000Z', firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
-    lastHeldSession: { sessionId: 'sess-soc-1', kind: 'discovery', mentorId: 'm-ava', start: '2026-02-24T10:00:00.000Z' },
-    firstSessionReviews: [{ sessionId: 'sess-soc-1', mentorId: 'm-ava', heldAt: '2026-02-24T10:46:00.000Z', recordingSubmittedAt: null, feedbackGivenAt: null }],
-    attendance: { ...NO_ATTENDANCE, held: 1, noShows: 1, lateCancellations: 1 },
-    attendanceFacts: [
-      { kind: 'no_show', sessionId: 'sess-soc-2', weekStart: null, occurredAt: '2026-02-26T10:00:00.000Z', recordedAt: '2026-02-26T10:20:00.000Z' },
-      { kind: 'late_cancellation', sessionId: 'sess-soc-3', weekStart: null, occurredAt: '2026-02-27T15:00:00.000Z', recordedAt: '2026-02-27T09:00:00.000Z' },
-    ],
-    openFollowUpIds: ['f-soc-1'],
-    // Ava still owes the recording of the first session she held with Sam (R13).
+    mentoring: {
+      mentorId: 'm-cy',
+      // A new mentorship: no first contact, no discovery session yet.
+      mentorship: { mentorId: 'm-cy', since: '2026-02-28T09:00:00.000Z', firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
+      lastHeldSession: { sessionId: 'sess-soc-1', kind: 'discovery', mentorId: 'm-ava', start: '2026-02-24T10:00:00.000Z' },
+      firstSessionReviews: [{ sessionId: 'sess-soc-1', mentorId: 'm-ava', heldAt: '2026-02-24T10:46:00.000Z', recordingSubmittedAt: null, feedbackGivenAt: null }],
+      openFollowUpIds: ['f-soc-1'],
+    },
+    attendance: {
+      held: 1,
+      noShows: 1,
+      lateCancellations: 1,
+      facts: [
+        { kind: 'no_show', sessionId: 'sess-soc-2', weekStart: null, occurredAt: '2026-02-26T10:00:00.000Z', recordedAt: '2026-02-26T10:20:00.000Z' },
+        { kind: 'late_cancellation', sessionId: 'sess-soc-3', weekStart: null, occurredAt: '2026-02-27T15:00:00.000Z', recordedAt: '2026-02-27T09:00:00.000Z' },
+      ],
+    },
+    // Ava still owes the recording of the first session she held with Samir (R13).
     dashboardMentorIds: ['m-ava', 'm-cy'],
     updatedAt: '2026-02-28T09:00:00.000Z',
     revision: 15,
   }),
 ];
 
-const closed = { closedAt: null, closedBy: null };
-const EXPECTED_ITEMS: TeamItemDoc[] = [
+const EXPECTED_ALERTS: AttendanceAlertDoc[] = [
   {
-    _id: 'attendance_alert:s-appr:12',
-    kind: 'attendance_alert',
+    _id: 's-appr:12',
+    revision: 12,
     studentId: 's-appr',
     mentorId: 'm-ava',
-    open: true,
-    since: '2026-03-09T08:00:00.000Z',
-    alertKind: 'week_without_session',
+    raisedAt: '2026-03-09T08:00:00.000Z',
+    raisedWeek: '2026-W11',
+    kind: 'week_without_session',
     sessionId: null,
     weekStart: '2026-03-02',
     funderId: 'co-acme',
     funder: 'Acme SA',
     cohort: null,
-    ...closed,
-    revision: 12,
   },
   {
-    _id: 'attendance_alert:s-appr:7',
-    kind: 'attendance_alert',
+    _id: 's-appr:7',
+    revision: 7,
     studentId: 's-appr',
     mentorId: 'm-ava',
-    open: true,
-    since: '2026-02-23T11:00:00.000Z',
-    alertKind: 'substantial_delay',
+    raisedAt: '2026-02-23T11:00:00.000Z',
+    raisedWeek: '2026-W09',
+    kind: 'substantial_delay',
     sessionId: 'sess-appr-1',
     weekStart: null,
     funderId: 'co-acme',
     funder: 'Acme SA',
     cohort: null,
-    ...closed,
-    revision: 7,
   },
   {
-    _id: 'attendance_alert:s-soc:12',
-    kind: 'attendance_alert',
+    _id: 's-soc:12',
+    revision: 12,
     studentId: 's-soc',
     mentorId: 'm-ava',
-    open: true,
-    since: '2026-02-27T09:00:00.000Z',
-    alertKind: 'late_cancellation',
+    raisedAt: '2026-02-27T09:00:00.000Z',
+    raisedWeek: '2026-W09',
+    kind: 'late_cancellation',
     sessionId: 'sess-soc-3',
     weekStart: null,
     funderId: 'pf-agency',
     funder: 'Regional Employment Agency',
     cohort: '2026-spring',
-    ...closed,
-    revision: 12,
   },
   {
-    _id: 'attendance_alert:s-soc:8',
-    kind: 'attendance_alert',
+    _id: 's-soc:8',
+    revision: 8,
     studentId: 's-soc',
     mentorId: 'm-ava',
-    open: true,
-    since: '2026-02-26T10:20:00.000Z',
-    alertKind: 'no_show',
+    raisedAt: '2026-02-26T10:20:00.000Z',
+    raisedWeek: '2026-W09',
+    kind: 'no_show',
     sessionId: 'sess-soc-2',
     weekStart: null,
     funderId: 'pf-agency',
     funder: 'Regional Employment Agency',
     cohort: '2026-spring',
-    ...closed,
-    revision: 8,
   },
-  {
-    _id: 'follow_up:s-self:f-self-1',
-    kind: 'follow_up',
-    studentId: 's-self',
-    mentorId: 'm-bo',
-    open: false,
-    since: '2026-02-24T09:00:00.000Z',
-    followUpId: 'f-self-1',
-    reason: 'unresponsive_student',
-    note: null,
-    requestedBy: { id: 'm-bo', role: 'mentor' },
-    resolution: 'Called him: all fine',
-    closedAt: '2026-02-25T09:00:00.000Z',
-    closedBy: 'resolved',
-    revision: 3,
-  },
+];
+
+// Only what the team still has to handle: Sid's follow-up was resolved and his request declined, Samir's
+// request granted, Dora's recording reviewed; those items are gone.
+const EXPECTED_ITEMS: TeamItemDoc[] = [
   {
     _id: 'follow_up:s-soc:f-soc-1',
     kind: 'follow_up',
     studentId: 's-soc',
     mentorId: 'm-ava',
-    open: true,
     since: '2026-02-27T10:00:00.000Z',
     followUpId: 'f-soc-1',
     reason: 'missed_sessions',
     note: 'Two sessions missed this week',
     requestedBy: { id: 'm-ava', role: 'mentor' },
-    resolution: null,
-    ...closed,
     revision: 13,
-  },
-  {
-    _id: 'mentor_change_request:s-self:r-self-1',
-    kind: 'mentor_change_request',
-    studentId: 's-self',
-    mentorId: 'm-bo',
-    open: false,
-    since: '2026-02-25T10:00:00.000Z',
-    requestId: 'r-self-1',
-    reason: 'Prefers mornings',
-    requestedBy: { id: 's-self', role: 'student' },
-    closedAt: '2026-02-26T10:00:00.000Z',
-    closedBy: 'declined',
-    revision: 5,
-  },
-  {
-    _id: 'mentor_change_request:s-soc:r-soc-1',
-    kind: 'mentor_change_request',
-    studentId: 's-soc',
-    mentorId: 'm-ava',
-    open: false,
-    since: '2026-02-27T11:00:00.000Z',
-    requestId: 'r-soc-1',
-    reason: 'Time zone',
-    requestedBy: { id: 's-soc', role: 'student' },
-    closedAt: '2026-02-28T09:00:00.000Z',
-    closedBy: 'mentor_changed',
-    revision: 15,
   },
   {
     _id: 'recording_review:s-appr:sess-appr-1',
     kind: 'recording_review',
     studentId: 's-appr',
     mentorId: 'm-ava',
-    open: true,
     since: '2026-02-23T12:00:00.000Z',
     sessionId: 'sess-appr-1',
     recordingUrl: 'https://recordings.example/appr-1',
-    ...closed,
     revision: 8,
-  },
-  {
-    _id: 'recording_review:s-done:sess-done-1',
-    kind: 'recording_review',
-    studentId: 's-done',
-    mentorId: 'm-bo',
-    open: false,
-    since: '2026-02-18T12:00:00.000Z',
-    sessionId: 'sess-done-1',
-    recordingUrl: 'https://recordings.example/done-1',
-    closedAt: '2026-02-19T09:00:00.000Z',
-    closedBy: 'feedback_given',
-    revision: 5,
   },
 ];
 
@@ -312,9 +284,10 @@ describe('dashboards projection', () => {
     expect(await documents(stores.read, DASHBOARD_STUDENTS)).toEqual(EXPECTED_STUDENTS);
   });
 
-  it('given the scripted history, one whole document per item of the team, open or closed', async () => {
+  it('given the scripted history, one whole document per item the team still has to handle, and per attendance alert', async () => {
     await applyHistory();
     expect(await documents(stores.read, DASHBOARD_TEAM_ITEMS)).toEqual(EXPECTED_ITEMS);
+    expect(await documents(stores.read, DASHBOARD_ATTENDANCE_ALERTS)).toEqual(EXPECTED_ALERTS);
   });
 
   it('applying the same events twice (whole, and overlapping slices) gives the same documents', async () => {
@@ -332,6 +305,7 @@ describe('dashboards projection', () => {
     const live = await snapshot(stores.read, dashboardsProjection);
     expect(live[DASHBOARD_STUDENTS]).toEqual(EXPECTED_STUDENTS);
     expect(live[DASHBOARD_TEAM_ITEMS]).toEqual(EXPECTED_ITEMS);
+    expect(live[DASHBOARD_ATTENDANCE_ALERTS]).toEqual(EXPECTED_ALERTS);
     const progress = await rebuildProjection(stores.events, stores.read, dashboardsProjection, { batchSize: 9 });
     expect(progress.done).toBe((await stores.events.readAll({ maxCount: 1000 })).length);
     expectSameDocuments(await snapshot(stores.read, dashboardsProjection), live);
@@ -356,36 +330,46 @@ describe('dashboards projection', () => {
     await dashboardsProjection.setup!(stores.read);
     await applyBatch(stores.read, dashboardsProjection, await stores.events.readAll());
     expect(await documents(stores.read, DASHBOARD_STUDENTS)).toEqual([
-      student('odd', 'x', 'self_funded', meta.occurredAt, {
-        name: null,
-        email: null,
-        trainingPath: null,
-        profileKind: null,
-        startDate: null,
-        attendanceObligatory: false,
-        mentorId: 'm-1',
-        mentorship: { mentorId: 'm-1', since: meta.occurredAt, firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
-        dashboardMentorIds: ['m-1'],
-        updatedAt: meta.occurredAt,
-        revision: 5,
-      }),
-    ]);
-    expect(await documents(stores.read, DASHBOARD_TEAM_ITEMS)).toEqual([
       {
-        _id: 'attendance_alert:odd:4',
-        kind: 'attendance_alert',
+        ...student('odd', 'x', 'self_funded', meta.occurredAt, {
+          profileKind: null,
+          mentoring: {
+            mentorId: 'm-1',
+            mentorship: { mentorId: 'm-1', since: meta.occurredAt, firstContactAt: null, discoverySessionId: null, discoveryHeldAt: null, firstHeldSessionId: null },
+          },
+          dashboardMentorIds: ['m-1'],
+          updatedAt: meta.occurredAt,
+          revision: 5,
+        }),
+        student: {
+          name: null,
+          email: null,
+          trainingPath: null,
+          registeredDisability: false,
+          startDate: null,
+          endDate: null,
+          attendanceObligatory: false,
+          funder: null,
+          publicFunderId: null,
+          enrolledAt: meta.occurredAt,
+        },
+      },
+    ]);
+    expect(await documents(stores.read, DASHBOARD_TEAM_ITEMS)).toEqual([]);
+    expect(await documents(stores.read, DASHBOARD_ATTENDANCE_ALERTS)).toEqual([
+      {
+        _id: 'odd:4',
+        revision: 4,
         studentId: 'odd',
         mentorId: null,
-        open: true,
-        since: meta.occurredAt,
-        alertKind: null,
+        raisedAt: meta.occurredAt,
+        raisedWeek: '2026-W09',
+        kind: null,
         sessionId: null,
         weekStart: null,
         funderId: null,
         funder: null,
         cohort: null,
-        ...closed,
-        revision: 4,
       },
     ]);
   });

@@ -1,6 +1,7 @@
 // Read models for the dashboards: one document per student (what the mentor, the mentorship team and the
-// overseers of the training see about it) and one document per item the mentorship team has to handle
-// (follow-ups, change-of-mentor requests, first-session recordings awaiting feedback, attendance alerts).
+// overseers of the training see about it), one document per item the mentorship team still has to handle
+// (open follow-ups, change-of-mentor requests, first-session recordings awaiting feedback: an item is
+// deleted when it is closed, the history stays in the event store), and one per attendance alert.
 //
 // Both follow the student's stream only. Every event this projection handles moves the student document's
 // `revision`, and the items an event opens or closes are written in the same unit of work, so the student
@@ -14,9 +15,11 @@ import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Projection } from '../projection';
 import type { StreamDoc } from './apply-once';
 import { Data, flag, funderKeyOf, partyId, partyName, record, text } from './event-data';
+import { isoWeekOf } from './iso-week';
 
 export const DASHBOARD_STUDENTS = 'dashboard_students';
 export const DASHBOARD_TEAM_ITEMS = 'dashboard_team_items';
+export const DASHBOARD_ATTENDANCE_ALERTS = 'dashboard_attendance_alerts';
 
 export type DashboardStudentStatus = 'waiting_for_mentor' | 'active' | 'paused' | 'completed' | 'withdrawn';
 
@@ -82,66 +85,78 @@ export interface LastHeldSession {
 }
 
 /** What the dashboards know about one student (the document without its `_id` and `revision`). */
-export type DashboardStudent = {
-  studentId: string;
+/** Who the student is and what the funding profile fixed (from the enrolment; R1–R7). */
+export type DashboardStudentFile = {
   name: string | null;
   email: string | null;
   trainingPath: string | null;
   /** Sensitive (R7): served to the student, the assigned mentor and the mentorship team only. */
   registeredDisability: boolean;
-  profileKind: string | null;
   startDate: string | null;
   endDate: string | null;
   attendanceObligatory: boolean;
-  /** Who pays (R4): company (apprenticeship), employer (employee), public funder (social programme). */
-  funderId: string | null;
+  /** The name of who pays (see `funderId`). */
   funder: string | null;
-  cohort: string | null;
-  /** Parties of the funding profile, matched against the subject of an overseer's token (R2). */
-  companyId: string | null;
-  employerId: string | null;
-  tutorId: string | null;
   publicFunderId: string | null;
-  status: DashboardStudentStatus;
   enrolledAt: string | null;
-  /** Since when the student waits for a mentor; null once assigned or gone. */
-  waitingSince: string | null;
+};
+
+/** The mentoring side: the current mentor and mentorship, sessions to come, reviews, open requests. */
+export type DashboardMentoring = {
   mentorId: string | null;
   mentorship: DashboardMentorship | null;
   bookedSessions: BookedSession[];
   lastHeldSession: LastHeldSession | null;
   firstSessionReviews: FirstSessionReview[];
-  attendance: AttendanceCounts;
-  attendanceFacts: DashboardAttendanceFact[];
   openFollowUpIds: string[];
   pendingChangeRequestId: string | null;
+};
+
+/**
+ * What the dashboards know about one student (the document without its `_id` and `revision`). The fields
+ * queries filter or sort on are at the top; the rest is grouped so that no object has more than 16
+ * fields: the embedded store copies documents key by key, and V8 turns objects with more fields built
+ * that way into dictionary objects, which made this projection and its queries ten times slower (measured
+ * from about 5,000 students on).
+ */
+export type DashboardStudent = {
+  studentId: string;
+  profileKind: string | null;
+  status: DashboardStudentStatus;
+  /** Since when the student waits for a mentor; null once assigned or gone. */
+  waitingSince: string | null;
   /**
    * Mentors whose dashboard shows this student: the current mentor while the training runs, and any
    * mentor who still owes something (an outcome for a booked session, the first-session recording),
    * also after a change of mentor or the end of the training. Sorted.
    */
   dashboardMentorIds: string[];
+  /** Who pays (R4): company (apprenticeship), employer (employee), public funder (social programme). */
+  funderId: string | null;
+  cohort: string | null;
+  /** Parties of the funding profile, matched against the subject of an overseer's token (R2). */
+  companyId: string | null;
+  employerId: string | null;
+  tutorId: string | null;
+  student: DashboardStudentFile;
+  mentoring: DashboardMentoring;
+  attendance: AttendanceCounts & { facts: DashboardAttendanceFact[] };
   updatedAt: string;
 };
 
 export type DashboardStudentDoc = StreamDoc & DashboardStudent;
 
-export type TeamItemKind = 'follow_up' | 'mentor_change_request' | 'recording_review' | 'attendance_alert';
+export type TeamItemKind = 'follow_up' | 'mentor_change_request' | 'recording_review';
 
 type TeamItemBase = {
   _id: string;
-  /** Stream revision of the last event that changed the item. */
+  /** Stream revision of the event that opened the item. */
   revision: number;
   kind: TeamItemKind;
   studentId: string;
   mentorId: string | null;
-  /** Whether the team still has to act on it. Attendance alerts have no acknowledgement: always open. */
-  open: boolean;
-  /** When it was raised: the team sees the oldest first (or, for alerts, the most recent). */
+  /** When it was raised: the team sees the oldest first. */
   since: string;
-  closedAt: string | null;
-  /** How it was closed: `resolved`, `declined`, `mentor_changed`, `training_ended`, `feedback_given`. */
-  closedBy: string | null;
 };
 
 export type FollowUpItem = TeamItemBase & {
@@ -150,7 +165,6 @@ export type FollowUpItem = TeamItemBase & {
   reason: string | null;
   note: string | null;
   requestedBy: { id: string | null; role: string | null };
-  resolution: string | null;
 };
 
 export type MentorChangeRequestItem = TeamItemBase & {
@@ -166,17 +180,27 @@ export type RecordingReviewItem = TeamItemBase & {
   recordingUrl: string | null;
 };
 
-export type AttendanceAlertItem = TeamItemBase & {
-  kind: 'attendance_alert';
-  alertKind: string | null;
+export type TeamItemDoc = FollowUpItem | MentorChangeRequestItem | RecordingReviewItem;
+
+/**
+ * R4/R15: an attendance alert, surfaced to the team at once. Alerts have no acknowledgement (they are
+ * facts), so they are kept apart from the items the team closes, and found by the ISO week they were
+ * raised in: "recent alerts" are equality lookups, never a scan of the whole history.
+ */
+export type AttendanceAlertDoc = {
+  _id: string;
+  revision: number;
+  studentId: string;
+  mentorId: string | null;
+  raisedAt: string;
+  raisedWeek: string | null;
+  kind: string | null;
   sessionId: string | null;
   weekStart: string | null;
   funderId: string | null;
   funder: string | null;
   cohort: string | null;
 };
-
-export type TeamItemDoc = FollowUpItem | MentorChangeRequestItem | RecordingReviewItem | AttendanceAlertItem;
 
 const NO_ATTENDANCE: AttendanceCounts = { held: 0, noShows: 0, lateCancellations: 0, cancellations: 0, substantialDelays: 0, weeksWithoutSession: 0 };
 
@@ -190,17 +214,17 @@ export function recordingItemId(studentId: string, sessionId: string): string {
   return `recording_review:${studentId}:${sessionId}`;
 }
 /** An alert has no id of its own: the stream revision of the event that raised it is one. */
-export function alertItemId(studentId: string, revision: number): string {
-  return `attendance_alert:${studentId}:${revision}`;
+export function alertId(studentId: string, revision: number): string {
+  return `${studentId}:${revision}`;
 }
 
 type Student = DashboardStudent;
 
-/** What one event does: the next student document, and the team items it opens or closes. */
+/** What one event does: the next student document, the team items and alerts it opens, the items it closes. */
 interface Effect {
   student: Student | null;
-  open: TeamItemDoc[];
-  close: Array<{ id: string; closedBy: string; set?: Record<string, unknown> }>;
+  open: Array<TeamItemDoc | AttendanceAlertDoc>;
+  close: string[];
 }
 
 function actorOf(value: unknown): { id: string | null; role: string | null } {
@@ -215,34 +239,29 @@ function enrolled(event: RecordedEvent, d: Data): Student {
   const enrolledAt = text(d.enrolledAt) ?? event.metadata.occurredAt;
   return {
     studentId: String(d.studentId),
-    name: text(d.name),
-    email: text(d.email),
-    trainingPath: text(d.trainingPath),
-    registeredDisability: flag(d.registeredDisability),
     profileKind: kind,
-    startDate: text(d.startDate),
-    endDate: text(funding.endDate),
-    attendanceObligatory: flag(d.attendanceObligatory),
+    status: 'waiting_for_mentor',
+    waitingSince: enrolledAt,
+    dashboardMentorIds: [],
     funderId: funderKey ? partyId(funding, funderKey) : null,
-    funder: funderKey ? partyName(funding, funderKey) : null,
     cohort: text(funding.cohort),
     companyId: partyId(funding, 'company'),
     employerId: partyId(funding, 'employer'),
     tutorId: partyId(funding, 'tutor'),
-    publicFunderId: partyId(funding, 'publicFunder'),
-    status: 'waiting_for_mentor',
-    enrolledAt,
-    waitingSince: enrolledAt,
-    mentorId: null,
-    mentorship: null,
-    bookedSessions: [],
-    lastHeldSession: null,
-    firstSessionReviews: [],
-    attendance: { ...NO_ATTENDANCE },
-    attendanceFacts: [],
-    openFollowUpIds: [],
-    pendingChangeRequestId: null,
-    dashboardMentorIds: [],
+    student: {
+      name: text(d.name),
+      email: text(d.email),
+      trainingPath: text(d.trainingPath),
+      registeredDisability: flag(d.registeredDisability),
+      startDate: text(d.startDate),
+      endDate: text(funding.endDate),
+      attendanceObligatory: flag(d.attendanceObligatory),
+      funder: funderKey ? partyName(funding, funderKey) : null,
+      publicFunderId: partyId(funding, 'publicFunder'),
+      enrolledAt,
+    },
+    mentoring: { mentorId: null, mentorship: null, bookedSessions: [], lastHeldSession: null, firstSessionReviews: [], openFollowUpIds: [], pendingChangeRequestId: null },
+    attendance: { ...NO_ATTENDANCE, facts: [] },
     updatedAt: event.metadata.occurredAt,
   };
 }
@@ -250,9 +269,10 @@ function enrolled(event: RecordedEvent, d: Data): Student {
 /** See {@link DashboardStudent.dashboardMentorIds}. */
 function dashboardMentorIdsOf(s: Student): string[] {
   const ids = new Set<string>();
-  if (s.mentorId && (s.status === 'active' || s.status === 'paused')) ids.add(s.mentorId);
-  for (const b of s.bookedSessions) if (b.mentorId) ids.add(b.mentorId);
-  for (const r of s.firstSessionReviews) if (r.mentorId && r.recordingSubmittedAt === null) ids.add(r.mentorId);
+  const m = s.mentoring;
+  if (m.mentorId && (s.status === 'active' || s.status === 'paused')) ids.add(m.mentorId);
+  for (const b of m.bookedSessions) if (b.mentorId) ids.add(b.mentorId);
+  for (const r of m.firstSessionReviews) if (r.mentorId && r.recordingSubmittedAt === null) ids.add(r.mentorId);
   return [...ids].sort();
 }
 
@@ -261,7 +281,7 @@ function newMentorship(mentorId: string, since: string): DashboardMentorship {
 }
 
 function withoutSession(s: Student, sessionId: string): BookedSession[] {
-  return s.bookedSessions.filter((b) => b.sessionId !== sessionId);
+  return s.mentoring.bookedSessions.filter((b) => b.sessionId !== sessionId);
 }
 
 /** A discovery session cancelled or missed may be booked again (R12). */
@@ -269,12 +289,14 @@ function clearDiscovery(m: DashboardMentorship | null, sessionId: string): Dashb
   return m && m.discoverySessionId === sessionId ? { ...m, discoverySessionId: null } : m;
 }
 
-function closeChangeRequest(s: Student, closedBy: string, closedAt: string): Effect['close'] {
-  return s.pendingChangeRequestId ? [{ id: changeRequestItemId(s.studentId, s.pendingChangeRequestId), closedBy, set: { closedAt } }] : [];
+/** Granted, or the training ended (it can no longer be granted). */
+function closeChangeRequest(s: Student): Effect['close'] {
+  const pending = s.mentoring.pendingChangeRequestId;
+  return pending ? [changeRequestItemId(s.studentId, pending)] : [];
 }
 
-function item<T extends TeamItemDoc>(id: string, event: RecordedEvent, fields: Omit<T, '_id' | 'revision' | 'closedAt' | 'closedBy'>): T {
-  return { _id: id, ...fields, closedAt: null, closedBy: null, revision: event.revision } as T;
+function item<T extends TeamItemDoc>(id: string, event: RecordedEvent, fields: Omit<T, '_id' | 'revision'>): T {
+  return { _id: id, ...fields, revision: event.revision } as T;
 }
 
 /** The effect of one student event on the document `s` (null before enrolment). */
@@ -284,37 +306,42 @@ function effectOf(s: Student | null, event: RecordedEvent): Effect | null {
   if (event.type === 'StudentEnrolled') return s ? null : { student: enrolled(event, d), open: [], close: [] };
   if (!s) return null;
   const next = (change: Partial<Student>): Student => ({ ...s, ...change, updatedAt: at });
+  const mentoring = (change: Partial<DashboardMentoring>, top: Partial<Student> = {}): Student => next({ ...top, mentoring: { ...s.mentoring, ...change } });
+  const count = (field: keyof AttendanceCounts, change: Partial<DashboardMentoring> = {}): Student =>
+    next({ attendance: { ...s.attendance, [field]: s.attendance[field] + 1 }, mentoring: { ...s.mentoring, ...change } });
   const none = { open: [], close: [] };
+  const unchanged = { student: next({}), ...none };
   const sessionId = text(d.sessionId);
+  const m = s.mentoring;
+  const byStart = (a: BookedSession, b: BookedSession) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0);
 
   switch (event.type) {
     case 'StudentAssigned': {
       const mentorId = text(d.mentorId);
       if (!mentorId) return null;
       const since = text(d.assignedAt) ?? at;
-      return { student: next({ status: 'active', mentorId, waitingSince: null, mentorship: newMentorship(mentorId, since) }), ...none };
+      return { student: mentoring({ mentorId, mentorship: newMentorship(mentorId, since) }, { status: 'active', waitingSince: null }), ...none };
     }
     case 'MentorChanged': {
       const mentorId = text(d.toMentorId);
       if (!mentorId) return null;
       const since = text(d.changedAt) ?? at;
       return {
-        student: next({ mentorId, mentorship: newMentorship(mentorId, since), pendingChangeRequestId: null }),
+        student: mentoring({ mentorId, mentorship: newMentorship(mentorId, since), pendingChangeRequestId: null }),
         open: [],
-        close: closeChangeRequest(s, 'mentor_changed', since),
+        close: closeChangeRequest(s),
       };
     }
     case 'MentorChangeRequested': {
       const requestId = text(d.requestId);
       if (!requestId) return null;
       return {
-        student: next({ pendingChangeRequestId: requestId }),
+        student: mentoring({ pendingChangeRequestId: requestId }),
         open: [
           item<MentorChangeRequestItem>(changeRequestItemId(s.studentId, requestId), event, {
             kind: 'mentor_change_request',
             studentId: s.studentId,
-            mentorId: text(d.currentMentorId) ?? s.mentorId,
-            open: true,
+            mentorId: text(d.currentMentorId) ?? m.mentorId,
             since: text(d.requestedAt) ?? at,
             requestId,
             reason: text(d.reason),
@@ -328,33 +355,31 @@ function effectOf(s: Student | null, event: RecordedEvent): Effect | null {
       const requestId = text(d.requestId);
       if (!requestId) return null;
       return {
-        student: next({ pendingChangeRequestId: s.pendingChangeRequestId === requestId ? null : s.pendingChangeRequestId }),
+        student: mentoring({ pendingChangeRequestId: m.pendingChangeRequestId === requestId ? null : m.pendingChangeRequestId }),
         open: [],
-        close: [{ id: changeRequestItemId(s.studentId, requestId), closedBy: 'declined', set: { closedAt: text(d.declinedAt) ?? at } }],
+        close: [changeRequestItemId(s.studentId, requestId)],
       };
     }
     case 'FirstContactRecorded': {
-      const m = s.mentorship;
-      if (!m || m.firstContactAt !== null) return { student: next({}), ...none };
-      return { student: next({ mentorship: { ...m, firstContactAt: text(d.contactedAt) ?? at } }), ...none };
+      const current = m.mentorship;
+      if (!current || current.firstContactAt !== null) return unchanged;
+      return { student: mentoring({ mentorship: { ...current, firstContactAt: text(d.contactedAt) ?? at } }), ...none };
     }
     case 'FollowUpRequested': {
       const followUpId = text(d.followUpId);
       if (!followUpId) return null;
       return {
-        student: next({ openFollowUpIds: s.openFollowUpIds.includes(followUpId) ? s.openFollowUpIds : [...s.openFollowUpIds, followUpId] }),
+        student: mentoring({ openFollowUpIds: m.openFollowUpIds.includes(followUpId) ? m.openFollowUpIds : [...m.openFollowUpIds, followUpId] }),
         open: [
           item<FollowUpItem>(followUpItemId(s.studentId, followUpId), event, {
             kind: 'follow_up',
             studentId: s.studentId,
             mentorId: text(d.mentorId),
-            open: true,
             since: text(d.requestedAt) ?? at,
             followUpId,
             reason: text(d.reason),
             note: text(d.note),
             requestedBy: actorOf(d.requestedBy),
-            resolution: null,
           }),
         ],
         close: [],
@@ -364,39 +389,37 @@ function effectOf(s: Student | null, event: RecordedEvent): Effect | null {
       const followUpId = text(d.followUpId);
       if (!followUpId) return null;
       return {
-        student: next({ openFollowUpIds: s.openFollowUpIds.filter((id) => id !== followUpId) }),
+        student: mentoring({ openFollowUpIds: m.openFollowUpIds.filter((id) => id !== followUpId) }),
         open: [],
-        close: [{ id: followUpItemId(s.studentId, followUpId), closedBy: 'resolved', set: { closedAt: text(d.resolvedAt) ?? at, resolution: text(d.resolution) } }],
+        close: [followUpItemId(s.studentId, followUpId)],
       };
     }
     case 'TrainingPaused':
-      return { student: s.status === 'active' ? next({ status: 'paused' }) : next({}), ...none };
+      return s.status === 'active' ? { student: next({ status: 'paused' }), ...none } : unchanged;
     case 'TrainingResumed':
-      return { student: s.status === 'paused' ? next({ status: 'active' }) : next({}), ...none };
+      return s.status === 'paused' ? { student: next({ status: 'active' }), ...none } : unchanged;
     case 'TrainingCompleted':
     case 'TrainingWithdrawn': {
-      if (s.status === 'completed' || s.status === 'withdrawn') return { student: next({}), ...none };
-      if (event.type === 'TrainingCompleted' && s.status === 'waiting_for_mentor') return { student: next({}), ...none };
-      const endedAt = text(d.completedAt) ?? text(d.withdrawnAt) ?? at;
+      if (s.status === 'completed' || s.status === 'withdrawn') return unchanged;
+      if (event.type === 'TrainingCompleted' && s.status === 'waiting_for_mentor') return unchanged;
       return {
-        student: next({ status: event.type === 'TrainingCompleted' ? 'completed' : 'withdrawn', waitingSince: null, pendingChangeRequestId: null }),
+        student: mentoring({ pendingChangeRequestId: null }, { status: event.type === 'TrainingCompleted' ? 'completed' : 'withdrawn', waitingSince: null }),
         open: [],
         // A request for another mentor cannot be granted once the training has ended.
-        close: closeChangeRequest(s, 'training_ended', endedAt),
+        close: closeChangeRequest(s),
       };
     }
     case 'DiscoverySessionBooked':
     case 'SessionBooked': {
       const start = text(d.start);
       const end = text(d.end);
-      if (!sessionId || !start || !end || s.bookedSessions.some((b) => b.sessionId === sessionId)) return { student: next({}), ...none };
+      if (!sessionId || !start || !end || m.bookedSessions.some((b) => b.sessionId === sessionId)) return unchanged;
       const kind = event.type === 'DiscoverySessionBooked' ? 'discovery' : 'regular';
       const booked: BookedSession = { sessionId, kind, mentorId: text(d.mentorId), start, end, bookedAt: text(d.bookedAt) };
-      const m = s.mentorship;
       return {
-        student: next({
-          bookedSessions: [...s.bookedSessions, booked].sort((a, b) => a.start.localeCompare(b.start) || a.sessionId.localeCompare(b.sessionId)),
-          mentorship: kind === 'discovery' && m ? { ...m, discoverySessionId: sessionId } : m,
+        student: mentoring({
+          bookedSessions: [...m.bookedSessions, booked].sort(byStart),
+          mentorship: kind === 'discovery' && m.mentorship ? { ...m.mentorship, discoverySessionId: sessionId } : m.mentorship,
         }),
         ...none,
       };
@@ -404,104 +427,87 @@ function effectOf(s: Student | null, event: RecordedEvent): Effect | null {
     case 'SessionRescheduled': {
       const start = text(d.start);
       const end = text(d.end);
-      if (!sessionId || !start || !end) return { student: next({}), ...none };
-      const moved = s.bookedSessions.map((b) => (b.sessionId === sessionId ? { ...b, start, end } : b));
-      return { student: next({ bookedSessions: moved.sort((a, b) => a.start.localeCompare(b.start) || a.sessionId.localeCompare(b.sessionId)) }), ...none };
+      if (!sessionId || !start || !end) return unchanged;
+      return { student: mentoring({ bookedSessions: m.bookedSessions.map((b) => (b.sessionId === sessionId ? { ...b, start, end } : b)).sort(byStart) }), ...none };
     }
     case 'SessionCancelled': {
-      if (!sessionId) return { student: next({}), ...none };
-      const late = flag(d.late);
-      return {
-        student: next({
-          bookedSessions: withoutSession(s, sessionId),
-          mentorship: clearDiscovery(s.mentorship, sessionId),
-          attendance: late
-            ? { ...s.attendance, lateCancellations: s.attendance.lateCancellations + 1 }
-            : { ...s.attendance, cancellations: s.attendance.cancellations + 1 },
-        }),
-        ...none,
-      };
+      if (!sessionId) return unchanged;
+      const change = { bookedSessions: withoutSession(s, sessionId), mentorship: clearDiscovery(m.mentorship, sessionId) };
+      return { student: count(flag(d.late) ? 'lateCancellations' : 'cancellations', change), ...none };
     }
     case 'SessionHeld': {
-      if (!sessionId) return { student: next({}), ...none };
+      if (!sessionId) return unchanged;
       const mentorId = text(d.mentorId);
       const start = text(d.start);
       const discovery = flag(d.discovery);
-      let m = s.mentorship;
-      if (m && discovery && m.discoveryHeldAt === null && (mentorId === null || mentorId === m.mentorId)) m = { ...m, discoveryHeldAt: start ?? at };
-      const reviews = [...s.firstSessionReviews];
+      let mentorship = m.mentorship;
+      if (mentorship && discovery && mentorship.discoveryHeldAt === null && (mentorId === null || mentorId === mentorship.mentorId)) {
+        mentorship = { ...mentorship, discoveryHeldAt: start ?? at };
+      }
+      const reviews = [...m.firstSessionReviews];
       if (flag(d.firstOfMentorship)) {
-        if (m) m = { ...m, firstHeldSessionId: sessionId };
+        if (mentorship) mentorship = { ...mentorship, firstHeldSessionId: sessionId };
         if (!reviews.some((r) => r.sessionId === sessionId)) {
           reviews.push({ sessionId, mentorId, heldAt: text(d.heldAt) ?? at, recordingSubmittedAt: null, feedbackGivenAt: null });
         }
       }
       return {
-        student: next({
+        student: count('held', {
           bookedSessions: withoutSession(s, sessionId),
-          mentorship: m,
+          mentorship,
           firstSessionReviews: reviews,
           lastHeldSession: { sessionId, kind: discovery ? 'discovery' : 'regular', mentorId, start },
-          attendance: { ...s.attendance, held: s.attendance.held + 1 },
         }),
         ...none,
       };
     }
     case 'SessionMissed':
-      if (!sessionId) return { student: next({}), ...none };
-      return {
-        student: next({
-          bookedSessions: withoutSession(s, sessionId),
-          mentorship: clearDiscovery(s.mentorship, sessionId),
-          attendance: { ...s.attendance, noShows: s.attendance.noShows + 1 },
-        }),
-        ...none,
-      };
+      if (!sessionId) return unchanged;
+      return { student: count('noShows', { bookedSessions: withoutSession(s, sessionId), mentorship: clearDiscovery(m.mentorship, sessionId) }), ...none };
     case 'SubstantialDelayRecorded':
-      return { student: next({ attendance: { ...s.attendance, substantialDelays: s.attendance.substantialDelays + 1 } }), ...none };
+      return { student: count('substantialDelays'), ...none };
     case 'AttendanceFactRecorded': {
       const kind = text(d.kind) ?? 'unknown';
-      const fact: DashboardAttendanceFact = {
-        kind,
-        sessionId,
-        weekStart: text(d.weekStart),
-        occurredAt: text(d.occurredAt),
-        recordedAt: text(d.recordedAt) ?? at,
+      const fact: DashboardAttendanceFact = { kind, sessionId, weekStart: text(d.weekStart), occurredAt: text(d.occurredAt), recordedAt: text(d.recordedAt) ?? at };
+      const a = s.attendance;
+      return {
+        student: next({ attendance: { ...a, weeksWithoutSession: a.weeksWithoutSession + (kind === 'week_without_session' ? 1 : 0), facts: [...a.facts, fact] } }),
+        ...none,
       };
-      const attendance = kind === 'week_without_session' ? { ...s.attendance, weeksWithoutSession: s.attendance.weeksWithoutSession + 1 } : s.attendance;
-      return { student: next({ attendance, attendanceFacts: [...s.attendanceFacts, fact] }), ...none };
     }
-    case 'AttendanceAlertRaised':
+    case 'AttendanceAlertRaised': {
+      const raisedAt = text(d.raisedAt) ?? at;
       return {
         student: next({}),
         open: [
-          item<AttendanceAlertItem>(alertItemId(s.studentId, event.revision), event, {
-            kind: 'attendance_alert',
+          {
+            _id: alertId(s.studentId, event.revision),
+            revision: event.revision,
             studentId: s.studentId,
             mentorId: text(d.mentorId),
-            open: true,
-            since: text(d.raisedAt) ?? at,
-            alertKind: text(d.kind),
+            raisedAt,
+            raisedWeek: isoWeekOf(raisedAt),
+            kind: text(d.kind),
             sessionId,
             weekStart: text(d.weekStart),
             funderId: text(d.funderId),
             funder: text(d.funder),
             cohort: text(d.cohort),
-          }),
+          },
         ],
         close: [],
       };
+    }
     case 'FirstSessionRecordingSubmitted': {
-      if (!sessionId) return { student: next({}), ...none };
+      if (!sessionId) return unchanged;
       const submittedAt = text(d.submittedAt) ?? at;
       return {
-        student: next({ firstSessionReviews: s.firstSessionReviews.map((r) => (r.sessionId === sessionId ? { ...r, recordingSubmittedAt: submittedAt } : r)) }),
+        student: mentoring({ firstSessionReviews: m.firstSessionReviews.map((r) => (r.sessionId === sessionId ? { ...r, recordingSubmittedAt: submittedAt } : r)) }),
         open: [
           item<RecordingReviewItem>(recordingItemId(s.studentId, sessionId), event, {
             kind: 'recording_review',
             studentId: s.studentId,
             mentorId: text(d.mentorId),
-            open: true,
             since: submittedAt,
             sessionId,
             recordingUrl: text(d.recordingUrl),
@@ -511,12 +517,12 @@ function effectOf(s: Student | null, event: RecordedEvent): Effect | null {
       };
     }
     case 'FirstSessionFeedbackGiven': {
-      if (!sessionId) return { student: next({}), ...none };
+      if (!sessionId) return unchanged;
       const givenAt = text(d.givenAt) ?? at;
       return {
-        student: next({ firstSessionReviews: s.firstSessionReviews.map((r) => (r.sessionId === sessionId ? { ...r, feedbackGivenAt: givenAt } : r)) }),
+        student: mentoring({ firstSessionReviews: m.firstSessionReviews.map((r) => (r.sessionId === sessionId ? { ...r, feedbackGivenAt: givenAt } : r)) }),
         open: [],
-        close: [{ id: recordingItemId(s.studentId, sessionId), closedBy: 'feedback_given', set: { closedAt: givenAt } }],
+        close: [recordingItemId(s.studentId, sessionId)],
       };
     }
     default:
@@ -566,15 +572,17 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
   const student = { ...effect.student, dashboardMentorIds: dashboardMentorIdsOf(effect.student) };
   await students.replaceOne({ _id: studentId }, { _id: studentId, ...student, revision: event.revision }, { upsert: true });
   const items = tx.collection<TeamItemDoc>(DASHBOARD_TEAM_ITEMS);
-  for (const opened of effect.open) await items.replaceOne({ _id: opened._id }, opened, { upsert: true });
-  for (const { id, closedBy, set } of effect.close) {
-    await items.updateOne({ _id: id, open: true }, { $set: { ...set, open: false, closedBy, revision: event.revision } });
+  const alerts = tx.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS);
+  for (const opened of effect.open) {
+    if ('raisedWeek' in opened) await alerts.replaceOne({ _id: opened._id }, opened, { upsert: true });
+    else await items.replaceOne({ _id: opened._id }, opened, { upsert: true });
   }
+  for (const id of effect.close) await items.deleteOne({ _id: id });
 }
 
 export const dashboardsProjection: Projection = {
   name: 'dashboards',
-  collections: [DASHBOARD_STUDENTS, DASHBOARD_TEAM_ITEMS],
+  collections: [DASHBOARD_STUDENTS, DASHBOARD_TEAM_ITEMS, DASHBOARD_ATTENDANCE_ALERTS],
   eventTypes: new Set(HANDLED),
   async setup(store: ReadStore) {
     const students = store.collection(DASHBOARD_STUDENTS);
@@ -585,8 +593,9 @@ export const dashboardsProjection: Projection = {
     await students.createIndex({ companyId: 1 });
     await students.createIndex({ employerId: 1 });
     await students.createIndex({ funderId: 1, cohort: 1 });
-    // The team's lists: open items of a kind, oldest (or most recent) first.
-    await store.collection(DASHBOARD_TEAM_ITEMS).createIndex({ kind: 1, open: 1, since: 1 });
+    // The team's lists: the open items of a kind, oldest first; the alerts of a week, most recent first.
+    await store.collection(DASHBOARD_TEAM_ITEMS).createIndex({ kind: 1, since: 1 });
+    await store.collection(DASHBOARD_ATTENDANCE_ALERTS).createIndex({ raisedWeek: 1, raisedAt: -1 });
   },
   apply: applyStudentEvent,
 };

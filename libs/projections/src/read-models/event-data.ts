@@ -14,7 +14,7 @@ export function flag(value: unknown): boolean {
   return value === true;
 }
 
-export function count(value: unknown): number | null {
+export function finite(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 

@@ -2,7 +2,7 @@
 // sessions missed (no-shows) or cancelled late, from the anonymised per-student documents.
 import { ANALYTICS_STUDENTS, AnalyticsStudentDoc, isoWeeksBetween } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
-import { attendanceRate } from '../read-side-support/stats';
+import { attendanceRate, compare } from '../read-side-support/stats';
 
 export interface AttendanceCountsRow {
   profile: string | null;
@@ -84,12 +84,12 @@ export async function readAttendanceAnalytics(
     }
   }
   const order = (a: AttendanceCountsRow, b: AttendanceCountsRow) =>
-    (a.profile ?? '').localeCompare(b.profile ?? '') || (a.funderId ?? '').localeCompare(b.funderId ?? '') || (a.cohort ?? '').localeCompare(b.cohort ?? '');
+    compare(a.profile, b.profile) || compare(a.funderId, b.funderId) || compare(a.cohort, b.cohort);
   return {
     from: range.from,
     to: range.to,
     generatedAt: now.toISOString(),
-    rows: [...rows.values()].map(({ week, ...c }) => ({ week, ...finish(c) })).sort((a, b) => a.week.localeCompare(b.week) || order(a, b)),
+    rows: [...rows.values()].map(({ week, ...c }) => ({ week, ...finish(c) })).sort((a, b) => compare(a.week, b.week) || order(a, b)),
     totals: [...totals.values()].map(finish).sort(order),
   };
 }

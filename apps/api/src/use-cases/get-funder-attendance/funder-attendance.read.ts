@@ -4,6 +4,7 @@
 import { DASHBOARD_STUDENTS, DashboardStudentDoc } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { AttendanceFactView, attendanceView, AttendanceView, sumAttendance } from '../read-side-support/attendance';
+import { compare, compareNames } from '../read-side-support/stats';
 
 export interface FunderStudentAttendanceView extends AttendanceView {
   studentId: string;
@@ -31,24 +32,25 @@ export interface FunderAttendanceView {
   students: FunderStudentAttendanceView[];
 }
 
-const FIELDS = { studentId: 1, name: 1, profileKind: 1, cohort: 1, status: 1, mentorId: 1, funder: 1, attendance: 1, attendanceFacts: 1 } as const;
+const FIELDS = { studentId: 1, profileKind: 1, cohort: 1, status: 1, student: 1, mentoring: 1, attendance: 1 } as const;
 
 /** The attendance of what `funderId` funds (optionally one cohort), or null when it funds nobody. */
 export async function readFunderAttendance(store: ReadStore, funderId: string, now: Date, cohort?: string): Promise<FunderAttendanceView | null> {
   const filter: Record<string, unknown> = { funderId };
   if (cohort !== undefined) filter.cohort = cohort;
-  const docs = await store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS).find(filter, { projection: FIELDS, sort: { cohort: 1, name: 1, _id: 1 } });
+  const docs = await store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS).find(filter, { projection: FIELDS });
   if (docs.length === 0) return null;
   const students: FunderStudentAttendanceView[] = docs.map((d) => ({
     studentId: d.studentId,
-    name: d.name,
+    name: d.student.name,
     profileKind: d.profileKind,
     cohort: d.cohort,
     status: d.status,
-    mentorId: d.mentorId,
+    mentorId: d.mentoring.mentorId,
     ...attendanceView(d),
-    facts: d.attendanceFacts,
+    facts: d.attendance.facts,
   }));
+  students.sort((a, b) => compare(a.cohort, b.cohort) || compareNames(a.name, b.name) || compare(a.studentId, b.studentId));
   const groups = new Map<string, FunderStudentAttendanceView[]>();
   for (const s of students) {
     const key = JSON.stringify([s.profileKind, s.cohort]);
@@ -56,10 +58,10 @@ export async function readFunderAttendance(store: ReadStore, funderId: string, n
   }
   const cohorts = [...groups.values()]
     .map((members) => ({ profileKind: members[0].profileKind, cohort: members[0].cohort, students: members.length, ...sumAttendance(members) }))
-    .sort((a, b) => (a.profileKind ?? '').localeCompare(b.profileKind ?? '') || (a.cohort ?? '').localeCompare(b.cohort ?? ''));
+    .sort((a, b) => compare(a.profileKind, b.profileKind) || compare(a.cohort, b.cohort));
   return {
     funderId,
-    funder: docs.find((d) => d.funder)?.funder ?? null,
+    funder: docs.find((d) => d.student.funder)?.student.funder ?? null,
     asOf: now.toISOString(),
     totals: { students: students.length, ...sumAttendance(students) },
     cohorts,

@@ -9,6 +9,7 @@ import {
   MentorCaseloadDoc,
 } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
+import { compare } from '../read-side-support/stats';
 
 export type PendingAction =
   | { kind: 'no_first_contact' }
@@ -72,34 +73,21 @@ export interface MentorDashboardView {
   pendingActionCounts: Record<PendingActionKind, number>;
 }
 
-const FIELDS = {
-  studentId: 1,
-  name: 1,
-  email: 1,
-  trainingPath: 1,
-  profileKind: 1,
-  registeredDisability: 1,
-  status: 1,
-  mentorId: 1,
-  mentorship: 1,
-  bookedSessions: 1,
-  firstSessionReviews: 1,
-  openFollowUpIds: 1,
-} as const;
+const FIELDS = { studentId: 1, profileKind: 1, status: 1, student: 1, mentoring: 1 } as const;
 
 function ownSessions(doc: DashboardStudentDoc, mentorId: string): BookedSession[] {
-  return doc.bookedSessions.filter((s) => s.mentorId === mentorId);
+  return doc.mentoring.bookedSessions.filter((s) => s.mentorId === mentorId);
 }
 
 /** What `mentorId` still has to do for this student at `nowMs`. */
 export function pendingActionsOf(doc: DashboardStudentDoc, mentorId: string, nowMs: number): PendingAction[] {
   const out: PendingAction[] = [];
-  const m = doc.mentorship;
+  const m = doc.mentoring.mentorship;
   if (doc.status === 'active' && m && m.mentorId === mentorId) {
     if (m.firstContactAt === null) out.push({ kind: 'no_first_contact' });
     if (m.discoverySessionId === null && m.discoveryHeldAt === null) out.push({ kind: 'discovery_session_not_booked' });
   }
-  for (const review of doc.firstSessionReviews) {
+  for (const review of doc.mentoring.firstSessionReviews) {
     if (review.mentorId === mentorId && review.recordingSubmittedAt === null) {
       out.push({ kind: 'first_session_recording_not_submitted', sessionId: review.sessionId, heldAt: review.heldAt });
     }
@@ -134,31 +122,32 @@ export async function readMentorDashboard(store: ReadStore, mentorId: string, no
   for (const doc of docs) {
     const pendingActions = pendingActionsOf(doc, mentorId, nowMs);
     for (const action of pendingActions) counts[action.kind] += 1;
-    const current = doc.mentorId === mentorId && (doc.status === 'active' || doc.status === 'paused');
+    const { student, mentoring } = doc;
+    const current = mentoring.mentorId === mentorId && (doc.status === 'active' || doc.status === 'paused');
     if (!current) {
-      if (pendingActions.length > 0) others.push({ studentId: doc.studentId, name: doc.name, status: doc.status, currentMentorId: doc.mentorId, pendingActions });
+      if (pendingActions.length > 0) others.push({ studentId: doc.studentId, name: student.name, status: doc.status, currentMentorId: mentoring.mentorId, pendingActions });
       continue;
     }
     students.push({
       studentId: doc.studentId,
-      name: doc.name,
-      email: doc.email,
-      trainingPath: doc.trainingPath,
+      name: student.name,
+      email: student.email,
+      trainingPath: student.trainingPath,
       profileKind: doc.profileKind,
-      registeredDisability: doc.registeredDisability,
+      registeredDisability: student.registeredDisability,
       status: doc.status,
-      mentorSince: doc.mentorship?.since ?? null,
-      firstContactAt: doc.mentorship?.firstContactAt ?? null,
-      discoveryHeldAt: doc.mentorship?.discoveryHeldAt ?? null,
+      mentorSince: mentoring.mentorship?.since ?? null,
+      firstContactAt: mentoring.mentorship?.firstContactAt ?? null,
+      discoveryHeldAt: mentoring.mentorship?.discoveryHeldAt ?? null,
       nextSession: nextSessionOf(doc, mentorId, nowMs),
-      openFollowUps: doc.openFollowUpIds.length,
+      openFollowUps: mentoring.openFollowUpIds.length,
       pendingActions,
     });
   }
   const bySince = (a: { mentorSince: string | null; studentId: string }, b: { mentorSince: string | null; studentId: string }) =>
-    (a.mentorSince ?? '').localeCompare(b.mentorSince ?? '') || a.studentId.localeCompare(b.studentId);
+    compare(a.mentorSince, b.mentorSince) || compare(a.studentId, b.studentId);
   students.sort(bySince);
-  others.sort((a, b) => a.studentId.localeCompare(b.studentId));
+  others.sort((a, b) => compare(a.studentId, b.studentId));
   return {
     mentorId,
     name: mentor?.name ?? null,

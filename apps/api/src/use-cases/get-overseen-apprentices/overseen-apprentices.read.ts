@@ -4,6 +4,7 @@
 import { DASHBOARD_STUDENTS, DashboardStudentDoc, MENTOR_CASELOADS, MentorCaseloadDoc } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { AttendanceFactView, attendanceView, AttendanceView } from '../read-side-support/attendance';
+import { compare, compareNames } from '../read-side-support/stats';
 
 /**
  * Who oversees: a tutor by `tutor.id`, an employer or company by `employer.id` / `company.id`; staff may
@@ -41,24 +42,7 @@ export interface OverseenApprenticesView {
   apprentices: ApprenticeProgressView[];
 }
 
-const FIELDS = {
-  studentId: 1,
-  name: 1,
-  trainingPath: 1,
-  status: 1,
-  startDate: 1,
-  endDate: 1,
-  profileKind: 1,
-  companyId: 1,
-  employerId: 1,
-  tutorId: 1,
-  mentorId: 1,
-  mentorship: 1,
-  bookedSessions: 1,
-  lastHeldSession: 1,
-  attendance: 1,
-  attendanceFacts: 1,
-} as const;
+const FIELDS = { studentId: 1, status: 1, profileKind: 1, companyId: 1, employerId: 1, tutorId: 1, student: 1, mentoring: 1, attendance: 1 } as const;
 
 export async function readOverseenApprentices(store: ReadStore, overseer: Overseer, now: Date): Promise<OverseenApprenticesView> {
   const students = store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS);
@@ -71,9 +55,9 @@ export async function readOverseenApprentices(store: ReadStore, overseer: Overse
     const found = await Promise.all(keys.map((key) => students.find({ [key]: overseer.partyId, profileKind: 'apprenticeship' }, { projection: FIELDS })));
     docs = [...new Map(found.flat().map((d) => [d._id, d])).values()];
   }
-  docs.sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.studentId.localeCompare(b.studentId));
+  docs.sort((a, b) => compareNames(a.student.name, b.student.name) || compare(a.studentId, b.studentId));
 
-  const mentorIds = [...new Set(docs.map((d) => d.mentorId).filter((id): id is string => id !== null))];
+  const mentorIds = [...new Set(docs.map((d) => d.mentoring.mentorId).filter((id): id is string => id !== null))];
   const mentors = new Map(
     mentorIds.length === 0
       ? []
@@ -83,29 +67,31 @@ export async function readOverseenApprentices(store: ReadStore, overseer: Overse
   return {
     asOf: now.toISOString(),
     apprentices: docs.map((d) => {
-      const upcoming = d.bookedSessions.filter((s) => Date.parse(s.start) > nowMs).sort((a, b) => a.start.localeCompare(b.start))[0];
+      const { student, mentoring } = d;
+      const upcoming = mentoring.bookedSessions.filter((s) => Date.parse(s.start) > nowMs).sort((a, b) => compare(a.start, b.start))[0];
+      const last = mentoring.lastHeldSession;
       return {
         studentId: d.studentId,
-        name: d.name,
-        trainingPath: d.trainingPath,
+        name: student.name,
+        trainingPath: student.trainingPath,
         status: d.status,
-        startDate: d.startDate,
-        endDate: d.endDate,
+        startDate: student.startDate,
+        endDate: student.endDate,
         companyId: d.companyId,
         employerId: d.employerId,
         tutorId: d.tutorId,
-        mentor: d.mentorId ? { mentorId: d.mentorId, name: mentors.get(d.mentorId) ?? null } : null,
+        mentor: mentoring.mentorId ? { mentorId: mentoring.mentorId, name: mentors.get(mentoring.mentorId) ?? null } : null,
         progress: {
-          mentorSince: d.mentorship?.since ?? null,
-          firstContactAt: d.mentorship?.firstContactAt ?? null,
-          discoveryHeldAt: d.mentorship?.discoveryHeldAt ?? null,
+          mentorSince: mentoring.mentorship?.since ?? null,
+          firstContactAt: mentoring.mentorship?.firstContactAt ?? null,
+          discoveryHeldAt: mentoring.mentorship?.discoveryHeldAt ?? null,
           sessionsHeld: d.attendance.held,
-          lastHeldSession: d.lastHeldSession ? { start: d.lastHeldSession.start, kind: d.lastHeldSession.kind } : null,
+          lastHeldSession: last ? { start: last.start, kind: last.kind } : null,
           nextSession: upcoming ? { start: upcoming.start, end: upcoming.end, kind: upcoming.kind } : null,
-          sessionsAwaitingOutcome: d.bookedSessions.filter((s) => Date.parse(s.end) <= nowMs).length,
+          sessionsAwaitingOutcome: mentoring.bookedSessions.filter((s) => Date.parse(s.end) <= nowMs).length,
         },
         attendance: attendanceView(d),
-        attendanceFacts: d.attendanceFacts,
+        attendanceFacts: d.attendance.facts,
       };
     }),
   };

@@ -2,7 +2,9 @@
 // oldest first, change-of-mentor requests, first-session recordings awaiting feedback, recent attendance
 // alerts, and mentors near their capacity (derived from capacity and caseload, never stored).
 import {
-  AttendanceAlertItem,
+  addIsoWeeks,
+  AttendanceAlertDoc,
+  DASHBOARD_ATTENDANCE_ALERTS,
   DASHBOARD_STUDENTS,
   DASHBOARD_TEAM_ITEMS,
   DashboardStudentDoc,
@@ -13,20 +15,22 @@ import {
   RecordingReviewItem,
   TeamItemDoc,
   TeamItemKind,
+  isoWeekOf,
+  isoWeekStartMs,
 } from '@mentoring/projections';
-import type { ReadStore } from '@mentoring/read-store';
-import { round } from '../read-side-support/stats';
+import type { Collection, ReadStore } from '@mentoring/read-store';
+import { compare, round } from '../read-side-support/stats';
 
 export interface TeamDashboardOptions {
   /** Items per list (the totals count them all). */
   limit: number;
-  /** Attendance alerts raised in the last `alertDays` days. */
-  alertDays: number;
+  /** Attendance alerts raised in the last `alertWeeks` ISO weeks, this one included. */
+  alertWeeks: number;
   /** A mentor is near capacity from this share of the capacity taken (0–1), or when nothing is left. */
   nearCapacity: number;
 }
 
-export const DEFAULT_TEAM_DASHBOARD_OPTIONS: TeamDashboardOptions = { limit: 50, alertDays: 14, nearCapacity: 0.8 };
+export const DEFAULT_TEAM_DASHBOARD_OPTIONS: TeamDashboardOptions = { limit: 50, alertWeeks: 2, nearCapacity: 0.8 };
 
 interface List<T> {
   total: number;
@@ -107,42 +111,71 @@ export interface TeamDashboardView {
   openFollowUps: List<FollowUpView>;
   mentorChangeRequests: List<ChangeRequestView>;
   recordingsAwaitingFeedback: List<RecordingView>;
-  attendanceAlerts: List<AttendanceAlertView> & { since: string };
+  /** `weeks`: the ISO weeks covered, oldest first; `since`: the Monday the oldest starts. */
+  attendanceAlerts: List<AttendanceAlertView> & { weeks: string[]; since: string };
   mentorsNearCapacity: List<NearCapacityMentorView> & { threshold: number };
 }
 
 const DAY_MS = 86_400_000;
 const days = (from: string | null, nowMs: number) => (from === null ? null : round((nowMs - Date.parse(from)) / DAY_MS, 1));
 
+/** Ids and sort keys of what matched, then the page of whole documents by id, in that order. */
+async function page<T extends { _id: string }>(collection: Collection<T>, keys: ReadonlyArray<{ _id: string }>, limit: number, projection?: Record<string, 1>): Promise<T[]> {
+  const ids = keys.slice(0, limit).map((k) => k._id);
+  if (ids.length === 0) return [];
+  const byId = new Map((await collection.find({ _id: { $in: ids } }, projection ? { projection } : {})).map((d) => [d._id, d] as const));
+  return ids.map((id) => byId.get(id)).filter((d): d is T => d !== undefined);
+}
+
+/**
+ * Alerts of the last `weeks` ISO weeks, most recent first: counted per week, and read week by week
+ * (newest first) only until a page is full. Equality lookups on the week, never a scan of the history.
+ */
+async function recentAlerts(alerts: Collection<AttendanceAlertDoc>, now: Date, weeks: number, limit: number) {
+  const current = isoWeekOf(now.toISOString())!;
+  const newestFirst = Array.from({ length: weeks }, (_, i) => addIsoWeeks(current, -i));
+  const keys: Array<{ _id: string; raisedAt: string }> = [];
+  let total = 0;
+  for (const raisedWeek of newestFirst) {
+    if (keys.length >= limit) {
+      total += await alerts.countDocuments({ raisedWeek });
+      continue;
+    }
+    const found = await alerts.find({ raisedWeek }, { projection: { raisedAt: 1 } });
+    total += found.length;
+    keys.push(...found.sort((a, b) => compare(b.raisedAt, a.raisedAt) || compare(a._id, b._id)));
+  }
+  const oldest = newestFirst[newestFirst.length - 1];
+  return { weeks: [...newestFirst].reverse(), since: new Date(isoWeekStartMs(oldest)).toISOString(), total, items: await page(alerts, keys, limit) };
+}
+
 export async function readTeamDashboard(store: ReadStore, now: Date, options: TeamDashboardOptions = DEFAULT_TEAM_DASHBOARD_OPTIONS): Promise<TeamDashboardView> {
   const nowMs = now.getTime();
   const students = store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS);
   const items = store.collection<TeamItemDoc>(DASHBOARD_TEAM_ITEMS);
-  const alertsSince = new Date(nowMs - options.alertDays * DAY_MS).toISOString();
-  const openOf = async <T extends TeamItemDoc>(kind: TeamItemKind, direction: 1 | -1, extra: Record<string, unknown> = {}): Promise<List<T>> => {
-    const filter = { kind, open: true, ...extra };
-    const [total, found] = await Promise.all([items.countDocuments(filter), items.find(filter, { sort: { since: direction, _id: 1 }, limit: options.limit })]);
-    return { total, items: found as T[] };
-  };
-  const waitingFilter = { status: 'waiting_for_mentor' };
-  const [waitingTotal, waiting, followUps, requests, recordings, alerts, mentors] = await Promise.all([
-    students.countDocuments(waitingFilter),
-    students.find(waitingFilter, {
-      sort: { waitingSince: 1, _id: 1 },
-      limit: options.limit,
-      projection: { studentId: 1, name: 1, trainingPath: 1, profileKind: 1, registeredDisability: 1, funder: 1, cohort: 1, waitingSince: 1 },
-    }),
-    openOf<FollowUpItem>('follow_up', 1),
-    openOf<MentorChangeRequestItem>('mentor_change_request', 1),
-    openOf<RecordingReviewItem>('recording_review', 1),
-    openOf<AttendanceAlertItem>('attendance_alert', -1, { since: { $gte: alertsSince } }),
+  // One pass over each collection for the keys (ids and sort fields), then the pages by id.
+  const [waitingKeys, openKeys, alerts, mentors] = await Promise.all([
+    students.find({ status: 'waiting_for_mentor' }, { projection: { waitingSince: 1 } }),
+    // Only open items are kept: all of them, keys only.
+    items.find({}, { projection: { kind: 1, since: 1 } }),
+    recentAlerts(store.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS), now, options.alertWeeks, options.limit),
     store.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).find({}, { projection: { name: 1, capacity: 1, caseloadSize: 1, unavailable: 1 } }),
+  ]);
+  const oldestFirst = (a: { since: string; _id: string }, b: { since: string; _id: string }) => compare(a.since, b.since) || compare(a._id, b._id);
+  waitingKeys.sort((a, b) => compare(a.waitingSince, b.waitingSince) || compare(a._id, b._id));
+  const keysOf = (kind: TeamItemKind) => openKeys.filter((k) => k.kind === kind).sort(oldestFirst);
+  const [followUpKeys, requestKeys, recordingKeys] = [keysOf('follow_up'), keysOf('mentor_change_request'), keysOf('recording_review')];
+  const [waiting, followUps, requests, recordings] = await Promise.all([
+    page(students, waitingKeys, options.limit, { studentId: 1, profileKind: 1, cohort: 1, waitingSince: 1, student: 1 }),
+    page(items, followUpKeys, options.limit) as Promise<FollowUpItem[]>,
+    page(items, requestKeys, options.limit) as Promise<MentorChangeRequestItem[]>,
+    page(items, recordingKeys, options.limit) as Promise<RecordingReviewItem[]>,
   ]);
 
   // Names of the students the lists mention: one lookup by ids.
-  const ids = [...new Set([...followUps.items, ...requests.items, ...recordings.items, ...alerts.items].map((i) => i.studentId))];
+  const ids = [...new Set([...followUps, ...requests, ...recordings, ...alerts.items].map((i) => i.studentId))];
   const names = new Map(
-    ids.length === 0 ? [] : (await students.find({ _id: { $in: ids } }, { projection: { name: 1 } })).map((s) => [s._id, s.name] as const),
+    ids.length === 0 ? [] : (await students.find({ _id: { $in: ids } }, { projection: { student: 1 } })).map((s) => [s._id, s.student.name] as const),
   );
   const nameOf = (studentId: string) => names.get(studentId) ?? null;
 
@@ -157,27 +190,27 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
       unavailable: m.unavailable,
     }))
     .filter((m) => m.remainingCapacity === 0 || (m.load !== null && m.load >= options.nearCapacity))
-    .sort((a, b) => a.remainingCapacity - b.remainingCapacity || (b.load ?? 0) - (a.load ?? 0) || a.mentorId.localeCompare(b.mentorId));
+    .sort((a, b) => a.remainingCapacity - b.remainingCapacity || (b.load ?? 0) - (a.load ?? 0) || compare(a.mentorId, b.mentorId));
 
   return {
     asOf: now.toISOString(),
     waitingForMentor: {
-      total: waitingTotal,
+      total: waitingKeys.length,
       items: waiting.map((s) => ({
         studentId: s.studentId,
-        name: s.name,
-        trainingPath: s.trainingPath,
+        name: s.student.name,
+        trainingPath: s.student.trainingPath,
         profileKind: s.profileKind,
-        registeredDisability: s.registeredDisability,
-        funder: s.funder,
+        registeredDisability: s.student.registeredDisability,
+        funder: s.student.funder,
         cohort: s.cohort,
         waitingSince: s.waitingSince,
         waitingDays: days(s.waitingSince, nowMs),
       })),
     },
     openFollowUps: {
-      total: followUps.total,
-      items: followUps.items.map((i) => ({
+      total: followUpKeys.length,
+      items: followUps.map((i) => ({
         followUpId: i.followUpId,
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
@@ -190,8 +223,8 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
       })),
     },
     mentorChangeRequests: {
-      total: requests.total,
-      items: requests.items.map((i) => ({
+      total: requestKeys.length,
+      items: requests.map((i) => ({
         requestId: i.requestId,
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
@@ -202,8 +235,8 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
       })),
     },
     recordingsAwaitingFeedback: {
-      total: recordings.total,
-      items: recordings.items.map((i) => ({
+      total: recordingKeys.length,
+      items: recordings.map((i) => ({
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
         sessionId: i.sessionId,
@@ -213,19 +246,20 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
       })),
     },
     attendanceAlerts: {
-      since: alertsSince,
+      weeks: alerts.weeks,
+      since: alerts.since,
       total: alerts.total,
       items: alerts.items.map((i) => ({
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
-        kind: i.alertKind,
+        kind: i.kind,
         sessionId: i.sessionId,
         weekStart: i.weekStart,
         funderId: i.funderId,
         funder: i.funder,
         cohort: i.cohort,
         mentorId: i.mentorId,
-        raisedAt: i.since,
+        raisedAt: i.raisedAt,
       })),
     },
     mentorsNearCapacity: { threshold: options.nearCapacity, total: near.length, items: near.slice(0, options.limit) },

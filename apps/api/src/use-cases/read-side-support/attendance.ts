@@ -14,8 +14,8 @@ export interface AttendanceView {
 }
 
 export function attendanceView(doc: Pick<DashboardStudentDoc, 'attendance'>): AttendanceView {
-  const a = doc.attendance;
-  return { ...a, attendanceRate: attendanceRate(a.held, a.noShows, a.lateCancellations) };
+  const { held, noShows, lateCancellations, cancellations, substantialDelays, weeksWithoutSession } = doc.attendance;
+  return { held, noShows, lateCancellations, cancellations, substantialDelays, weeksWithoutSession, attendanceRate: attendanceRate(held, noShows, lateCancellations) };
 }
 
 export function sumAttendance(views: readonly AttendanceView[]): AttendanceView {

@@ -114,7 +114,7 @@ describe('read-side queries over the scripted history', () => {
   });
 
   it('the team’s dashboard', async () => {
-    expect(await readTeamDashboard(store, now, { limit: 50, alertDays: 14, nearCapacity: 0.8 })).toEqual({
+    expect(await readTeamDashboard(store, now, { limit: 50, alertWeeks: 3, nearCapacity: 0.8 })).toEqual({
       asOf: SCRIPTED_NOW,
       waitingForMentor: {
         total: 1,
@@ -164,7 +164,8 @@ describe('read-side queries over the scripted history', () => {
         ],
       },
       attendanceAlerts: {
-        since: '2026-02-23T09:00:00.000Z',
+        weeks: ['2026-W09', '2026-W10', '2026-W11'],
+        since: '2026-02-23T00:00:00.000Z',
         total: 4,
         items: [
           { studentId: 's-appr', studentName: 'Alice Martin', kind: 'week_without_session', sessionId: null, weekStart: '2026-03-02', funderId: 'co-acme', funder: 'Acme SA', cohort: null, mentorId: 'm-ava', raisedAt: '2026-03-09T08:00:00.000Z' },
@@ -181,10 +182,14 @@ describe('read-side queries over the scripted history', () => {
     });
   });
 
-  it('the team’s dashboard: lists are limited (totals are not), alerts are the recent ones, the capacity threshold is a parameter', async () => {
-    const view = await readTeamDashboard(store, now, { limit: 1, alertDays: 10, nearCapacity: 0.3 });
-    expect(view.attendanceAlerts).toMatchObject({ since: '2026-02-27T09:00:00.000Z', total: 2 });
+  it('the team’s dashboard: lists are limited (totals are not), alerts are those of the last weeks, the capacity threshold is a parameter', async () => {
+    const view = await readTeamDashboard(store, now, { limit: 1, alertWeeks: 2, nearCapacity: 0.3 });
+    // This week (W11) and last week (W10): only the week without a session, raised on 9 March.
+    expect(view.attendanceAlerts).toMatchObject({ weeks: ['2026-W10', '2026-W11'], since: '2026-03-02T00:00:00.000Z', total: 1 });
     expect(view.attendanceAlerts.items.map((a) => a.kind)).toEqual(['week_without_session']);
+    const later = await readTeamDashboard(store, new Date('2026-03-02T09:00:00.000Z'), { limit: 2, alertWeeks: 2, nearCapacity: 0.8 });
+    expect([later.attendanceAlerts.total, later.attendanceAlerts.items.map((a) => a.kind)]).toEqual([3, ['late_cancellation', 'no_show']]);
+    expect([view.openFollowUps.total, view.openFollowUps.items.length, view.waitingForMentor.total]).toEqual([1, 1, 1]);
     expect([view.mentorsNearCapacity.total, view.mentorsNearCapacity.items.map((m) => m.mentorId)]).toEqual([2, ['m-bo']]);
   });
 
