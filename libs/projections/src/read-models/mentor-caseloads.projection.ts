@@ -30,13 +30,11 @@ export interface MentorCaseloadDoc extends StreamDoc {
 
 type Data = Record<string, any>;
 
-/** Whether the caseload holds the student, without copying the whole caseload out of the store. */
-async function holds(tx: ReadStoreTransaction, id: string, studentId: string): Promise<boolean> {
-  return (await tx.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).countDocuments({ _id: id, 'caseload.studentId': studentId })) > 0;
-}
-
 async function reserve(tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data): Promise<void> {
-  if (await holds(tx, id, d.studentId)) return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
+  const doc = await tx.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: id });
+  if (!doc || doc.revision >= event.revision || doc.caseload.some((e) => e.studentId === d.studentId)) {
+    return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
+  }
   await applyOnce(tx, MENTOR_CASELOADS, id, event, {
     $push: { caseload: { studentId: d.studentId, since: event.metadata.occurredAt } },
     $inc: { caseloadSize: 1 },
@@ -45,7 +43,10 @@ async function reserve(tx: ReadStoreTransaction, id: string, event: RecordedEven
 }
 
 async function release(tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data): Promise<void> {
-  if (!(await holds(tx, id, d.studentId))) return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
+  const doc = await tx.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: id });
+  if (!doc || doc.revision >= event.revision || !doc.caseload.some((e) => e.studentId === d.studentId)) {
+    return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
+  }
   await applyOnce(tx, MENTOR_CASELOADS, id, event, {
     $pull: { caseload: { studentId: d.studentId } },
     $inc: { caseloadSize: -1 },
