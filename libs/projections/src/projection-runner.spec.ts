@@ -8,7 +8,7 @@ import { EventStore, formatPosition, NewEvent, SqliteEventStore } from '@mentori
 import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
 import { ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
 import { rebuildProjection } from './rebuild';
-import { ALL_PROJECTIONS, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
+import { ALL_PROJECTIONS, MENTOR_CASELOAD_ENTRIES, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
 import { applyBatch } from './apply-batch';
 
 const at = '2027-01-04T09:00:00.000Z';
@@ -94,15 +94,15 @@ describe('projections', () => {
         capacity: 3,
         disabilityFriendly: false,
         unavailable: false,
-        caseload: [
-          { studentId: 's1', since: at },
-          { studentId: 's3', since: at },
-        ],
         caseloadSize: 2,
         registeredAt: at,
         updatedAt: at,
         revision: 4,
       },
+    ]);
+    expect(await documents(readStore, MENTOR_CASELOAD_ENTRIES)).toEqual([
+      { _id: 'm1:s1', mentorId: 'm1', studentId: 's1', since: at },
+      { _id: 'm1:s3', mentorId: 'm1', studentId: 's3', since: at },
     ]);
   });
 
@@ -110,12 +110,12 @@ describe('projections', () => {
     await history(store);
     const events = await store.readAll({ maxCount: 100 });
     for (const p of ALL_PROJECTIONS) await applyBatch(readStore, p, events);
-    const once = [await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)];
+    const once = [await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS), await documents(readStore, MENTOR_CASELOAD_ENTRIES)];
     for (const p of ALL_PROJECTIONS) {
       await applyBatch(readStore, p, events);
       await applyBatch(readStore, p, events.slice(3, 7));
     }
-    expect([await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)]).toEqual(once);
+    expect([await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS), await documents(readStore, MENTOR_CASELOAD_ENTRIES)]).toEqual(once);
   });
 
   it('the runner catches up, commits checkpoints with the writes, reports lag 0, and resumes after a restart', async () => {
@@ -144,12 +144,12 @@ describe('projections', () => {
     await history(store);
     expect(await runner.waitFor((await store.headPosition())!, 5000)).toBe(true);
     await runner.stop();
-    const live = [await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)];
+    const live = [await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS), await documents(readStore, MENTOR_CASELOAD_ENTRIES)];
     const progress: number[] = [];
     for (const p of [studentProfilesProjection, mentorCaseloadsProjection]) {
       await rebuildProjection(store, readStore, p, { batchSize: 5, onProgress: ({ done }) => progress.push(done) });
     }
-    expect([await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS)]).toEqual(live);
+    expect([await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS), await documents(readStore, MENTOR_CASELOAD_ENTRIES)]).toEqual(live);
     expect(progress).toEqual([0, 5, 10, 12, 0, 5, 10, 12]);
   });
 

@@ -1,14 +1,17 @@
-// Read model: one document per mentor with their caseload. The caseload follows the mentor stream's
-// slot reservations (the capacity boundary, see docs/adr/0002), so it never shows more students than
+// Read model: one document per mentor, and one per student in their caseload. The caseload follows the
+// mentor stream's slot reservations (the capacity boundary, see docs/adr/0002), so it never shows more students than
 // the capacity; the remaining capacity is derived when read, never stored.
 import type { RecordedEvent } from '@mentoring/event-store';
-import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
+import type { Doc, ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Projection } from '../projection';
 import { applyOnce, StreamDoc } from './apply-once';
 
 export const MENTOR_CASELOADS = 'mentor_caseloads';
+/** One document per (mentor, student) holding a slot: no unbounded array inside the mentor's document. */
+export const MENTOR_CASELOAD_ENTRIES = 'mentor_caseload_entries';
 
-export interface CaseloadEntry {
+export interface CaseloadEntryDoc extends Doc {
+  mentorId: string;
   studentId: string;
   since: string;
 }
@@ -21,8 +24,7 @@ export interface MentorCaseloadDoc extends StreamDoc {
   capacity: number;
   disabilityFriendly: boolean;
   unavailable: boolean;
-  caseload: CaseloadEntry[];
-  /** Number of students in the caseload (kept for range queries such as "near capacity"). */
+  /** Number of students holding a slot (the entries are in {@link MENTOR_CASELOAD_ENTRIES}). */
   caseloadSize: number;
   registeredAt: string;
   updatedAt: string;
@@ -30,28 +32,28 @@ export interface MentorCaseloadDoc extends StreamDoc {
 
 type Data = Record<string, any>;
 
+const entryId = (mentorId: string, studentId: string) => `${mentorId}:${studentId}`;
+
+/** True when the mentor's document exists and has not seen this event yet. */
+async function isNew(tx: ReadStoreTransaction, id: string, event: RecordedEvent): Promise<boolean> {
+  const doc = await tx.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: id }, { projection: { revision: 1 } });
+  return !!doc && doc.revision < event.revision;
+}
+
 async function reserve(tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data): Promise<void> {
-  const doc = await tx.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: id });
-  if (!doc || doc.revision >= event.revision || doc.caseload.some((e) => e.studentId === d.studentId)) {
-    return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
-  }
-  await applyOnce(tx, MENTOR_CASELOADS, id, event, {
-    $push: { caseload: { studentId: d.studentId, since: event.metadata.occurredAt } },
-    $inc: { caseloadSize: 1 },
-    $set: { updatedAt: event.metadata.occurredAt },
-  });
+  if (!(await isNew(tx, id, event))) return;
+  const entries = tx.collection<CaseloadEntryDoc>(MENTOR_CASELOAD_ENTRIES);
+  const key = entryId(id, String(d.studentId));
+  if (await entries.findOne({ _id: key }, { projection: { _id: 1 } })) return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
+  await entries.insertOne({ _id: key, mentorId: id, studentId: String(d.studentId), since: event.metadata.occurredAt });
+  await applyOnce(tx, MENTOR_CASELOADS, id, event, { $inc: { caseloadSize: 1 }, $set: { updatedAt: event.metadata.occurredAt } });
 }
 
 async function release(tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data): Promise<void> {
-  const doc = await tx.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: id });
-  if (!doc || doc.revision >= event.revision || !doc.caseload.some((e) => e.studentId === d.studentId)) {
-    return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
-  }
-  await applyOnce(tx, MENTOR_CASELOADS, id, event, {
-    $pull: { caseload: { studentId: d.studentId } },
-    $inc: { caseloadSize: -1 },
-    $set: { updatedAt: event.metadata.occurredAt },
-  });
+  if (!(await isNew(tx, id, event))) return;
+  const { deletedCount } = await tx.collection<CaseloadEntryDoc>(MENTOR_CASELOAD_ENTRIES).deleteOne({ _id: entryId(id, String(d.studentId)) });
+  if (deletedCount === 0) return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
+  await applyOnce(tx, MENTOR_CASELOADS, id, event, { $inc: { caseloadSize: -1 }, $set: { updatedAt: event.metadata.occurredAt } });
 }
 
 const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: RecordedEvent, data: Data) => Promise<void>> = {
@@ -70,7 +72,6 @@ const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: Rec
           capacity: d.capacity,
           disabilityFriendly: d.disabilityFriendly,
           unavailable: false,
-          caseload: [],
           caseloadSize: 0,
           registeredAt: d.registeredAt ?? event.metadata.occurredAt,
           updatedAt: event.metadata.occurredAt,
@@ -92,10 +93,11 @@ const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: Rec
 
 export const mentorCaseloadsProjection: Projection = {
   name: 'mentor-caseloads',
-  collections: [MENTOR_CASELOADS],
+  collections: [MENTOR_CASELOADS, MENTOR_CASELOAD_ENTRIES],
   eventTypes: new Set(Object.keys(handlers)),
   async setup(store: ReadStore) {
     await store.collection(MENTOR_CASELOADS).createIndex({ caseloadSize: 1 });
+    await store.collection(MENTOR_CASELOAD_ENTRIES).createIndex({ mentorId: 1, since: 1 });
   },
   async apply(event, tx) {
     const data = event.data as Data;

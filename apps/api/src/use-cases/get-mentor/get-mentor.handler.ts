@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import {
+  CaseloadEntryDoc,
+  MENTOR_CASELOAD_ENTRIES,
   MENTOR_CASELOADS,
   MentorCaseloadDoc,
   mentorCaseloadsProjection,
@@ -52,7 +54,10 @@ export class GetMentorHandler implements IQueryHandler<GetMentorQuery> {
     const doc = mayRead ? await this.readStore.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: mentorId }) : null;
     if (!doc) throw new Problem(404, 'mentor_not_found', 'Not Found', `No mentor ${mentorId}.`);
 
-    const ids = doc.caseload.map((entry) => entry.studentId);
+    const caseload = await this.readStore
+      .collection<CaseloadEntryDoc>(MENTOR_CASELOAD_ENTRIES)
+      .find({ mentorId }, { sort: { since: 1, _id: 1 } });
+    const ids = caseload.map((entry) => entry.studentId);
     const students = await this.readStore
       .collection<StudentProfileDoc>(STUDENT_PROFILES)
       .find({ _id: { $in: ids } }, { projection: { name: 1, trainingPath: 1, funding: 1, status: 1 } });
@@ -65,7 +70,7 @@ export class GetMentorHandler implements IQueryHandler<GetMentorQuery> {
       capacity: doc.capacity,
       disabilityFriendly: doc.disabilityFriendly,
       unavailable: doc.unavailable,
-      caseload: doc.caseload.map((entry) => {
+      caseload: caseload.map((entry) => {
         const s = byId.get(entry.studentId);
         return {
           studentId: entry.studentId,
@@ -76,7 +81,7 @@ export class GetMentorHandler implements IQueryHandler<GetMentorQuery> {
           status: s?.status ?? null,
         };
       }),
-      remainingCapacity: Math.max(0, doc.capacity - doc.caseload.length),
+      remainingCapacity: Math.max(0, doc.capacity - caseload.length),
       revision: doc.revision,
     };
   }
