@@ -1,4 +1,6 @@
-// Stream names: one consistency boundary each (ARCHITECTURE.md, rule 3).
-export const studentStream = (studentId: string) => `student-${studentId}`;
-export const mentorStream = (mentorId: string) => `mentor-${mentorId}`;
-export const mentorCalendarStream = (mentorId: string) => `mentor-calendar-${mentorId}`;
+// Stream names: one consistency boundary each (ARCHITECTURE.md, rule 3). The domain owns them.
+export {
+  mentorCalendarStreamId as mentorCalendarStream,
+  mentorStreamId as mentorStream,
+  studentStreamId as studentStream,
+} from '@mentoring/domain';

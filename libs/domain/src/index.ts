@@ -1,6 +1,5 @@
 export * from './shared/decider';
 export * from './shared/actor';
-export * from './shared/testing';
 export { isIsoInstant, isIsoDate } from './shared/values';
 export * from './policy';
 export * from './events';

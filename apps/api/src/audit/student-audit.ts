@@ -5,6 +5,7 @@
 import { StudentState, upcast } from '@mentoring/domain';
 import type { RecordedEvent } from '@mentoring/event-store';
 import { formatPosition } from '@mentoring/event-store';
+import { CsvValue, toCsv } from '../shared/csv';
 
 export interface AuditEntry {
   /** What happened, e.g. `assigned`, `changed`, `change_requested`, `session_held`. */
@@ -166,23 +167,18 @@ const CSV_COLUMNS: Array<keyof AuditEntry> = [
   'actorId', 'actorRole', 'occurredAt', 'recordedAt', 'correlationId', 'causationId', 'eventId', 'revision', 'position',
 ];
 
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  // Quote when needed, and neutralise spreadsheet formulas (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
+type CsvRow = { section: string } & Partial<AuditEntry>;
 
 /** One CSV for the whole audit: a `section` column says which list a row belongs to. */
 export function studentAuditCsv(audit: StudentAudit): string {
-  const header = ['section', 'studentId', ...CSV_COLUMNS].join(',');
-  const rows = (['assignments', 'sessions', 'attendance'] as const).flatMap((section) =>
-    audit[section].map((e) => [section, audit.studentId, ...CSV_COLUMNS.map((c) => e[c])].map(csvCell).join(',')),
-  );
+  const rows: CsvRow[] = (['assignments', 'sessions', 'attendance'] as const).flatMap((section) => audit[section].map((e) => ({ section, ...e })));
   if (audit.asOf) {
-    const asOf: Partial<AuditEntry> = { kind: `status:${audit.asOf.status}`, mentorId: audit.asOf.mentorId, occurredAt: audit.asOf.asOf, revision: audit.asOf.revision };
-    rows.push(['as_of', audit.studentId, ...CSV_COLUMNS.map((c) => asOf[c])].map(csvCell).join(','));
+    rows.push({ section: 'as_of', kind: `status:${audit.asOf.status}`, mentorId: audit.asOf.mentorId, occurredAt: audit.asOf.asOf, revision: audit.asOf.revision });
   }
-  return [header, ...rows].join('\r\n') + '\r\n';
+  const columns: Array<readonly [string, (row: CsvRow) => CsvValue]> = [
+    ['section', (r) => r.section],
+    ['studentId', () => audit.studentId],
+    ...CSV_COLUMNS.map((c) => [c, (r: CsvRow) => r[c] as CsvValue] as const),
+  ];
+  return toCsv(columns, rows);
 }

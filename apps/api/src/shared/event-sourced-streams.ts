@@ -3,10 +3,9 @@
 // turns a failed If-Match into the API's 412 problem.
 import { Inject, Injectable } from '@nestjs/common';
 import { EventSourcedStreams as StreamsCore } from '@mentoring/application';
-import { EventStore, formatPosition } from '@mentoring/event-store';
+import { EventStore } from '@mentoring/event-store';
 import { Problem } from '../http/problem';
 import { CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator } from './tokens';
-import type { CommandOutcome } from '@mentoring/application';
 
 export { MAX_CONFLICT_RETRIES, backoff, toDomainEvent } from '@mentoring/application';
 export type { CommandOutcome, Loaded } from '@mentoring/application';
@@ -20,13 +19,4 @@ export class EventSourcedStreams extends StreamsCore {
   protected override revisionMismatch(detail: string, currentRevision?: number): Error {
     return new Problem(412, 'revision_mismatch', 'Precondition Failed', detail, currentRevision === undefined ? {} : { currentRevision });
   }
-}
-
-export function outcomeBody(outcome: CommandOutcome): Record<string, unknown> {
-  return {
-    streamId: outcome.streamId,
-    revision: outcome.revision,
-    position: outcome.position ? formatPosition(outcome.position) : null,
-    events: outcome.events.map((e) => e.type),
-  };
 }

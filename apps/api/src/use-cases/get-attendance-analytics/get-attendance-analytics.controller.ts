@@ -6,7 +6,7 @@ import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { parseWaitFor } from '../../shared/read-your-writes';
-import { csvReply, CsvValue, toCsv, wantsCsv } from '../read-side-support/csv';
+import { csvReply, CsvValue, toCsv, wantsCsv } from '../../shared/csv';
 import { idParam, profileParam } from '../read-side-support/params';
 import { AttendanceAnalyticsView, WeeklyAttendanceRow } from './attendance-analytics.read';
 import { GetAttendanceAnalyticsQuery } from './get-attendance-analytics.query';

@@ -7,7 +7,7 @@ import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { IdParam } from '../../shared/id-param';
 import { parseWaitFor } from '../../shared/read-your-writes';
-import { csvReply, toCsv, wantsCsv } from '../read-side-support/csv';
+import { csvReply, toCsv, wantsCsv } from '../../shared/csv';
 import { idParam } from '../read-side-support/params';
 import { FunderAttendanceView, FunderStudentAttendanceView } from './funder-attendance.read';
 import { GetFunderAttendanceQuery } from './get-funder-attendance.query';

@@ -6,7 +6,7 @@ import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { parseWaitFor } from '../../shared/read-your-writes';
-import { csvReply, toCsv, wantsCsv } from '../read-side-support/csv';
+import { csvReply, toCsv, wantsCsv } from '../../shared/csv';
 import { GetMentorLoadAnalyticsQuery } from './get-mentor-load-analytics.query';
 import { LoadBucket, MentorLoadView } from './mentor-load.read';
 

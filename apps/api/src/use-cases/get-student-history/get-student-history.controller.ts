@@ -7,6 +7,7 @@ import { CurrentActor } from '../../http/auth';
 import { Problem } from '../../http/problem';
 import { StudentAudit, studentAuditCsv } from '../../audit/student-audit';
 import { QueryEndpoint } from '../../shared/api-docs';
+import { csvReply } from '../../shared/csv';
 import { IdParam } from '../../shared/id-param';
 import { GetStudentHistoryQuery } from './get-student-history.query';
 
@@ -40,9 +41,7 @@ export class GetStudentHistoryController {
     }
     const audit = await this.queries.execute(new GetStudentHistoryQuery(studentId, actor, parseInstant(asOf)));
     if (format === 'csv' || (format === undefined && accept?.includes('text/csv'))) {
-      reply.header('content-type', 'text/csv; charset=utf-8');
-      reply.header('content-disposition', `attachment; filename="student-${studentId}-history.csv"`);
-      return studentAuditCsv(audit);
+      return csvReply(reply, `student-${studentId}-history.csv`, studentAuditCsv(audit));
     }
     return audit;
   }

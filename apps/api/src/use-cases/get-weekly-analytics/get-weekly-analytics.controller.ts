@@ -6,7 +6,7 @@ import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { parseWaitFor } from '../../shared/read-your-writes';
-import { csvReply, CsvValue, toCsv, wantsCsv } from '../read-side-support/csv';
+import { csvReply, CsvValue, toCsv, wantsCsv } from '../../shared/csv';
 import { profileParam } from '../read-side-support/params';
 import { GetWeeklyAnalyticsQuery } from './get-weekly-analytics.query';
 import { WeeklyAnalyticsRow, WeeklyAnalyticsView } from './weekly-analytics.read';

@@ -10,7 +10,7 @@ import { readMentorLoad } from '../get-mentor-load-analytics/mentor-load.read';
 import { readOverseenApprentices } from '../get-overseen-apprentices/overseen-apprentices.read';
 import { readTeamDashboard } from '../get-team-dashboard/team-dashboard.read';
 import { readWeeklyAnalytics } from '../get-weekly-analytics/weekly-analytics.read';
-import { toCsv, wantsCsv } from './csv';
+import { toCsv, wantsCsv } from '../../shared/csv';
 import { weekRange } from './params';
 import { durationSummary, quantile } from './stats';
 

@@ -1,6 +1,6 @@
 // CSV answers (RFC 4180) for the reports: `Accept: text/csv` or `?format=csv`.
 import type { FastifyReply } from 'fastify';
-import { Problem } from '../../http/problem';
+import { Problem } from '../http/problem';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
