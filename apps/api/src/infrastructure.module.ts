@@ -96,6 +96,7 @@ export class InfrastructureModule {
                 ids,
                 mailer: overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom }),
                 mentorshipTeamEmail: config.mentorshipTeamEmail,
+                reservations: { graceSeconds: config.reservationGraceSeconds },
                 logger: new Logger('Reactors'),
                 options: { ...runnerOptions, tickIntervalMs: config.reactorTickSeconds * 1000 },
               })

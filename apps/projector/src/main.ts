@@ -75,6 +75,7 @@ async function main(): Promise<void> {
       mailer,
       clock: { now: () => new Date() },
       mentorshipTeamEmail: config.mentorshipTeamEmail,
+      reservations: { graceSeconds: config.reservationGraceSeconds },
       logger: { log: (m) => log(`reactors: ${m}`), error: (m) => logger.error(`reactors: ${m}`) },
       options: { ...options, tickIntervalMs: config.reactorTickSeconds * 1000 },
     });

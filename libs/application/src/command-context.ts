@@ -22,6 +22,12 @@ export function deterministicUuid(...parts: string[]): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
+/** The request key written into the metadata of a keyed request's events (never the raw key). */
+export function requestKeyOf(ctx: Pick<CommandContext, 'actor' | 'idempotencyKey'>): string | undefined {
+  if (!ctx.idempotencyKey) return undefined;
+  return createHash('sha256').update(`${ctx.actor.role}\u0000${ctx.actor.id}\u0000${ctx.idempotencyKey}`).digest('base64url').slice(0, 22);
+}
+
 export function expectedFrom(revision: number): ExpectedRevision {
   return revision < 0 ? 'no_stream' : revision;
 }

@@ -1,8 +1,8 @@
 // The read-fold-decide-append glue between the pure deciders and the event store port, free of any
 // framework: the API wraps it as a Nest provider, reactors use it as it is.
-import { Decider, DomainCommand, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
+import { Decider, DomainCommand, DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
 import { AppendResult, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@mentoring/event-store';
-import { CommandContext, deterministicUuid, expectedFrom } from './command-context';
+import { CommandContext, deterministicUuid, expectedFrom, requestKeyOf } from './command-context';
 import { Clock, IdGenerator, randomIds, systemClock } from './ports';
 
 export interface Loaded<S> {
@@ -88,6 +88,7 @@ export class EventSourcedStreams {
    */
   async append(streamId: string, events: DomainEvent[], revision: number, ctx: CommandContext, attempt = 0): Promise<AppendResult> {
     const occurredAt = this.clock.now().toISOString();
+    const requestKey = requestKeyOf(ctx);
     const newEvents: NewEvent[] = events.map((event, index) => ({
       eventId: ctx.idempotencyKey
         ? deterministicUuid(ctx.actor.id, ctx.idempotencyKey, streamId, String(attempt), String(index))
@@ -100,9 +101,41 @@ export class EventSourcedStreams {
         causationId: ctx.causationId,
         actor: ctx.actor,
         occurredAt,
+        ...(requestKey ? { requestKey } : {}),
       },
     }));
     return this.store.append(streamId, newEvents, expectedFrom(revision));
+  }
+
+  /**
+   * What a keyed request already appended to `streamId` (a first run that died before it could answer): the
+   * events carrying its request key, as the outcome the first run would have returned. Null without a key or
+   * when the request appended nothing there.
+   */
+  async ownOutcome(streamId: string, ctx: CommandContext): Promise<CommandOutcome | null> {
+    const requestKey = requestKeyOf(ctx);
+    if (!requestKey) return null;
+    const own = (await this.store.readStream(streamId)).filter((e) => e.metadata.requestKey === requestKey);
+    if (own.length === 0) return null;
+    const last = own[own.length - 1];
+    return { streamId, revision: last.revision, position: last.position, events: own.map(toDomainEvent) };
+  }
+
+  /**
+   * A decision that finds nothing to do, or refuses, may be the retry of a keyed request whose first run
+   * appended and then died: answer with the first run's events instead (same status, same ids).
+   */
+  async orOwnOutcome(streamId: string, ctx: CommandContext, decide: () => Promise<CommandOutcome>): Promise<CommandOutcome> {
+    try {
+      const outcome = await decide();
+      if (outcome.events.length > 0 || !ctx.idempotencyKey) return outcome;
+      return (await this.ownOutcome(streamId, ctx)) ?? outcome;
+    } catch (error) {
+      if (!(error instanceof DomainError) || !ctx.idempotencyKey) throw error;
+      const own = await this.ownOutcome(streamId, ctx);
+      if (own) return own;
+      throw error;
+    }
   }
 
   /** Refuses when the caller's expected revision does not name the stream's current revision. */
@@ -122,6 +155,15 @@ export class EventSourcedStreams {
    * and the caller named no expected revision, the command is decided again on the new state (bounded).
    */
   async execute<C extends DomainCommand, E extends DomainEvent, S>(
+    streamId: string,
+    decider: Decider<C, E, S>,
+    makeCommand: (state: S) => C,
+    ctx: CommandContext,
+  ): Promise<CommandOutcome> {
+    return this.orOwnOutcome(streamId, ctx, () => this.decideAndAppend(streamId, decider, makeCommand, ctx));
+  }
+
+  private async decideAndAppend<C extends DomainCommand, E extends DomainEvent, S>(
     streamId: string,
     decider: Decider<C, E, S>,
     makeCommand: (state: S) => C,

@@ -1,6 +1,6 @@
 // The registry of every event type: its current schema version, its stream category, and the upcast hook used on read.
 import { MentorCalendarEvent } from './mentor-calendar/mentor-calendar.events';
-import { MentorEvent } from './mentor/mentor.events';
+import { MentorEvent, legacyCaseloadReservationId } from './mentor/mentor.events';
 import { StudentEvent } from './student/student.events';
 
 /** Every event the domain records. */
@@ -15,22 +15,22 @@ export type StreamCategory = 'student' | 'mentor' | 'mentor-calendar';
  */
 export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = Object.freeze({
   StudentEnrolled: 1,
-  StudentAssigned: 1,
+  StudentAssigned: 2,
   MentorChangeRequested: 1,
   MentorChangeRequestDeclined: 1,
-  MentorChanged: 1,
+  MentorChanged: 2,
   FirstContactRecorded: 1,
   InternalCommentAdded: 1,
   FollowUpRequested: 1,
   FollowUpResolved: 1,
   TrainingPaused: 1,
   TrainingResumed: 1,
-  TrainingCompleted: 1,
-  TrainingWithdrawn: 1,
-  DiscoverySessionBooked: 1,
-  SessionBooked: 1,
-  SessionRescheduled: 1,
-  SessionCancelled: 1,
+  TrainingCompleted: 2,
+  TrainingWithdrawn: 2,
+  DiscoverySessionBooked: 2,
+  SessionBooked: 2,
+  SessionRescheduled: 2,
+  SessionCancelled: 2,
   SessionHeld: 1,
   SessionMissed: 1,
   SubstantialDelayRecorded: 1,
@@ -38,16 +38,17 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = Object
   FirstSessionFeedbackGiven: 1,
   AttendanceFactRecorded: 1,
   AttendanceAlertRaised: 1,
+  ReservationLapsed: 1,
   MentorRegistered: 1,
   MentorMarkedDisabilityFriendly: 1,
   MentorCapacityChanged: 1,
   MentorUnavailabilityDeclared: 1,
   MentorUnavailabilityEnded: 1,
-  CaseloadSlotReserved: 1,
-  CaseloadSlotReleased: 1,
-  MentorSlotReserved: 1,
+  CaseloadSlotReserved: 2,
+  CaseloadSlotReleased: 2,
+  MentorSlotReserved: 2,
   MentorSlotMoved: 1,
-  MentorSlotReleased: 1,
+  MentorSlotReleased: 2,
 });
 
 /** The stream category each event type is appended to (`<category>-<id>`). */
@@ -76,6 +77,7 @@ export const EVENT_STREAM_CATEGORIES: Readonly<Record<EventType, StreamCategory>
   FirstSessionFeedbackGiven: 'student',
   AttendanceFactRecorded: 'student',
   AttendanceAlertRaised: 'student',
+  ReservationLapsed: 'student',
   MentorRegistered: 'mentor',
   MentorMarkedDisabilityFriendly: 'mentor',
   MentorCapacityChanged: 'mentor',
@@ -94,11 +96,37 @@ export function isEventType(type: string): type is EventType {
   return Object.prototype.hasOwnProperty.call(EVENT_SCHEMA_VERSIONS, type);
 }
 
+type Data = Record<string, unknown>;
+
+/**
+ * v1 → v2 (docs/adr/0002, reservation ids): reservations and the facts that consume them name the reservation.
+ * Before, a caseload reservation was one per mentor and student, and a calendar slot was keyed by its session:
+ * those read as {@link legacyCaseloadReservationId} and as the session id.
+ */
+const TO_V2: Partial<Record<EventType, (data: Data) => Data>> = {
+  StudentAssigned: (d) => ({ ...d, reservationId: legacyCaseloadReservationId(d.mentorId as string, d.studentId as string) }),
+  MentorChanged: (d) => ({
+    ...d,
+    reservationId: legacyCaseloadReservationId(d.toMentorId as string, d.studentId as string),
+    previousReservationId: legacyCaseloadReservationId(d.fromMentorId as string, d.studentId as string),
+  }),
+  TrainingCompleted: (d) => ({ ...d, reservationId: legacyCaseloadReservationId(d.mentorId as string, d.studentId as string) }),
+  TrainingWithdrawn: (d) => ({ ...d, reservationId: d.mentorId ? legacyCaseloadReservationId(d.mentorId as string, d.studentId as string) : null }),
+  DiscoverySessionBooked: (d) => ({ ...d, slotId: d.sessionId }),
+  SessionBooked: (d) => ({ ...d, slotId: d.sessionId }),
+  // v1 moved the slot in place (MentorSlotMoved): same slot before and after.
+  SessionRescheduled: (d) => ({ ...d, slotId: d.sessionId, previousSlotId: d.sessionId }),
+  SessionCancelled: (d) => ({ ...d, slotId: d.sessionId }),
+  CaseloadSlotReserved: (d) => ({ ...d, reservationId: legacyCaseloadReservationId(d.mentorId as string, d.studentId as string) }),
+  CaseloadSlotReleased: (d) => ({ ...d, reservationId: legacyCaseloadReservationId(d.mentorId as string, d.studentId as string) }),
+  MentorSlotReserved: (d) => ({ ...d, slotId: d.sessionId }),
+  MentorSlotReleased: (d) => ({ ...d, slotId: d.sessionId }),
+};
+
 /**
  * Brings stored event data of an older schema version to the current one, on read, and returns the data.
- * Identity today: every type is at version 1. A future version adds a step here (`vN → vN+1`), never a
- * change to stored events. Refuses an unknown type or a version newer than this code knows (an older
- * binary reading events written by a newer one).
+ * Each step (`vN → vN+1`) is a pure function of the data; stored events are never changed. Refuses an unknown
+ * type or a version newer than this code knows (an older binary reading events written by a newer one).
  */
 export function upcast(type: string, schemaVersion: number, data: unknown): MentoringEvent['data'] {
   if (!isEventType(type)) throw new Error(`unknown event type ${type}`);
@@ -106,5 +134,7 @@ export function upcast(type: string, schemaVersion: number, data: unknown): Ment
   if (!Number.isInteger(schemaVersion) || schemaVersion < 1 || schemaVersion > current) {
     throw new Error(`cannot read ${type} v${schemaVersion}: this code knows up to v${current}`);
   }
-  return data as MentoringEvent['data'];
+  let upcasted = data as Data;
+  if (schemaVersion < 2 && current >= 2) upcasted = TO_V2[type]!(upcasted);
+  return upcasted as MentoringEvent['data'];
 }

@@ -16,6 +16,11 @@ export interface EventMetadata {
   actor: Actor;
   /** ISO-8601 instant at which the fact happened (from the application's clock). */
   occurredAt: string;
+  /**
+   * A hash of who asked and their Idempotency-Key, on the events a keyed request appended: a retry after a
+   * crash finds its own events by it and answers as the first run would have.
+   */
+  requestKey?: string;
 }
 
 /** An event about to be appended. `eventId` is a UUID chosen by the caller: it makes retries idempotent. */

@@ -11,6 +11,7 @@ import { assignmentEmailReactor } from './reactors/assignment-email.reactor';
 import { escalationsReactor } from './reactors/escalations.reactor';
 import { sessionEmailsReactor } from './reactors/session-emails.reactor';
 import { weeklyRhythmReactor, WeeklyRhythmOptions } from './reactors/weekly-rhythm.reactor';
+import { reservationsProcess, ReservationsOptions } from './processes/reservations.process';
 
 export interface ReactorsConfig {
   eventStore: EventStore;
@@ -22,6 +23,8 @@ export interface ReactorsConfig {
   mentorshipTeamEmail: string;
   policy?: DomainPolicy;
   weeklyRhythm?: WeeklyRhythmOptions;
+  /** The reservations process (releases, and the reconciler's grace period). */
+  reservations?: ReservationsOptions;
 }
 
 export function createReactors(config: ReactorsConfig): Reactor[] {
@@ -33,7 +36,13 @@ export function createReactors(config: ReactorsConfig): Reactor[] {
     policy,
     mentorshipTeamEmail: config.mentorshipTeamEmail,
   };
-  return [assignmentEmailReactor(deps), sessionEmailsReactor(deps), escalationsReactor(deps), weeklyRhythmReactor(deps, config.weeklyRhythm)];
+  return [
+    reservationsProcess(deps, config.reservations),
+    assignmentEmailReactor(deps),
+    sessionEmailsReactor(deps),
+    escalationsReactor(deps),
+    weeklyRhythmReactor(deps, config.weeklyRhythm),
+  ];
 }
 
 /** The reactor runner with every reactor, ready to start. */

@@ -14,3 +14,4 @@ export { sessionEmailsReactor } from './reactors/session-emails.reactor';
 export { escalationsReactor } from './reactors/escalations.reactor';
 export { weeklyRhythmReactor, type WeeklyRhythmOptions } from './reactors/weekly-rhythm.reactor';
 export type { ReactorDeps } from './reactors/shared';
+export { RESERVATIONS, reservationsProcess, type ReservationsOptions } from './processes/reservations.process';

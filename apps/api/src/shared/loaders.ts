@@ -1,10 +1,8 @@
 // Loading the aggregates a command needs, with the 404s every use case shares.
 import {
-  CaseloadReleaseReason,
   DomainError,
   MentorCalendarState,
   MentorCommand,
-  MentorSlotReleaseReason,
   MentorSnapshot,
   MentorState,
   StudentCommand,
@@ -40,35 +38,6 @@ export async function loadMentor(streams: EventSourcedStreams, deciders: Decider
   const snapshot = mentorSnapshotOf(state, streams.now().toISOString());
   if (!snapshot) throw new DomainError('mentor_not_found', 'not_found', `No mentor ${mentorId}.`);
   return { state, revision, snapshot };
-}
-
-/**
- * Gives a caseload slot back (compensation, or the old mentor's slot after a change). Retries its own
- * races; event ids are fresh so they never collide with the reservation's idempotency-derived ids.
- *
- * A compensation (`assignment_aborted`) keeps the slot when the student's stream now shows the student
- * with this mentor: reservations are per student, so two identical requests (an assignment or change sent
- * twice) share one, and the request that lost the race on the student's stream must not give back the
- * slot that the winner's StudentAssigned/MentorChanged relies on.
- */
-export async function releaseCaseloadSlot(
-  streams: EventSourcedStreams,
-  deciders: Deciders,
-  ctx: CommandContext,
-  mentorId: string,
-  studentId: string,
-  reason: CaseloadReleaseReason,
-): Promise<void> {
-  if (reason === 'assignment_aborted') {
-    const { state } = await streams.load(studentStream(studentId), deciders.student);
-    if ((state.status === 'active' || state.status === 'paused') && state.mentorship.mentorId === mentorId) return;
-  }
-  await streams.execute(
-    mentorStream(mentorId),
-    deciders.mentor,
-    () => ({ type: 'ReleaseCaseloadSlot' as const, data: { mentorId, studentId, reason, at: streams.now().toISOString(), by: ctx.actor } }),
-    { ...ctx, idempotencyKey: undefined, expectedRevision: undefined },
-  );
 }
 
 /** The student's stream: load, decide, append (one stream). An unknown student is 404 `student_not_found`. */
@@ -111,24 +80,4 @@ export async function executeOnMentor(
 
 export async function loadMentorCalendar(streams: EventSourcedStreams, deciders: Deciders, mentorId: string): Promise<Loaded<MentorCalendarState>> {
   return streams.load(mentorCalendarStream(mentorId), deciders.mentorCalendar);
-}
-
-/**
- * Gives a mentor's calendar slot back (a booking that lost its race, or a cancelled session). Retries its
- * own races; idempotent (a slot already released is a no-op).
- */
-export async function releaseMentorSlot(
-  streams: EventSourcedStreams,
-  deciders: Deciders,
-  ctx: CommandContext,
-  mentorId: string,
-  sessionId: string,
-  reason: MentorSlotReleaseReason,
-): Promise<void> {
-  await streams.execute(
-    mentorCalendarStream(mentorId),
-    deciders.mentorCalendar,
-    () => ({ type: 'ReleaseMentorSlot' as const, data: { mentorId, sessionId, reason, at: streams.now().toISOString(), by: ctx.actor } }),
-    { ...ctx, idempotencyKey: undefined, expectedRevision: undefined },
-  );
 }

@@ -1,7 +1,10 @@
-// Cross-stream invariants without a multi-stream transaction (docs/adr/0002): first reserve on the
-// boundary stream that owns the invariant (a mentor's caseload, a mentor's calendar), with its
-// expected revision; then record the fact on the target stream (the student), with its own. If the
-// target append loses a race, the reservation is given back and the whole decision is retried.
+// Cross-stream invariants without a multi-stream transaction (docs/adr/0002): first reserve on the boundary
+// stream that owns the invariant (a mentor's caseload, a mentor's calendar) under a reservation id, with its
+// expected revision; then record the fact on the student's stream, with its own, naming the reservation it
+// consumes. A lost race on either stream re-decides from fresh reads. A request never gives a reservation
+// back: a reservation no fact consumed lapses through the student's stream and is released by the
+// reservations process (libs/reactors/src/processes/reservations.process.ts), so no interleaving of requests
+// can free a slot that a student relies on.
 import { DomainEvent } from '@mentoring/domain';
 import { WrongExpectedRevisionError } from '@mentoring/event-store';
 import { CommandContext } from './command-context';
@@ -16,48 +19,40 @@ export interface StreamWrite {
 }
 
 export interface ReservationPlan {
-  /** Reservations on the streams that own the cross-stream invariants, appended first, in order. */
-  reservations: StreamWrite[];
-  /** The fact itself, appended last. */
+  /** The reservation on the stream that owns the cross-stream invariant, appended first (no events: already held). */
+  reservation: StreamWrite;
+  /** The fact itself, appended last; it names the reservation it consumes. */
   target: StreamWrite;
-  /** Gives the reservations back (called only when the target append lost its race). */
-  release: () => Promise<void>;
 }
 
 /**
- * Runs `plan(attempt)` until its writes land, re-deciding after each lost race (bounded). `plan` reads
- * the streams and decides; it returns a finished outcome when there is nothing to write.
+ * Runs `plan()` until its writes land, re-deciding after each lost race (bounded). `plan` reads the streams
+ * and decides; it returns a finished outcome when there is nothing to write. A keyed request whose first run
+ * appended its fact and died answers with that run's events (see EventSourcedStreams.orOwnOutcome).
  */
-export async function runReservation(
+export function runReservation(
   streams: EventSourcedStreams,
   ctx: CommandContext,
-  plan: (attempt: number) => Promise<ReservationPlan | CommandOutcome>,
+  targetStreamId: string,
+  plan: () => Promise<ReservationPlan | CommandOutcome>,
 ): Promise<CommandOutcome> {
-  for (let attempt = 0; ; attempt++) {
-    const decided = await plan(attempt);
-    if (!('reservations' in decided)) return decided;
-    try {
-      let reserved = false;
-      for (const reservation of decided.reservations) {
-        if (reservation.events.length === 0) continue;
-        await streams.append(reservation.streamId, reservation.events, reservation.revision, ctx, attempt);
-        reserved = true;
-      }
+  return streams.orOwnOutcome(targetStreamId, ctx, async () => {
+    for (let attempt = 0; ; attempt++) {
+      const decided = await plan();
+      if (!('reservation' in decided)) return decided;
+      const { reservation, target } = decided;
       try {
-        const { target } = decided;
+        if (reservation.events.length > 0) await streams.append(reservation.streamId, reservation.events, reservation.revision, ctx, attempt);
         const result = await streams.append(target.streamId, target.events, target.revision, ctx, attempt);
         return { streamId: target.streamId, revision: result.nextExpectedRevision, position: result.position, events: target.events };
       } catch (error) {
-        if (reserved && error instanceof WrongExpectedRevisionError) await decided.release();
-        throw error;
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (ctx.expectedRevision !== undefined && error.streamId === target.streamId) {
+          throw new Problem(412, 'revision_mismatch', 'Precondition Failed', 'The resource changed since the revision named by If-Match.');
+        }
+        if (attempt >= MAX_CONFLICT_RETRIES) throw error;
+        await backoff(attempt);
       }
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      if (ctx.expectedRevision !== undefined && error.streamId === decided.target.streamId) {
-        throw new Problem(412, 'revision_mismatch', 'Precondition Failed', 'The resource changed since the revision named by If-Match.');
-      }
-      if (attempt >= MAX_CONFLICT_RETRIES) throw error;
-      await backoff(attempt);
     }
-  }
+  });
 }

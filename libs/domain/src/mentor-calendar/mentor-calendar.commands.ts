@@ -10,14 +10,13 @@ interface Acting {
 
 export type ReserveMentorSlot = DomainCommand<
   'ReserveMentorSlot',
-  Acting & { mentorId: string; sessionId: string; studentId: string; start: string; end: string }
+  Acting & { mentorId: string; slotId: string; sessionId: string; studentId: string; start: string; end: string }
 >;
-/** Follows a `SessionRescheduled`: the same session at new times. */
-export type MoveMentorSlot = DomainCommand<'MoveMentorSlot', Acting & { mentorId: string; sessionId: string; start: string; end: string }>;
+/** Only the reservations process gives slots back, once the student's stream shows nobody relies on it. */
 export type ReleaseMentorSlot = DomainCommand<
   'ReleaseMentorSlot',
-  Acting & { mentorId: string; sessionId: string; reason: MentorSlotReleaseReason }
+  Acting & { mentorId: string; slotId: string; reason: MentorSlotReleaseReason }
 >;
 
-export type MentorCalendarCommand = ReserveMentorSlot | MoveMentorSlot | ReleaseMentorSlot;
+export type MentorCalendarCommand = ReserveMentorSlot | ReleaseMentorSlot;
 export type MentorCalendarCommandType = MentorCalendarCommand['type'];

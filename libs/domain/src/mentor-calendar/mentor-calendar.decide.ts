@@ -1,11 +1,11 @@
-// R14 for the mentor: a slot is reserved once. Reservations, moves and releases are idempotent per session.
+// R14 for the mentor: a time is reserved once. Reservations and releases are idempotent per slot id.
 import { Actor, ROLES, isStaffOrSystem } from '../shared/actor';
 import { assertNever } from '../shared/decider';
-import { conflict, forbidden, invalid, notFound } from '../shared/errors';
+import { conflict, forbidden, invalid } from '../shared/errors';
 import { isNonEmptyString, ms, normalizeInstant, overlaps, requireInstant, requireText } from '../shared/values';
-import { MentorCalendarCommand, MoveMentorSlot, ReleaseMentorSlot, ReserveMentorSlot } from './mentor-calendar.commands';
+import { MentorCalendarCommand, ReleaseMentorSlot, ReserveMentorSlot } from './mentor-calendar.commands';
 import { MENTOR_SLOT_RELEASE_REASONS, MentorCalendarEvent } from './mentor-calendar.events';
-import { MentorCalendarState, ReservedSlot } from './mentor-calendar.state';
+import { MentorCalendarState } from './mentor-calendar.state';
 
 export function decideMentorCalendar(command: MentorCalendarCommand, state: MentorCalendarState): MentorCalendarEvent[] {
   const { by } = command.data;
@@ -18,8 +18,6 @@ export function decideMentorCalendar(command: MentorCalendarCommand, state: Ment
   switch (command.type) {
     case 'ReserveMentorSlot':
       return reserve(command, state, mentorId);
-    case 'MoveMentorSlot':
-      return move(command, state, mentorId);
     case 'ReleaseMentorSlot':
       return release(command, state, mentorId);
     default:
@@ -31,30 +29,17 @@ function reserve(command: ReserveMentorSlot, state: MentorCalendarState, mentorI
   const { by, at } = command.data;
   const studentId = requireText(command.data.studentId, 'studentId');
   authorize(by, mentorId, studentId, command.type);
+  const slotId = requireText(command.data.slotId, 'slotId');
   const sessionId = requireText(command.data.sessionId, 'sessionId');
   const { start, end } = requirePeriod(command.data.start, command.data.end);
-  const existing = state.slots[sessionId];
+  const existing = state.slots[slotId];
   if (existing) {
-    if (existing.start === start && existing.end === end && existing.studentId === studentId) return [];
-    throw conflict('mentor_slot_session_already_reserved', `session ${sessionId} already holds another slot: move it instead`);
+    if (existing.sessionId === sessionId && existing.start === start && existing.end === end && existing.studentId === studentId) return [];
+    throw conflict('mentor_slot_id_already_used', `slot ${slotId} is already reserved for another session or time`);
   }
-  requireFree(state, start, end, null);
-  return [{ type: 'MentorSlotReserved', data: { mentorId, sessionId, studentId, start, end, reservedAt: at } }];
-}
-
-function move(command: MoveMentorSlot, state: MentorCalendarState, mentorId: string): MentorCalendarEvent[] {
-  const { by, at } = command.data;
-  const slot = requireSlot(state, command.data.sessionId);
-  authorize(by, mentorId, slot.studentId, command.type);
-  const { start, end } = requirePeriod(command.data.start, command.data.end);
-  if (slot.start === start && slot.end === end) return [];
-  requireFree(state, start, end, slot.sessionId);
-  return [
-    {
-      type: 'MentorSlotMoved',
-      data: { mentorId, sessionId: slot.sessionId, studentId: slot.studentId, previousStart: slot.start, previousEnd: slot.end, start, end, movedAt: at },
-    },
-  ];
+  // The session's own other slot (its old time while it is being rescheduled) is no clash.
+  requireFree(state, start, end, sessionId);
+  return [{ type: 'MentorSlotReserved', data: { mentorId, slotId, sessionId, studentId, start, end, reservedAt: at } }];
 }
 
 function release(command: ReleaseMentorSlot, state: MentorCalendarState, mentorId: string): MentorCalendarEvent[] {
@@ -62,13 +47,18 @@ function release(command: ReleaseMentorSlot, state: MentorCalendarState, mentorI
   if (!MENTOR_SLOT_RELEASE_REASONS.includes(command.data.reason)) {
     throw invalid('invalid_release_reason', `reason must be one of ${MENTOR_SLOT_RELEASE_REASONS.join(', ')}`, { field: 'reason' });
   }
-  const slot = state.slots[command.data.sessionId];
+  const slot = state.slots[command.data.slotId];
   if (!slot) {
     authorize(by, mentorId, null, command.type);
     return [];
   }
   authorize(by, mentorId, slot.studentId, command.type);
-  return [{ type: 'MentorSlotReleased', data: { mentorId, sessionId: slot.sessionId, studentId: slot.studentId, reason: command.data.reason, releasedAt: at } }];
+  return [
+    {
+      type: 'MentorSlotReleased',
+      data: { mentorId, slotId: slot.slotId, sessionId: slot.sessionId, studentId: slot.studentId, reason: command.data.reason, releasedAt: at },
+    },
+  ];
 }
 
 function requirePeriod(startInput: string, endInput: string): { start: string; end: string } {
@@ -78,14 +68,8 @@ function requirePeriod(startInput: string, endInput: string): { start: string; e
   return { start, end };
 }
 
-function requireSlot(state: MentorCalendarState, sessionId: string): ReservedSlot {
-  const slot = isNonEmptyString(sessionId) ? state.slots[sessionId] : undefined;
-  if (!slot) throw notFound('mentor_slot_not_found', `no slot reserved for session ${sessionId}`);
-  return slot;
-}
-
-function requireFree(state: MentorCalendarState, start: string, end: string, except: string | null): void {
-  const clash = Object.values(state.slots).find((s) => s.sessionId !== except && overlaps(s.start, s.end, start, end));
+function requireFree(state: MentorCalendarState, start: string, end: string, exceptSession: string): void {
+  const clash = Object.values(state.slots).find((s) => s.sessionId !== exceptSession && overlaps(s.start, s.end, start, end));
   if (clash) throw conflict('R14_mentor_slot_taken', 'the mentor already has a session at that time (R14)', { sessionId: clash.sessionId });
 }
 

@@ -1,9 +1,10 @@
 // Facts recorded in a mentor's calendar stream (`mentor-calendar-<mentorId>`): the boundary that keeps R14 under concurrency.
 import { DomainEvent } from '../shared/decider';
 
+/** v2 names the slot (`slotId`); v1 slots were keyed by their session and read with `slotId = sessionId`. */
 export type MentorSlotReserved = DomainEvent<
   'MentorSlotReserved',
-  { mentorId: string; sessionId: string; studentId: string; start: string; end: string; reservedAt: string }
+  { mentorId: string; slotId: string; sessionId: string; studentId: string; start: string; end: string; reservedAt: string }
 >;
 
 export type MentorSlotMoved = DomainEvent<
@@ -20,12 +21,13 @@ export type MentorSlotMoved = DomainEvent<
   }
 >;
 
-export const MENTOR_SLOT_RELEASE_REASONS = ['session_cancelled', 'booking_aborted', 'other'] as const;
+/** `booking_aborted` only appears in history written before v2; `session_rescheduled`: the old time of a moved session; `reservation_lapsed`: the booking never came. */
+export const MENTOR_SLOT_RELEASE_REASONS = ['session_cancelled', 'session_rescheduled', 'reservation_lapsed', 'booking_aborted', 'other'] as const;
 export type MentorSlotReleaseReason = (typeof MENTOR_SLOT_RELEASE_REASONS)[number];
 
 export type MentorSlotReleased = DomainEvent<
   'MentorSlotReleased',
-  { mentorId: string; sessionId: string; studentId: string; reason: MentorSlotReleaseReason; releasedAt: string }
+  { mentorId: string; slotId: string; sessionId: string; studentId: string; reason: MentorSlotReleaseReason; releasedAt: string }
 >;
 
 export type MentorCalendarEvent = MentorSlotReserved | MentorSlotMoved | MentorSlotReleased;

@@ -34,11 +34,12 @@ export type EndMentorUnavailability = DomainCommand<'EndMentorUnavailability', A
 /** The R9 boundary: appended to the mentor's stream before `StudentAssigned`/`MentorChanged` on the student's. */
 export type ReserveCaseloadSlot = DomainCommand<
   'ReserveCaseloadSlot',
-  Acting & { mentorId: string; studentId: string; studentHasDisability: boolean; trainingPath: string }
+  Acting & { mentorId: string; studentId: string; reservationId: string; studentHasDisability: boolean; trainingPath: string }
 >;
+/** Only the reservations process gives slots back, once the student's stream shows nobody relies on it. */
 export type ReleaseCaseloadSlot = DomainCommand<
   'ReleaseCaseloadSlot',
-  Acting & { mentorId: string; studentId: string; reason: CaseloadReleaseReason }
+  Acting & { mentorId: string; reservationId: string; reason: CaseloadReleaseReason }
 >;
 
 export type MentorCommand =

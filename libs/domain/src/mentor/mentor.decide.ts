@@ -24,7 +24,7 @@ import {
   ReserveCaseloadSlot,
 } from './mentor.commands';
 import { CASELOAD_RELEASE_REASONS, MentorEvent, MentorRegistered } from './mentor.events';
-import { MentorState, RegisteredMentorState, remainingCapacity, unavailabilityAt } from './mentor.state';
+import { MentorState, RegisteredMentorState, caseloadSize, remainingCapacity, unavailabilityAt } from './mentor.state';
 
 export function decideMentor(command: MentorCommand, state: MentorState): MentorEvent[] {
   const { by } = command.data;
@@ -106,9 +106,9 @@ function changeCapacity(command: ChangeMentorCapacity, state: RegisteredMentorSt
   const capacity = command.data.capacity;
   if (!isPositiveInteger(capacity)) throw invalid('R9_capacity_must_be_positive', 'capacity is a whole number of students ≥ 1 (R9)', { field: 'capacity' });
   if (capacity === state.profile.capacity) return [];
-  if (capacity < state.caseload.length) {
-    throw conflict('R9_capacity_below_caseload', `the mentor already has ${state.caseload.length} students (R9)`, {
-      caseload: state.caseload.length,
+  if (capacity < caseloadSize(state)) {
+    throw conflict('R9_capacity_below_caseload', `the mentor already has ${caseloadSize(state)} students (R9)`, {
+      caseload: caseloadSize(state),
     });
   }
   return [
@@ -149,7 +149,12 @@ function reserveSlot(command: ReserveCaseloadSlot, state: RegisteredMentorState)
   if (typeof command.data.studentHasDisability !== 'boolean') {
     throw invalid('missing_field', 'studentHasDisability must be true or false', { field: 'studentHasDisability' });
   }
-  if (state.caseload.includes(studentId)) return [];
+  const reservationId = requireText(command.data.reservationId, 'reservationId');
+  const holder = state.reservations[reservationId];
+  if (holder !== undefined) {
+    if (holder === studentId) return [];
+    throw conflict('reservation_id_already_used', `reservation ${reservationId} is held for another student`);
+  }
   const { mentorId } = state.profile;
   if (!state.profile.trainingPaths.includes(trainingPath)) {
     throw conflict('mentor_does_not_cover_training_path', `the mentor does not mentor the ${trainingPath} path`, { mentorId, trainingPath });
@@ -162,23 +167,24 @@ function reserveSlot(command: ReserveCaseloadSlot, state: RegisteredMentorState)
   const away = unavailabilityAt(state, at);
   if (away) throw conflict('mentor_unavailable', `the mentor is unavailable until ${away.to}`, { mentorId, until: away.to });
   if (remainingCapacity(state) <= 0) {
-    throw conflict('R9_mentor_at_capacity', `the mentor already has ${state.caseload.length} of ${state.profile.capacity} students (R9)`, {
+    throw conflict('R9_mentor_at_capacity', `the mentor already has ${caseloadSize(state)} of ${state.profile.capacity} students (R9)`, {
       mentorId,
       capacity: state.profile.capacity,
     });
   }
-  return [{ type: 'CaseloadSlotReserved', data: { mentorId, studentId, reservedAt: at } }];
+  return [{ type: 'CaseloadSlotReserved', data: { mentorId, studentId, reservationId, reservedAt: at } }];
 }
 
 function releaseSlot(command: ReleaseCaseloadSlot, state: RegisteredMentorState): MentorEvent[] {
   const { by, at } = command.data;
   if (!isStaffOrSystem(by)) throw roleNotAllowed(by, command.type);
-  const studentId = requireText(command.data.studentId, 'studentId');
+  const reservationId = requireText(command.data.reservationId, 'reservationId');
   if (!CASELOAD_RELEASE_REASONS.includes(command.data.reason)) {
     throw invalid('invalid_release_reason', `reason must be one of ${CASELOAD_RELEASE_REASONS.join(', ')}`, { field: 'reason' });
   }
-  if (!state.caseload.includes(studentId)) return [];
-  return [{ type: 'CaseloadSlotReleased', data: { mentorId: state.profile.mentorId, studentId, reason: command.data.reason, releasedAt: at } }];
+  const studentId = state.reservations[reservationId];
+  if (studentId === undefined) return [];
+  return [{ type: 'CaseloadSlotReleased', data: { mentorId: state.profile.mentorId, studentId, reservationId, reason: command.data.reason, releasedAt: at } }];
 }
 
 function registered(state: MentorState, mentorId: string): RegisteredMentorState {

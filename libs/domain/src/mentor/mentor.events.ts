@@ -36,16 +36,29 @@ export type MentorUnavailabilityEnded = DomainEvent<
   { mentorId: string; unavailabilityId: string; endedAt: string }
 >;
 
-/** A student now counts against the mentor's capacity (R9). */
-export type CaseloadSlotReserved = DomainEvent<'CaseloadSlotReserved', { mentorId: string; studentId: string; reservedAt: string }>;
+/**
+ * A slot of the mentor's capacity (R9) is held for a student, under a reservation id chosen by the request
+ * (docs/adr/0002). The fact on the student's stream (StudentAssigned, MentorChanged) names the reservation it
+ * consumes; v1 events had no id: they read as {@link legacyCaseloadReservationId}.
+ */
+export type CaseloadSlotReserved = DomainEvent<'CaseloadSlotReserved', { mentorId: string; studentId: string; reservationId: string; reservedAt: string }>;
 
-export const CASELOAD_RELEASE_REASONS = ['mentor_changed', 'training_completed', 'training_withdrawn', 'assignment_aborted'] as const;
+/**
+ * Why a slot was given back. `assignment_aborted` only appears in history written before v2; `reservation_lapsed`:
+ * the fact never came and the reservation was voided on the student's stream first (ReservationLapsed).
+ */
+export const CASELOAD_RELEASE_REASONS = ['mentor_changed', 'training_completed', 'training_withdrawn', 'assignment_aborted', 'reservation_lapsed'] as const;
 export type CaseloadReleaseReason = (typeof CASELOAD_RELEASE_REASONS)[number];
 
 export type CaseloadSlotReleased = DomainEvent<
   'CaseloadSlotReleased',
-  { mentorId: string; studentId: string; reason: CaseloadReleaseReason; releasedAt: string }
+  { mentorId: string; studentId: string; reservationId: string; reason: CaseloadReleaseReason; releasedAt: string }
 >;
+
+/** The id a reservation recorded before reservation ids existed (v1: one per mentor and student) reads as. */
+export function legacyCaseloadReservationId(mentorId: string, studentId: string): string {
+  return `legacy:${mentorId}:${studentId}`;
+}
 
 export type MentorEvent =
   | MentorRegistered

@@ -6,7 +6,7 @@ import { MentorState } from './mentor.state';
 export function evolveMentor(state: MentorState, event: MentorEvent): MentorState {
   if (event.type === 'MentorRegistered') {
     const { registeredAt: _, ...profile } = event.data;
-    return { status: 'registered', registration: event.data, profile: { ...profile, trainingPaths: [...profile.trainingPaths] }, unavailabilities: {}, caseload: [] };
+    return { status: 'registered', registration: event.data, profile: { ...profile, trainingPaths: [...profile.trainingPaths] }, unavailabilities: {}, reservations: {} };
   }
   if (state.status === 'unregistered') return state;
   switch (event.type) {
@@ -24,9 +24,12 @@ export function evolveMentor(state: MentorState, event: MentorEvent): MentorStat
       return { ...state, unavailabilities: { ...state.unavailabilities, [u.unavailabilityId]: { ...u, endedAt: event.data.endedAt } } };
     }
     case 'CaseloadSlotReserved':
-      return state.caseload.includes(event.data.studentId) ? state : { ...state, caseload: [...state.caseload, event.data.studentId] };
-    case 'CaseloadSlotReleased':
-      return { ...state, caseload: state.caseload.filter((id) => id !== event.data.studentId) };
+      return { ...state, reservations: { ...state.reservations, [event.data.reservationId]: event.data.studentId } };
+    case 'CaseloadSlotReleased': {
+      if (!(event.data.reservationId in state.reservations)) return state;
+      const { [event.data.reservationId]: _released, ...reservations } = state.reservations;
+      return { ...state, reservations };
+    }
     default:
       return assertNever(event);
   }

@@ -29,17 +29,36 @@ export type MentorState =
       registration: MentorRegistered['data'];
       profile: MentorProfile;
       unavailabilities: Record<string, Unavailability>;
-      /** Students holding a slot; remaining capacity is derived from it, never stored. */
-      caseload: string[];
+      /**
+       * Open reservations: reservation id → student. Remaining capacity is derived from it, never stored. A
+       * student may briefly hold two (a new one taken before the process released the old one): it only
+       * makes the mentor look fuller for that moment, never emptier.
+       */
+      reservations: Record<string, string>;
     };
 
 export type RegisteredMentorState = Extract<MentorState, { status: 'registered' }>;
 
 export const initialMentorState: MentorState = { status: 'unregistered' };
 
+/** Slots held (R9): the number of open reservations. */
+export function caseloadSize(state: RegisteredMentorState): number {
+  return Object.keys(state.reservations).length;
+}
+
 /** Capacity minus caseload (R9, "capacity": derived, never typed in). */
 export function remainingCapacity(state: RegisteredMentorState): number {
-  return state.profile.capacity - state.caseload.length;
+  return state.profile.capacity - caseloadSize(state);
+}
+
+/** The distinct students holding a slot. */
+export function caseloadStudents(state: RegisteredMentorState): string[] {
+  return [...new Set(Object.values(state.reservations))];
+}
+
+/** The open reservations of one student on this mentor (normally at most one). */
+export function reservationsOf(state: RegisteredMentorState, studentId: string): string[] {
+  return Object.keys(state.reservations).filter((id) => state.reservations[id] === studentId);
 }
 
 /** The unavailability covering this instant, if any. */

@@ -32,7 +32,8 @@ export type EnrolStudent = DomainCommand<
   }
 >;
 
-export type AssignMentor = DomainCommand<'AssignMentor', Acting & { studentId: string; mentor: MentorSnapshot }>;
+/** `reservationId`: the caseload reservation the application holds on the mentor's stream for this student. */
+export type AssignMentor = DomainCommand<'AssignMentor', Acting & { studentId: string; mentor: MentorSnapshot; reservationId: string }>;
 export type RequestMentorChange = DomainCommand<'RequestMentorChange', Acting & { studentId: string; requestId: string; reason: string }>;
 export type DeclineMentorChangeRequest = DomainCommand<
   'DeclineMentorChangeRequest',
@@ -40,7 +41,7 @@ export type DeclineMentorChangeRequest = DomainCommand<
 >;
 export type ChangeMentor = DomainCommand<
   'ChangeMentor',
-  Acting & { studentId: string; mentor: MentorSnapshot; reason: string; requestId?: string | null }
+  Acting & { studentId: string; mentor: MentorSnapshot; reservationId: string; reason: string; requestId?: string | null }
 >;
 export type RecordFirstContact = DomainCommand<'RecordFirstContact', Acting & { studentId: string }>;
 export type AddInternalComment = DomainCommand<'AddInternalComment', Acting & { studentId: string; commentId: string; text: string }>;
@@ -54,9 +55,15 @@ export type ResumeTraining = DomainCommand<'ResumeTraining', Acting & { studentI
 export type CompleteTraining = DomainCommand<'CompleteTraining', Acting & { studentId: string }>;
 export type WithdrawFromTraining = DomainCommand<'WithdrawFromTraining', Acting & { studentId: string; reason: string }>;
 /** `start` is an ISO instant; the end follows from the profile's session length (policy). */
-export type BookDiscoverySession = DomainCommand<'BookDiscoverySession', Acting & { studentId: string; sessionId: string; start: string }>;
-export type BookSession = DomainCommand<'BookSession', Acting & { studentId: string; sessionId: string; start: string }>;
-export type RescheduleSession = DomainCommand<'RescheduleSession', Acting & { studentId: string; sessionId: string; start: string }>;
+/** `slotId`: the calendar slot the application reserves for this booking (or reschedule) on the mentor's calendar. */
+export type BookDiscoverySession = DomainCommand<'BookDiscoverySession', Acting & { studentId: string; sessionId: string; slotId: string; start: string }>;
+export type BookSession = DomainCommand<'BookSession', Acting & { studentId: string; sessionId: string; slotId: string; start: string }>;
+export type RescheduleSession = DomainCommand<'RescheduleSession', Acting & { studentId: string; sessionId: string; slotId: string; start: string }>;
+/** Voids a reservation no fact consumed, before the reservations process releases it (system, staff). */
+export type LapseReservation = DomainCommand<
+  'LapseReservation',
+  Acting & { studentId: string; kind: 'caseload' | 'calendar'; mentorId: string; reservationId: string }
+>;
 export type CancelSession = DomainCommand<
   'CancelSession',
   Acting & { studentId: string; sessionId: string; reason: CancellationReason; text?: string | null }
@@ -101,6 +108,7 @@ export type StudentCommand =
   | RecordSubstantialDelay
   | SubmitFirstSessionRecording
   | GiveFirstSessionFeedback
-  | RecordWeekWithoutSession;
+  | RecordWeekWithoutSession
+  | LapseReservation;
 
 export type StudentCommandType = StudentCommand['type'];

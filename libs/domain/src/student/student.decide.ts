@@ -1,6 +1,6 @@
 // The student's rules (R1–R8, R10–R15): decide(command, state) → events, or a DomainError.
 import { DomainPolicy, noShowThresholdMinutes } from '../policy';
-import { Actor, ROLES, actorOf, isStaff } from '../shared/actor';
+import { Actor, ROLES, actorOf, isStaff, isStaffOrSystem } from '../shared/actor';
 import { assertNever } from '../shared/decider';
 import { conflict, forbidden, invalid, notFound } from '../shared/errors';
 import {
@@ -32,6 +32,7 @@ import {
   DeclineMentorChangeRequest,
   EnrolStudent,
   GiveFirstSessionFeedback,
+  LapseReservation,
   MentorSnapshot,
   PauseTraining,
   RecordFirstContact,
@@ -115,6 +116,8 @@ export function decideStudent(command: StudentCommand, state: StudentState, poli
       return giveFeedback(command, enrolled(state, command.data.studentId));
     case 'RecordWeekWithoutSession':
       return recordWeekWithoutSession(command, enrolled(state, command.data.studentId));
+    case 'LapseReservation':
+      return lapseReservation(command, enrolled(state, command.data.studentId));
     default:
       return assertNever(command);
   }
@@ -174,12 +177,14 @@ function assignMentor(command: AssignMentor, state: Enrolled, policy: DomainPoli
       return assertNever(state);
   }
   requireMentorFits(state, mentor);
+  const reservationId = requireUnusedReservation(state, command.data.reservationId);
   return [
     {
       type: 'StudentAssigned',
       data: {
         studentId: state.file.enrolment.studentId,
         mentorId: mentor.mentorId,
+        reservationId,
         assignedAt: at,
         assignedBy: actorOf(by),
         student: contactOf(state),
@@ -249,6 +254,7 @@ function changeMentor(command: ChangeMentor, state: Enrolled, policy: DomainPoli
     throw conflict('R8_same_mentor', 'the student already has this mentor', { mentorId: mentor.mentorId });
   }
   requireMentorFits(current, mentor);
+  const reservationId = requireUnusedReservation(current, command.data.reservationId);
   const fromMentorId = current.mentorship.mentorId;
   return [
     {
@@ -257,6 +263,8 @@ function changeMentor(command: ChangeMentor, state: Enrolled, policy: DomainPoli
         studentId: current.file.enrolment.studentId,
         fromMentorId,
         toMentorId: mentor.mentorId,
+        reservationId,
+        previousReservationId: current.mentorship.reservationId,
         reason,
         decidedBy: actorOf(by),
         requestId: askedFor ?? pending?.requestId ?? null,
@@ -391,7 +399,10 @@ function completeTraining(command: CompleteTraining, state: Enrolled): StudentEv
   if (state.status === 'withdrawn') throw trainingClosed(state);
   if (state.status === 'awaiting_mentor') throw mentorNotAssigned();
   return [
-    { type: 'TrainingCompleted', data: { studentId: state.file.enrolment.studentId, mentorId: state.mentorship.mentorId, completedAt: at } },
+    {
+      type: 'TrainingCompleted',
+      data: { studentId: state.file.enrolment.studentId, mentorId: state.mentorship.mentorId, reservationId: state.mentorship.reservationId, completedAt: at },
+    },
     ...cancelUpcomingSessions(state, 'training_ended', at),
   ];
 }
@@ -408,6 +419,7 @@ function withdraw(command: WithdrawFromTraining, state: Enrolled): StudentEvent[
       data: {
         studentId: state.file.enrolment.studentId,
         mentorId: currentMentorId(state),
+        reservationId: currentMentorship(state)?.reservationId ?? null,
         reason,
         withdrawnBy: actorOf(by),
         withdrawnAt: at,
@@ -447,7 +459,17 @@ function bookSession(command: BookDiscoverySession | BookSession, state: Enrolle
   const durationMinutes = policy.sessionMinutes[active.file.enrolment.funding.kind];
   const end = addMinutes(start, durationMinutes);
   requireStudentSlotFree(active, start, end, null);
-  const data = { sessionId, studentId: active.file.enrolment.studentId, mentorId: active.mentorship.mentorId, start, end, durationMinutes, bookedAt: at };
+  const slotId = requireUnusedReservation(active, command.data.slotId, 'slotId');
+  const data = {
+    sessionId,
+    studentId: active.file.enrolment.studentId,
+    mentorId: active.mentorship.mentorId,
+    start,
+    end,
+    durationMinutes,
+    slotId,
+    bookedAt: at,
+  };
   return [discovery ? { type: 'DiscoverySessionBooked', data } : { type: 'SessionBooked', data }];
 }
 
@@ -469,6 +491,7 @@ function rescheduleSession(command: RescheduleSession, state: Enrolled, policy: 
   }
   const end = addMinutes(start, session.durationMinutes);
   requireStudentSlotFree(active, start, end, session.sessionId);
+  const slotId = requireUnusedReservation(active, command.data.slotId, 'slotId');
   return [
     {
       type: 'SessionRescheduled',
@@ -480,6 +503,8 @@ function rescheduleSession(command: RescheduleSession, state: Enrolled, policy: 
         previousEnd: session.end,
         start,
         end,
+        slotId,
+        previousSlotId: session.slotId,
         rescheduledAt: at,
       },
     },
@@ -607,29 +632,58 @@ function recordWeekWithoutSession(command: RecordWeekWithoutSession, state: Enro
   authorize(by, state, command.type, { staff: true, system: true });
   const weekStart = requireDate(command.data.weekStart, 'weekStart');
   const weekStartMs = Date.parse(`${weekStart}T00:00:00Z`);
+  const weekEndMs = weekStartMs + 7 * DAY_MS;
   if (new Date(weekStartMs).getUTCDay() !== 1) throw invalid('week_must_start_on_monday', 'weekStart is the Monday of the week');
-  if (ms(at) < weekStartMs + 7 * DAY_MS) throw conflict('week_not_over', 'a week without a session is recorded once the week is over');
+  if (ms(at) < weekEndMs) throw conflict('week_not_over', 'a week without a session is recorded once the week is over');
   if (!state.file.enrolment.attendanceObligatory) return [];
   if (state.file.weeksWithoutSession.includes(weekStart)) return [];
   if (state.status === 'awaiting_mentor') throw mentorNotAssigned();
-  if (state.status === 'completed' || state.status === 'withdrawn') throw trainingClosed(state);
   // A paused training has no weekly rhythm.
   if (state.status === 'paused') return [];
-  // Only whole weeks inside the training and with the current mentor count against the student.
+  // R4/R15: only whole weeks inside the training, with the current (or, once closed, the last) mentor and
+  // ended by the completion or withdrawal, count against the student; a closed training keeps its weeks.
+  const mentored = mentoredTraining(state);
   const { startDate, funding } = state.file.enrolment;
   const endDate = endDateOf(funding);
-  if (weekStart < startDate || (endDate !== null && weekStart > endDate) || weekStartMs < ms(state.mentorship.since)) {
+  if (
+    mentored === null ||
+    weekStart < startDate ||
+    (endDate !== null && weekStart > endDate) ||
+    weekStartMs < ms(mentored.since) ||
+    (mentored.closedAt !== null && weekEndMs > ms(mentored.closedAt))
+  ) {
     throw conflict('R15_week_outside_mentored_training', `the week of ${weekStart} is not a whole week of mentored training`, {
       startDate,
       endDate,
-      mentoredSince: state.mentorship.since,
+      mentoredSince: mentored?.since ?? null,
+      ...(mentored?.closedAt ? { closedAt: mentored.closedAt } : {}),
     });
   }
   const heldThatWeek = Object.values(state.file.sessions).some(
-    (s) => s.status === 'held' && ms(s.start) >= weekStartMs && ms(s.start) < weekStartMs + 7 * DAY_MS,
+    (s) => s.status === 'held' && ms(s.start) >= weekStartMs && ms(s.start) < weekEndMs,
   );
   if (heldThatWeek) throw conflict('R15_week_had_a_held_session', `a session was held in the week of ${weekStart}`);
-  return attendance(state, 'week_without_session', { weekStart, mentorId: currentMentorId(state), occurredAt: `${weekStart}T00:00:00.000Z` }, at);
+  return attendance(state, 'week_without_session', { weekStart, mentorId: mentored.mentorId, occurredAt: `${weekStart}T00:00:00.000Z` }, at);
+}
+
+/**
+ * The span of mentored training whose weeks count for the weekly rhythm (R4, R15): from the start of the
+ * current (last) mentorship to the completion or withdrawal, if any. Null when the student never had a mentor.
+ */
+function mentoredTraining(state: Enrolled): { mentorId: string; since: string; closedAt: string | null } | null {
+  switch (state.status) {
+    case 'awaiting_mentor':
+      return null;
+    case 'active':
+    case 'paused':
+      return { mentorId: state.mentorship.mentorId, since: state.mentorship.since, closedAt: null };
+    case 'completed':
+      return { mentorId: state.mentorship.mentorId, since: state.mentorship.since, closedAt: state.completedAt };
+    case 'withdrawn':
+      return state.mentorship && { mentorId: state.mentorship.mentorId, since: state.mentorship.since, closedAt: state.withdrawnAt };
+    default:
+      return assertNever(state);
+  }
 }
 
 // ─── First-session review (R13) ──────────────────────────────────────────────────────────────────────────────
@@ -683,6 +737,38 @@ function giveFeedback(command: GiveFirstSessionFeedback, state: Enrolled): Stude
       },
     },
   ];
+}
+
+// ─── Reservations (docs/adr/0002) ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * Voids a reservation (caseload or calendar) that no fact on this stream consumed, so that none ever will; the
+ * reservations process appends this before it releases the slot. Consumed or already lapsed: nothing to do.
+ */
+function lapseReservation(command: LapseReservation, state: Enrolled): StudentEvent[] {
+  const { by, at } = command.data;
+  if (!isStaffOrSystem(by)) throw roleNotAllowed(by, command.type);
+  const reservationId = requireText(command.data.reservationId, 'reservationId');
+  const mentorId = requireText(command.data.mentorId, 'mentorId');
+  if (command.data.kind !== 'caseload' && command.data.kind !== 'calendar') {
+    throw invalid('invalid_reservation_kind', 'kind is caseload or calendar', { field: 'kind' });
+  }
+  if (state.file.reservations[reservationId] !== undefined) return [];
+  return [
+    { type: 'ReservationLapsed', data: { studentId: state.file.enrolment.studentId, kind: command.data.kind, mentorId, reservationId, lapsedAt: at } },
+  ];
+}
+
+/** A fact consumes a reservation once, and never one that lapsed. The application then takes a new one. */
+function requireUnusedReservation(state: Enrolled, reservationId: string, field = 'reservationId'): string {
+  const id = requireText(reservationId, field);
+  const seen = state.file.reservations[id];
+  if (seen !== undefined) {
+    throw conflict('reservation_already_used', `reservation ${id} is ${seen === 'lapsed' ? 'lapsed' : 'already used'}: reserve again`, {
+      reservationId: id,
+    });
+  }
+  return id;
 }
 
 // ─── Helpers ─────────────────────────────────────────────────────────────────────────────────────────────────
@@ -848,6 +934,7 @@ function cancellation(
       mentorId: session.mentorId,
       start: session.start,
       end: session.end,
+      slotId: session.slotId,
       reason,
       text,
       late,

@@ -44,6 +44,8 @@ export type StudentAssigned = DomainEvent<
   {
     studentId: string;
     mentorId: string;
+    /** The caseload reservation on the mentor's stream this assignment consumes (docs/adr/0002); v1: legacy id. */
+    reservationId: string;
     assignedAt: string;
     assignedBy: Actor;
     student: StudentContact;
@@ -67,6 +69,10 @@ export type MentorChanged = DomainEvent<
     studentId: string;
     fromMentorId: string;
     toMentorId: string;
+    /** The caseload reservation on the new mentor this change consumes. */
+    reservationId: string;
+    /** The previous mentor's reservation, given back by the reservations process. */
+    previousReservationId: string;
     reason: string;
     decidedBy: Actor;
     /** The student's request this change answers, if any (R8). */
@@ -116,10 +122,11 @@ export type FollowUpResolved = DomainEvent<
 
 export type TrainingPaused = DomainEvent<'TrainingPaused', { studentId: string; reason: string | null; pausedAt: string }>;
 export type TrainingResumed = DomainEvent<'TrainingResumed', { studentId: string; resumedAt: string }>;
-export type TrainingCompleted = DomainEvent<'TrainingCompleted', { studentId: string; mentorId: string; completedAt: string }>;
+/** `reservationId`: the ended mentorship's caseload reservation, given back by the reservations process. */
+export type TrainingCompleted = DomainEvent<'TrainingCompleted', { studentId: string; mentorId: string; reservationId: string; completedAt: string }>;
 export type TrainingWithdrawn = DomainEvent<
   'TrainingWithdrawn',
-  { studentId: string; mentorId: string | null; reason: string; withdrawnBy: Actor; withdrawnAt: string }
+  { studentId: string; mentorId: string | null; reservationId: string | null; reason: string; withdrawnBy: Actor; withdrawnAt: string }
 >;
 
 interface BookedSessionData {
@@ -129,6 +136,8 @@ interface BookedSessionData {
   start: string;
   end: string;
   durationMinutes: number;
+  /** The slot reserved on the mentor's calendar that this booking consumes; v1: the session id. */
+  slotId: string;
   bookedAt: string;
 }
 
@@ -145,6 +154,9 @@ export type SessionRescheduled = DomainEvent<
     previousEnd: string;
     start: string;
     end: string;
+    /** The new time's slot on the mentor's calendar; the previous one is given back by the reservations process. */
+    slotId: string;
+    previousSlotId: string;
     rescheduledAt: string;
   }
 >;
@@ -163,6 +175,8 @@ export type SessionCancelled = DomainEvent<
     mentorId: string;
     start: string;
     end: string;
+    /** The calendar slot the reservations process gives back. */
+    slotId: string;
     reason: CancellationReason | AutomaticCancellationReason;
     text: string | null;
     /** Derived from the times, never taken from the client: a student cancelling inside the threshold (R15). */
@@ -243,6 +257,15 @@ export type AttendanceAlertRaised = DomainEvent<
   }
 >;
 
+/**
+ * A reservation on a mentor's stream (caseload) or calendar that no fact on this stream consumed: voided here
+ * first, so that no request can consume it any more, and only then released (docs/adr/0002).
+ */
+export type ReservationLapsed = DomainEvent<
+  'ReservationLapsed',
+  { studentId: string; kind: 'caseload' | 'calendar'; mentorId: string; reservationId: string; lapsedAt: string }
+>;
+
 export type StudentEvent =
   | StudentEnrolled
   | StudentAssigned
@@ -267,7 +290,8 @@ export type StudentEvent =
   | FirstSessionRecordingSubmitted
   | FirstSessionFeedbackGiven
   | AttendanceFactRecorded
-  | AttendanceAlertRaised;
+  | AttendanceAlertRaised
+  | ReservationLapsed;
 
 export type StudentEventType = StudentEvent['type'];
 

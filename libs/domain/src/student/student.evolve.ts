@@ -3,8 +3,12 @@ import { assertNever } from '../shared/decider';
 import { StudentEvent } from './student.events';
 import { EnrolledStudentState, Mentorship, SessionRecord, StudentFile, StudentState } from './student.state';
 
-function newMentorship(mentorId: string, since: string): Mentorship {
-  return { mentorId, since, firstContactAt: null, discoverySessionId: null, firstHeldSessionId: null };
+function newMentorship(mentorId: string, reservationId: string, since: string): Mentorship {
+  return { mentorId, reservationId, since, firstContactAt: null, discoverySessionId: null, firstHeldSessionId: null };
+}
+
+function withReservation(file: StudentFile, reservationId: string, as: 'consumed' | 'lapsed'): StudentFile {
+  return file.reservations[reservationId] === as ? file : { ...file, reservations: { ...file.reservations, [reservationId]: as } };
 }
 
 function withFile(state: EnrolledStudentState, change: (file: StudentFile) => StudentFile): StudentState {
@@ -42,6 +46,7 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
       pendingChangeRequest: null,
       closedChangeRequests: [],
       weeksWithoutSession: [],
+      reservations: {},
     };
     return { status: 'awaiting_mentor', file };
   }
@@ -49,7 +54,11 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
 
   switch (event.type) {
     case 'StudentAssigned':
-      return { status: 'active', file: state.file, mentorship: newMentorship(event.data.mentorId, event.data.assignedAt) };
+      return {
+        status: 'active',
+        file: withReservation(state.file, event.data.reservationId, 'consumed'),
+        mentorship: newMentorship(event.data.mentorId, event.data.reservationId, event.data.assignedAt),
+      };
     case 'MentorChangeRequested':
       return withFile(state, (file) => ({
         ...file,
@@ -63,11 +72,11 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
       }));
     case 'MentorChanged': {
       const changed = withFile(state, (file) => ({
-        ...file,
+        ...withReservation(file, event.data.reservationId, 'consumed'),
         pendingChangeRequest: null,
         closedChangeRequests: event.data.requestId ? [...file.closedChangeRequests, event.data.requestId] : file.closedChangeRequests,
       }));
-      return withMentorship(changed, () => newMentorship(event.data.toMentorId, event.data.changedAt));
+      return withMentorship(changed, () => newMentorship(event.data.toMentorId, event.data.reservationId, event.data.changedAt));
     }
     case 'FirstContactRecorded':
       return withMentorship(state, (m) => ({ ...m, firstContactAt: event.data.contactedAt }));
@@ -103,19 +112,21 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
       return { status: 'withdrawn', file: state.file, mentorship: mentorshipOfEnrolled(state), withdrawnAt: event.data.withdrawnAt };
     case 'DiscoverySessionBooked':
     case 'SessionBooked': {
-      const { sessionId, mentorId, start, end, durationMinutes } = event.data;
+      const { sessionId, mentorId, start, end, durationMinutes, slotId } = event.data;
       const kind = event.type === 'DiscoverySessionBooked' ? 'discovery' : 'regular';
       const booked = withFile(state, (file) => ({
-        ...file,
+        ...withReservation(file, slotId, 'consumed'),
         sessions: {
           ...file.sessions,
-          [sessionId]: { sessionId, kind, mentorId, start, end, durationMinutes, status: 'booked', cancellation: null, delayMinutes: null },
+          [sessionId]: { sessionId, kind, mentorId, start, end, durationMinutes, slotId, status: 'booked', cancellation: null, delayMinutes: null },
         },
       }));
       return kind === 'discovery' ? withMentorship(booked, (m) => ({ ...m, discoverySessionId: sessionId })) : booked;
     }
-    case 'SessionRescheduled':
-      return withSession(state, event.data.sessionId, (s) => ({ ...s, start: event.data.start, end: event.data.end }));
+    case 'SessionRescheduled': {
+      const moved = withSession(state, event.data.sessionId, (s) => ({ ...s, start: event.data.start, end: event.data.end, slotId: event.data.slotId }));
+      return moved.status === 'not_enrolled' ? moved : withFile(moved, (file) => withReservation(file, event.data.slotId, 'consumed'));
+    }
     case 'SessionCancelled': {
       const cancelled = withSession(state, event.data.sessionId, (s) => ({
         ...s,
@@ -158,6 +169,8 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
         : state;
     case 'AttendanceAlertRaised':
       return state;
+    case 'ReservationLapsed':
+      return withFile(state, (file) => withReservation(file, event.data.reservationId, 'lapsed'));
     default:
       return assertNever(event);
   }

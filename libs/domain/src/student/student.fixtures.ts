@@ -103,12 +103,23 @@ export function profileSummaryOf(funding: FundingProfile): ProfileSummary {
   };
 }
 
+/** The caseload reservation id the fixtures' assignments to `mentorId` consume. */
+export function reservationIdFor(mentorId: string): string {
+  return `res-${mentorId}`;
+}
+
+/** The calendar slot id the fixtures' bookings of `sessionId` consume. */
+export function slotIdFor(sessionId: string): string {
+  return `slot-${sessionId}`;
+}
+
 export function studentAssigned(funding: FundingProfile = selfFunded, mentorId = MENTOR_ID): StudentAssigned {
   return {
     type: 'StudentAssigned',
     data: {
       studentId: STUDENT_ID,
       mentorId,
+      reservationId: reservationIdFor(mentorId),
       assignedAt: '2026-02-21T10:00:00.000Z',
       assignedBy: staff,
       student: { name: 'Ada Student', email: 'ada@student.example', trainingPath: TRAINING_PATH },
@@ -125,6 +136,7 @@ function booked(sessionId: string, start: string, minutes: number, mentorId: str
     start,
     end: new Date(Date.parse(start) + minutes * 60_000).toISOString(),
     durationMinutes: minutes,
+    slotId: slotIdFor(sessionId),
     bookedAt: '2026-02-25T10:00:00.000Z',
   };
 }

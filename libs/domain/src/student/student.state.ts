@@ -11,6 +11,8 @@ export interface SessionRecord {
   start: string;
   end: string;
   durationMinutes: number;
+  /** The mentor's calendar slot this session holds (changes with a reschedule). */
+  slotId: string;
   status: SessionStatus;
   /** Set when cancelled. */
   cancellation: { reason: SessionCancelled['data']['reason']; late: boolean } | null;
@@ -21,6 +23,8 @@ export interface SessionRecord {
 /** The current mentor relationship; a change of mentor starts a new one (new first contact, new discovery session). */
 export interface Mentorship {
   mentorId: string;
+  /** The caseload reservation on the mentor's stream that this mentorship consumed (R9). */
+  reservationId: string;
   since: string;
   firstContactAt: string | null;
   discoverySessionId: string | null;
@@ -56,6 +60,12 @@ export interface StudentFile {
   closedChangeRequests: string[];
   /** Mondays (YYYY-MM-DD) already recorded as weeks without a held session. */
   weeksWithoutSession: string[];
+  /**
+   * Every reservation id (caseload or calendar) this stream has seen: consumed by a fact, or lapsed. A
+   * reservation is consumed at most once and never after it lapsed (docs/adr/0002: why no release can free
+   * a slot somebody relies on).
+   */
+  reservations: Record<string, 'consumed' | 'lapsed'>;
 }
 
 export type StudentState =

@@ -19,7 +19,7 @@ export const ANALYTICS_MENTORS = 'analytics_mentors';
  * documents), and not the person's id: an analyst reading the documents cannot join them to the other
  * read models by id without the key.
  */
-export function anonymousId(kind: 'student' | 'mentor', id: string): string {
+export function anonymousId(kind: 'student' | 'mentor' | 'reservation', id: string): string {
   return createHmac('sha256', 'mentoring-analytics-v1').update(`${kind}:${id}`).digest('hex').slice(0, 24);
 }
 
@@ -190,6 +190,8 @@ function foldMentor(m: MentorBody | null, event: RecordedEvent): MentorBody | nu
   }
   if (!m) return null;
   const studentId = text(d.studentId);
+  // Reservations, not students, count against the capacity (a student may briefly hold two: docs/adr/0002).
+  const reservation = text(d.reservationId) ?? (studentId ? `legacy:${text(d.mentorId)}:${studentId}` : null);
   switch (event.type) {
     case 'MentorCapacityChanged':
       return finite(d.capacity) === null ? null : { ...m, capacity: finite(d.capacity)! };
@@ -198,15 +200,15 @@ function foldMentor(m: MentorBody | null, event: RecordedEvent): MentorBody | nu
     case 'MentorUnavailabilityEnded':
       return { ...m, unavailable: false };
     case 'CaseloadSlotReserved': {
-      if (!studentId) return null;
-      const id = anonymousId('student', studentId);
+      if (!reservation) return null;
+      const id = anonymousId('reservation', reservation);
       if (m.caseload.includes(id)) return null;
       const caseload = [...m.caseload, id];
       return { ...m, caseload, caseloadSize: caseload.length };
     }
     case 'CaseloadSlotReleased': {
-      if (!studentId) return null;
-      const id = anonymousId('student', studentId);
+      if (!reservation) return null;
+      const id = anonymousId('reservation', reservation);
       if (!m.caseload.includes(id)) return null;
       const caseload = m.caseload.filter((x) => x !== id);
       return { ...m, caseload, caseloadSize: caseload.length };

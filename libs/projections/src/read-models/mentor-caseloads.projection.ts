@@ -3,16 +3,18 @@
 // the capacity; the remaining capacity is derived when read, never stored.
 import type { RecordedEvent } from '@mentoring/event-store';
 import type { Doc, ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
+import { legacyCaseloadReservationId } from '@mentoring/domain';
 import type { Projection } from '../projection';
 import { applyOnce, StreamDoc } from './apply-once';
 
 export const MENTOR_CASELOADS = 'mentor_caseloads';
-/** One document per (mentor, student) holding a slot: no unbounded array inside the mentor's document. */
+/** One document per open reservation (a slot held for a student): no unbounded array inside the mentor's document. */
 export const MENTOR_CASELOAD_ENTRIES = 'mentor_caseload_entries';
 
 export interface CaseloadEntryDoc extends Doc {
   mentorId: string;
   studentId: string;
+  reservationId: string;
   since: string;
 }
 
@@ -32,7 +34,12 @@ export interface MentorCaseloadDoc extends StreamDoc {
 
 type Data = Record<string, any>;
 
-const entryId = (mentorId: string, studentId: string) => `${mentorId}:${studentId}`;
+const entryId = (mentorId: string, reservationId: string) => `${mentorId}:${reservationId}`;
+
+/** v1 reservations had no id: one per mentor and student (the domain's legacy id). */
+function reservationOf(d: Data): string {
+  return typeof d.reservationId === 'string' ? d.reservationId : legacyCaseloadReservationId(String(d.mentorId), String(d.studentId));
+}
 
 /** True when the mentor's document exists and has not seen this event yet. */
 async function isNew(tx: ReadStoreTransaction, id: string, event: RecordedEvent): Promise<boolean> {
@@ -43,15 +50,16 @@ async function isNew(tx: ReadStoreTransaction, id: string, event: RecordedEvent)
 async function reserve(tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data): Promise<void> {
   if (!(await isNew(tx, id, event))) return;
   const entries = tx.collection<CaseloadEntryDoc>(MENTOR_CASELOAD_ENTRIES);
-  const key = entryId(id, String(d.studentId));
+  const reservationId = reservationOf(d);
+  const key = entryId(id, reservationId);
   if (await entries.findOne({ _id: key }, { projection: { _id: 1 } })) return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
-  await entries.insertOne({ _id: key, mentorId: id, studentId: String(d.studentId), since: event.metadata.occurredAt });
+  await entries.insertOne({ _id: key, mentorId: id, studentId: String(d.studentId), reservationId, since: event.metadata.occurredAt });
   await applyOnce(tx, MENTOR_CASELOADS, id, event, { $inc: { caseloadSize: 1 }, $set: { updatedAt: event.metadata.occurredAt } });
 }
 
 async function release(tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data): Promise<void> {
   if (!(await isNew(tx, id, event))) return;
-  const { deletedCount } = await tx.collection<CaseloadEntryDoc>(MENTOR_CASELOAD_ENTRIES).deleteOne({ _id: entryId(id, String(d.studentId)) });
+  const { deletedCount } = await tx.collection<CaseloadEntryDoc>(MENTOR_CASELOAD_ENTRIES).deleteOne({ _id: entryId(id, reservationOf(d)) });
   if (deletedCount === 0) return applyOnce(tx, MENTOR_CASELOADS, id, event, {});
   await applyOnce(tx, MENTOR_CASELOADS, id, event, { $inc: { caseloadSize: -1 }, $set: { updatedAt: event.metadata.occurredAt } });
 }

@@ -13,6 +13,7 @@ import {
   mentorDecider,
   MentorEvent,
   mentorSnapshotOf,
+  remainingCapacity,
   MentorState,
   StudentCommand,
   StudentDecider,
@@ -20,6 +21,9 @@ import {
   StudentState,
 } from '@mentoring/domain';
 import type { EventStore, NewEvent, RecordedEvent } from '@mentoring/event-store';
+
+/** Scenario commands may leave the calendar slot out: the scenario names one. */
+type WithOptionalSlot<D> = D extends { slotId: string } ? Omit<D, 'slotId'> & { slotId?: string } : D;
 
 export const SCENARIO_STAFF: Actor = { id: 'staff-1', role: 'staff' };
 export const SCENARIO_SYSTEM: Actor = { id: 'system', role: 'system' };
@@ -73,8 +77,11 @@ export class ReadSideScenario {
     return `00000000-0000-4000-8000-${this.sequence.toString(16).padStart(12, '0')}`;
   }
 
-  student<T extends StudentCommand['type']>(type: T, data: Data<StudentCommand, T>): StudentEvent[] {
-    const command = { type, data: { by: SCENARIO_STAFF, ...data } } as unknown as StudentCommand;
+  /** Bookings and reschedules without a `slotId` consume `slot-<sessionId>[-<n>]` (the scenario keeps no calendar). */
+  student<T extends StudentCommand['type']>(type: T, data: WithOptionalSlot<Data<StudentCommand, T>>): StudentEvent[] {
+    const slotted = type === 'BookDiscoverySession' || type === 'BookSession' || type === 'RescheduleSession';
+    const slotId = slotted && !('slotId' in data) ? { slotId: `slot-${(data as unknown as { sessionId: string }).sessionId}-${this.sequence}` } : {};
+    const command = { type, data: { by: SCENARIO_STAFF, ...slotId, ...data } } as unknown as StudentCommand;
     return this.run(this.studentDecider, this.students, `student-${(command.data as { studentId: string }).studentId}`, command as never);
   }
 
@@ -94,7 +101,7 @@ export class ReadSideScenario {
   /** Remaining capacity of a registered mentor (capacity minus caseload). */
   remaining(mentorId: string): number {
     const state = this.mentorState(mentorId);
-    return state.status === 'registered' ? state.profile.capacity - state.caseload.length : 0;
+    return state.status === 'registered' ? remainingCapacity(state) : 0;
   }
 
   private enrolment(studentId: string) {
@@ -106,32 +113,35 @@ export class ReadSideScenario {
   /** Reserve a slot on the mentor's stream, then assign on the student's (docs/event-catalogue.md, "Assignment"). */
   assign(studentId: string, mentorId: string, at: string, by: Actor = SCENARIO_STAFF): void {
     const { registeredDisability, trainingPath } = this.enrolment(studentId);
-    this.mentor('ReserveCaseloadSlot', { mentorId, studentId, studentHasDisability: registeredDisability, trainingPath, at, by });
+    const reservationId = `res-${mentorId}-${studentId}-${this.sequence}`;
+    this.mentor('ReserveCaseloadSlot', { mentorId, studentId, reservationId, studentHasDisability: registeredDisability, trainingPath, at, by });
     const mentor = mentorSnapshotOf(this.mentorState(mentorId), at);
     if (!mentor) throw new Error(`mentor ${mentorId} is not registered`);
-    this.student('AssignMentor', { studentId, mentor, at, by });
+    this.student('AssignMentor', { studentId, mentor, reservationId, at, by });
   }
 
   /** Reserve on the new mentor, change, release the previous mentor's slot ("Change of mentor"). */
   changeMentor(studentId: string, toMentorId: string, reason: string, at: string, requestId: string | null = null, by: Actor = SCENARIO_STAFF): void {
     const state = this.studentState(studentId);
     if (state.status !== 'active' && state.status !== 'paused') throw new Error(`student ${studentId} has no mentor to change`);
-    const fromMentorId = state.mentorship.mentorId;
+    const { mentorId: fromMentorId, reservationId: previous } = state.mentorship;
     const { registeredDisability, trainingPath } = state.file.enrolment;
-    this.mentor('ReserveCaseloadSlot', { mentorId: toMentorId, studentId, studentHasDisability: registeredDisability, trainingPath, at, by });
+    const reservationId = `res-${toMentorId}-${studentId}-${this.sequence}`;
+    this.mentor('ReserveCaseloadSlot', { mentorId: toMentorId, studentId, reservationId, studentHasDisability: registeredDisability, trainingPath, at, by });
     const mentor = mentorSnapshotOf(this.mentorState(toMentorId), at)!;
-    this.student('ChangeMentor', { studentId, mentor, reason, requestId, at, by });
-    this.mentor('ReleaseCaseloadSlot', { mentorId: fromMentorId, studentId, reason: 'mentor_changed', at, by: SCENARIO_SYSTEM });
+    this.student('ChangeMentor', { studentId, mentor, reservationId, reason, requestId, at, by });
+    this.mentor('ReleaseCaseloadSlot', { mentorId: fromMentorId, reservationId: previous, reason: 'mentor_changed', at, by: SCENARIO_SYSTEM });
   }
 
   /** Complete or withdraw, then release the caseload slot as the reactor does ("End of training"). */
   end(studentId: string, how: 'completed' | 'withdrawn', at: string, by: Actor = SCENARIO_STAFF): void {
     const state = this.studentState(studentId);
-    const mentorId = state.status === 'active' || state.status === 'paused' ? state.mentorship.mentorId : null;
+    const mentorship = state.status === 'active' || state.status === 'paused' ? state.mentorship : null;
     if (how === 'completed') this.student('CompleteTraining', { studentId, at, by });
     else this.student('WithdrawFromTraining', { studentId, reason: 'Moved abroad', at, by });
-    if (mentorId) {
-      this.mentor('ReleaseCaseloadSlot', { mentorId, studentId, reason: how === 'completed' ? 'training_completed' : 'training_withdrawn', at, by: SCENARIO_SYSTEM });
+    if (mentorship) {
+      const { mentorId, reservationId } = mentorship;
+      this.mentor('ReleaseCaseloadSlot', { mentorId, reservationId, reason: how === 'completed' ? 'training_completed' : 'training_withdrawn', at, by: SCENARIO_SYSTEM });
     }
   }
 

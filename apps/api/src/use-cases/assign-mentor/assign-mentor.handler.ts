@@ -1,11 +1,12 @@
 // AssignMentor spans two consistency boundaries: the mentor's caseload (R9 capacity) and the student.
-// The slot is reserved on the mentor stream first, then StudentAssigned is appended to the student
-// stream; see docs/adr/0002-capacity-across-streams.md.
+// A caseload slot is reserved on the mentor's stream under a reservation id, then StudentAssigned, naming
+// that reservation, is appended to the student's stream; see docs/adr/0002-capacity-across-streams.md.
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { caseloadReservationFor, newReservationId } from '@mentoring/application';
 import { DECIDERS, Deciders } from '../../shared/deciders';
 import { CommandOutcome, EventSourcedStreams } from '../../shared/event-sourced-streams';
-import { releaseCaseloadSlot, loadMentor, loadStudent } from '../../shared/loaders';
+import { loadMentor, loadStudent } from '../../shared/loaders';
 import { runReservation } from '../../shared/reservation';
 import { mentorStream, studentStream } from '../../shared/streams';
 import { AssignMentorCommand } from './assign-mentor.command';
@@ -18,34 +19,33 @@ export class AssignMentorHandler implements ICommandHandler<AssignMentorCommand>
   ) {}
 
   execute({ studentId, mentorId, ctx }: AssignMentorCommand): Promise<CommandOutcome> {
-    return runReservation(this.streams, ctx, async () => {
+    return runReservation(this.streams, ctx, studentStream(studentId), async () => {
       const student = await loadStudent(this.streams, this.deciders, studentId);
       this.streams.checkIfMatch(ctx, student.revision);
       const mentor = await loadMentor(this.streams, this.deciders, mentorId);
       const at = this.streams.now().toISOString();
       const by = ctx.actor;
+      const { file } = student.state;
+      const reservationId = caseloadReservationFor(mentor.state, file, studentId, () =>
+        newReservationId(ctx, file, `caseload:${mentorId}`, () => this.streams.newId()),
+      );
 
       // The student's rules first (status, R7 re-checked, who may assign): a refusal appends nothing.
       const assigned = this.deciders.student.decide(
-        { type: 'AssignMentor', data: { studentId, mentor: mentor.snapshot, at, by } },
+        { type: 'AssignMentor', data: { studentId, mentor: mentor.snapshot, reservationId, at, by } },
         student.state,
       );
       if (assigned.length === 0) return { streamId: studentStream(studentId), revision: student.revision, position: null, events: [] };
 
-      const enrolment = student.enrolment;
+      const { registeredDisability, trainingPath } = student.enrolment;
       const reserved = this.deciders.mentor.decide(
-        {
-          type: 'ReserveCaseloadSlot',
-          data: { mentorId, studentId, studentHasDisability: enrolment.registeredDisability, trainingPath: enrolment.trainingPath, at, by },
-        },
+        { type: 'ReserveCaseloadSlot', data: { mentorId, studentId, reservationId, studentHasDisability: registeredDisability, trainingPath, at, by } },
         mentor.state,
       );
       return {
-        reservations: [{ streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved }],
+        reservation: { streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved },
         target: { streamId: studentStream(studentId), revision: student.revision, events: assigned },
-        release: () => releaseCaseloadSlot(this.streams, this.deciders, ctx, mentorId, studentId, 'assignment_aborted'),
       };
     });
   }
 }
-

@@ -1,14 +1,15 @@
-// ChangeMentor spans three consistency boundaries (docs/adr/0002): a caseload slot is reserved on the NEW
-// mentor's stream (R9, R7 re-checked), MentorChanged is appended to the student's stream (with the
-// cancellation of the sessions booked with the previous mentor), and only then the previous mentor's
-// caseload slot and those sessions' calendar slots are given back.
+// ChangeMentor spans two consistency boundaries (docs/adr/0002): a caseload slot is reserved on the NEW
+// mentor's stream (R9, R7 re-checked), then MentorChanged, naming that reservation and the previous one, is
+// appended to the student's stream with the cancellation of the sessions booked with the previous mentor.
+// Giving back the previous mentor's slot and those sessions' calendar slots is the reservations process's
+// work, driven by MentorChanged and SessionCancelled.
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { DomainError, MentorChanged, mentorshipOf } from '@mentoring/domain';
-import { releaseCaseloadAfter, releaseSlotsOfCancelledSessions } from '../../shared/consequences';
+import { caseloadReservationFor, newReservationId } from '@mentoring/application';
+import { DomainError, mentorshipOf } from '@mentoring/domain';
 import { DECIDERS, Deciders } from '../../shared/deciders';
 import { CommandOutcome, EventSourcedStreams } from '../../shared/event-sourced-streams';
-import { loadMentor, loadStudent, releaseCaseloadSlot } from '../../shared/loaders';
+import { loadMentor, loadStudent } from '../../shared/loaders';
 import { runReservation } from '../../shared/reservation';
 import { mentorStream, studentStream } from '../../shared/streams';
 import { ChangeMentorCommand } from './change-mentor.command';
@@ -20,17 +21,21 @@ export class ChangeMentorHandler implements ICommandHandler<ChangeMentorCommand>
     @Inject(DECIDERS) private readonly deciders: Deciders,
   ) {}
 
-  async execute({ studentId, mentorId, fromMentorId, reason, requestId, ctx }: ChangeMentorCommand): Promise<CommandOutcome> {
-    const outcome = await runReservation(this.streams, ctx, async () => {
+  execute({ studentId, mentorId, fromMentorId, reason, requestId, ctx }: ChangeMentorCommand): Promise<CommandOutcome> {
+    return runReservation(this.streams, ctx, studentStream(studentId), async () => {
       const student = await loadStudent(this.streams, this.deciders, studentId);
       this.streams.checkIfMatch(ctx, student.revision);
       const mentor = await loadMentor(this.streams, this.deciders, mentorId);
       const at = this.streams.now().toISOString();
       const by = ctx.actor;
+      const { file } = student.state;
+      const reservationId = caseloadReservationFor(mentor.state, file, studentId, () =>
+        newReservationId(ctx, file, `caseload:${mentorId}`, () => this.streams.newId()),
+      );
 
       // The student's rules first (who may change, status, same mentor, R7): a refusal appends nothing.
       const changed = this.deciders.student.decide(
-        { type: 'ChangeMentor', data: { studentId, mentor: mentor.snapshot, reason, requestId: requestId ?? null, at, by } },
+        { type: 'ChangeMentor', data: { studentId, mentor: mentor.snapshot, reservationId, reason, requestId: requestId ?? null, at, by } },
         student.state,
       );
       // A change decided on a mentor the student no longer has (another change won the race) is not re-applied
@@ -45,19 +50,13 @@ export class ChangeMentorHandler implements ICommandHandler<ChangeMentorCommand>
 
       const { registeredDisability, trainingPath } = student.enrolment;
       const reserved = this.deciders.mentor.decide(
-        { type: 'ReserveCaseloadSlot', data: { mentorId, studentId, studentHasDisability: registeredDisability, trainingPath, at, by } },
+        { type: 'ReserveCaseloadSlot', data: { mentorId, studentId, reservationId, studentHasDisability: registeredDisability, trainingPath, at, by } },
         mentor.state,
       );
       return {
-        reservations: [{ streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved }],
+        reservation: { streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved },
         target: { streamId: studentStream(studentId), revision: student.revision, events: changed },
-        release: () => releaseCaseloadSlot(this.streams, this.deciders, ctx, mentorId, studentId, 'assignment_aborted'),
       };
     });
-
-    const change = outcome.events.find((e): e is MentorChanged => e.type === 'MentorChanged');
-    if (change) await releaseCaseloadAfter(this.streams, this.deciders, ctx, change.data.fromMentorId, studentId, 'mentor_changed');
-    await releaseSlotsOfCancelledSessions(this.streams, this.deciders, ctx, outcome.events);
-    return outcome;
   }
 }

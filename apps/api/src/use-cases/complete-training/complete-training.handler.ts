@@ -1,7 +1,7 @@
+// The slots this frees (the caseload reservation, the calendar slots of cancelled sessions) are given back by
+// the reservations process, driven by the recorded events (docs/adr/0002), never by this request.
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { TrainingCompleted } from '@mentoring/domain';
-import { releaseCaseloadAfter, releaseSlotsOfCancelledSessions } from '../../shared/consequences';
 import { DECIDERS, Deciders } from '../../shared/deciders';
 import { CommandOutcome, EventSourcedStreams } from '../../shared/event-sourced-streams';
 import { executeOnStudent } from '../../shared/loaders';
@@ -14,14 +14,10 @@ export class CompleteTrainingHandler implements ICommandHandler<CompleteTraining
     @Inject(DECIDERS) private readonly deciders: Deciders,
   ) {}
 
-  async execute({ studentId, ctx }: CompleteTrainingCommand): Promise<CommandOutcome> {
-    const outcome = await executeOnStudent(this.streams, this.deciders, studentId, ctx, () => ({
+  execute({ studentId, ctx }: CompleteTrainingCommand): Promise<CommandOutcome> {
+    return executeOnStudent(this.streams, this.deciders, studentId, ctx, () => ({
       type: 'CompleteTraining' as const,
       data: { studentId, at: this.streams.now().toISOString(), by: ctx.actor },
     }));
-    const completed = outcome.events.find((e) => e.type === 'TrainingCompleted') as TrainingCompleted | undefined;
-    if (completed) await releaseCaseloadAfter(this.streams, this.deciders, ctx, completed.data.mentorId, studentId, 'training_completed');
-    await releaseSlotsOfCancelledSessions(this.streams, this.deciders, ctx, outcome.events);
-    return outcome;
   }
 }

@@ -70,7 +70,8 @@ export class GetMentorHandler implements IQueryHandler<GetMentorQuery> {
       capacity: doc.capacity,
       disabilityFriendly: doc.disabilityFriendly,
       unavailable: doc.unavailable,
-      caseload: caseload.map((entry) => {
+      // A student holding two reservations for a moment (a new one before the old one is released) is listed once.
+      caseload: [...new Map(caseload.map((entry) => [entry.studentId, entry])).values()].map((entry) => {
         const s = byId.get(entry.studentId);
         return {
           studentId: entry.studentId,
@@ -81,7 +82,7 @@ export class GetMentorHandler implements IQueryHandler<GetMentorQuery> {
           status: s?.status ?? null,
         };
       }),
-      remainingCapacity: Math.max(0, doc.capacity - caseload.length),
+      remainingCapacity: Math.max(0, doc.capacity - caseload.length), // slots held, not distinct students (R9)
       revision: doc.revision,
     };
   }

@@ -15,10 +15,10 @@ export class RecordWeekWithoutSessionController {
   constructor(private readonly commands: CommandBus) {}
 
   @Post(':studentId/weeks-without-session')
-  @CommandEndpoint('RecordWeekWithoutSession', 'Staff record that a whole week of mentored training passed without a held session (rhythm, R15)', {
+  @CommandEndpoint('RecordWeekWithoutSession', 'Staff record that a whole week of mentored training passed without a held session (rhythm, R15), also after the training closed (R4)', {
     403: 'Only staff (or the platform)',
     404: 'Unknown student',
-    409: 'week_not_over, R15_week_had_a_held_session, R15_week_outside_mentored_training, mentor_not_assigned, training_closed',
+    409: 'week_not_over, R15_week_had_a_held_session, R15_week_outside_mentored_training (also a week not over by the completion or withdrawal), mentor_not_assigned',
     422: 'week_must_start_on_monday',
   })
   async record(
