@@ -7,7 +7,8 @@ import type { RecordedEvent } from '@mentoring/event-store';
 import { ReactorRunner } from '@mentoring/reactors';
 import type { ReadStore } from '@mentoring/read-store';
 import { READ_STORE, REACTOR_RUNNER } from '../apps/api/src/shared/tokens';
-import { Person, TestClock, outcome, person, post } from './support/commands';
+import { Person, TestClock, person, post } from './support/commands';
+import { discoverySessionHeld, postCreated, reactorsSettled, tickReactorsAt } from './support/reactors';
 import { SmtpSink, parseMessage } from './support/smtp-sink';
 import { enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
 
@@ -37,20 +38,9 @@ describe('reactors over HTTP, with a clock the test moves', () => {
   });
   afterAll(() => t.close());
 
-  /** Every reactor has handled every event stored so far. */
-  async function settled(): Promise<void> {
-    const head = await t.eventStore.headPosition();
-    if (head) expect(await reactors.waitFor(head, 10_000)).toBe(true);
-  }
-
-  /** Moves the clock to `iso` and runs the scheduler, then lets the reactors handle what it appended. */
-  async function tickAt(iso: string) {
-    clock.set(iso);
-    await settled();
-    const report = await reactors.tick(clock.now());
-    await settled();
-    return report;
-  }
+  const settled = () => reactorsSettled(t, reactors);
+  const tickAt = (iso: string) => tickReactorsAt(t, reactors, clock, iso);
+  const ok = (who: Person, url: string, body?: unknown) => postCreated(t, who, url, body);
 
   function outbox(): Mail[] {
     const dir = path.join(t.dataDir, 'outbox');
@@ -62,12 +52,6 @@ describe('reactors over HTTP, with a clock the test moves', () => {
         const { headers, body } = parseMessage(fs.readFileSync(path.join(dir, f), 'utf8'));
         return { to: headers.to, subject: headers.subject, messageId: headers['message-id'], body };
       });
-  }
-
-  async function ok(who: Person, url: string, body?: unknown): Promise<Record<string, any>> {
-    const answer = await post(t, who, url, body);
-    expect({ url, ...outcome(answer) }).toMatchObject({ url, status: 201 });
-    return answer.body;
   }
 
   /** A mentor, and a student of `kind` assigned to them at the clock's time. */
@@ -160,12 +144,8 @@ describe('reactors over HTTP, with a clock the test moves', () => {
   it('weekly rhythm (R15): a social-programme student with a week without a held session gets one attendance fact and alert', async () => {
     clock.set(on(0, '09:00'));
     const { studentId, mentor } = await assigned('social_programme');
-    const base = `/students/${studentId}`;
-    await ok(mentor, `${base}/first-contact`);
     // Week of Monday 11 January: the discovery session is held.
-    const discovery = await ok(mentor, `${base}/discovery-session`, { start: on(8, '10:00') });
-    clock.set(on(8, '10:50'));
-    await ok(mentor, `${base}/sessions/${discovery.sessionId}/held`);
+    await discoverySessionHeld(t, clock, mentor, studentId, on(8, '10:00'));
     await settled();
     const facts = async () => (await stream(studentId)).filter((e) => e.type === 'AttendanceFactRecorded' || e.type === 'AttendanceAlertRaised');
 

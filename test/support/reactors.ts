@@ -1,0 +1,40 @@
+// Driving the reactors from an HTTP test with a clock the test moves: wait until they have handled every
+// stored event, or move the clock and run the scheduler's tick. Nothing sleeps.
+import type { ReactorRunner, TickReport } from '@mentoring/reactors';
+import { Person, TestClock, outcome, post } from './commands';
+import type { TestApp } from './test-app';
+
+/** Every reactor has handled every event stored so far. */
+export async function reactorsSettled(t: TestApp, reactors: ReactorRunner): Promise<void> {
+  const head = await t.eventStore.headPosition();
+  if (head) expect(await reactors.waitFor(head, 10_000)).toBe(true);
+}
+
+/** Moves the clock to `iso` and runs the scheduler, then lets the reactors handle what it appended. */
+export async function tickReactorsAt(t: TestApp, reactors: ReactorRunner, clock: TestClock, iso: string): Promise<TickReport> {
+  clock.set(iso);
+  await reactorsSettled(t, reactors);
+  const report = await reactors.tick(clock.now());
+  await reactorsSettled(t, reactors);
+  return report;
+}
+
+/** POSTs a command that must append events (201), naming the URL in the failure message; the answer's body. */
+export async function postCreated(t: TestApp, who: Person, url: string, body?: unknown): Promise<Record<string, any>> {
+  const answer = await post(t, who, url, body);
+  expect({ url, ...outcome(answer) }).toMatchObject({ url, status: 201 });
+  return answer.body;
+}
+
+/**
+ * The mentor's first contact at the clock's time, then the discovery session booked for `start` and held
+ * 50 minutes later (the clock is left there): a week with a held session for the weekly rhythm.
+ */
+export async function discoverySessionHeld(t: TestApp, clock: TestClock, mentor: Person, studentId: string, start: string): Promise<string> {
+  const base = `/students/${studentId}`;
+  await postCreated(t, mentor, `${base}/first-contact`);
+  const { sessionId } = await postCreated(t, mentor, `${base}/discovery-session`, { start });
+  clock.set(new Date(Date.parse(start) + 50 * 60_000).toISOString());
+  await postCreated(t, mentor, `${base}/sessions/${sessionId}/held`);
+  return sessionId;
+}
