@@ -101,8 +101,9 @@ describe('projections', () => {
       },
     ]);
     expect(await documents(readStore, MENTOR_CASELOAD_ENTRIES)).toEqual([
-      { _id: 'm1:s1', mentorId: 'm1', studentId: 's1', since: at },
-      { _id: 'm1:s3', mentorId: 'm1', studentId: 's3', since: at },
+      // v1 events (no reservation id) read with the domain's legacy id, one per mentor and student.
+      { _id: 'm1:legacy:m1:s1', mentorId: 'm1', studentId: 's1', reservationId: 'legacy:m1:s1', since: at },
+      { _id: 'm1:legacy:m1:s3', mentorId: 'm1', studentId: 's3', reservationId: 'legacy:m1:s3', since: at },
     ]);
   });
 

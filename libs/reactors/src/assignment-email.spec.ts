@@ -79,7 +79,7 @@ describe('assignment e-mail (R10): once per assignment', () => {
       staff,
     );
     const { state } = await streams.load(mentorStream(mentorId), mentorDecider);
-    await streams.execute(studentStream(studentId), student, () => ({ type: 'AssignMentor' as const, data: { studentId, mentor: mentorSnapshotOf(state, AT)!, at: AT, by: staff.actor } }), staff);
+    await streams.execute(studentStream(studentId), student, () => ({ type: 'AssignMentor' as const, data: { studentId, mentor: mentorSnapshotOf(state, AT)!, reservationId: `res-${studentId}`, at: AT, by: staff.actor } }), staff);
     const events = await eventStore.readStream(studentStream(studentId));
     return events.find((e) => e.type === 'StudentAssigned')!;
   }
@@ -126,7 +126,7 @@ describe('assignment e-mail (R10): once per assignment', () => {
     await assign('s1', 'm1');
     await start();
     await sink.until((s) => s.attempts >= 1);
-    const [status] = await runner!.status();
+    const status = (await runner!.status()).find((s) => s.name === ASSIGNMENT_EMAIL)!;
     expect(status).toMatchObject({ name: ASSIGNMENT_EMAIL, parked: 0 });
     expect(status.lag).toBeGreaterThan(0);
     // "Crash", restart on the same files, the server accepts again.

@@ -127,10 +127,16 @@ const EXPECTED_STUDENTS: AnalyticsStudentDoc[] = [
   },
 ].sort((a, b) => a._id.localeCompare(b._id)) as AnalyticsStudentDoc[];
 
+/** The anonymised reservations a mentor holds at the end of the scripted history (one per student there). */
+function held(mentorId: string): string[] {
+  const state = scriptedReadSideHistory().mentorState(mentorId);
+  return state.status === 'registered' ? Object.keys(state.reservations).map((r) => anonymousId('reservation', r)) : [];
+}
+
 const EXPECTED_MENTORS: AnalyticsMentorDoc[] = [
-  { _id: anonymousId('mentor', 'm-ava'), capacity: 3, caseload: [id('s-appr')], caseloadSize: 1, unavailable: false, revision: 3 },
-  { _id: anonymousId('mentor', 'm-bo'), capacity: 1, caseload: [id('s-self')], caseloadSize: 1, unavailable: false, revision: 4 },
-  { _id: anonymousId('mentor', 'm-cy'), capacity: 4, caseload: [id('s-soc')], caseloadSize: 1, unavailable: false, revision: 1 },
+  { _id: anonymousId('mentor', 'm-ava'), capacity: 3, caseload: held('m-ava'), caseloadSize: 1, unavailable: false, revision: 3 },
+  { _id: anonymousId('mentor', 'm-bo'), capacity: 1, caseload: held('m-bo'), caseloadSize: 1, unavailable: false, revision: 4 },
+  { _id: anonymousId('mentor', 'm-cy'), capacity: 4, caseload: held('m-cy'), caseloadSize: 1, unavailable: false, revision: 1 },
 ].sort((a, b) => a._id.localeCompare(b._id));
 
 /** Everything that names a person, in any form an analyst could search for. */
