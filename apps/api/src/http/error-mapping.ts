@@ -41,6 +41,24 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_TYPE: 'invalid_content_type',
 };
 
+/** Seconds a client waits before retrying a `store_unavailable` answer: a failover takes a few. */
+export const RETRY_AFTER_SECONDS = 2;
+
+/**
+ * The store behind a transient failure (unreachable, failing over, timing out), or null when `error` is
+ * not one. The adapters map their clients' errors of that kind to these two port errors.
+ */
+export function unavailableStore(error: unknown): 'event store' | 'read store' | null {
+  if (error instanceof EventStoreUnavailableError) return 'event store';
+  if (error instanceof ReadStoreUnavailableError) return 'read store';
+  return null;
+}
+
+/** Headers that go with a problem: `Retry-After` on every 503 `store_unavailable`. */
+export function problemHeaders(problem: Problem): Record<string, string> {
+  return problem.status === 503 && problem.code === 'store_unavailable' ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+}
+
 export function titleFor(status: number): string {
   return TITLE_BY_STATUS[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
 }
@@ -57,7 +75,7 @@ export function toProblem(error: unknown): Problem {
       actualRevision: String(error.actual),
     });
   }
-  if (error instanceof EventStoreUnavailableError || error instanceof ReadStoreUnavailableError) {
+  if (unavailableStore(error)) {
     return new Problem(503, 'store_unavailable', titleFor(503), 'A backing store is unreachable; retry later.');
   }
   if (error instanceof DuplicateKeyError) {

@@ -1,7 +1,7 @@
 // The one exception filter: everything that escapes a handler leaves as application/problem+json.
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { toProblem } from './error-mapping';
+import { problemHeaders, toProblem, unavailableStore } from './error-mapping';
 import { PROBLEM_CONTENT_TYPE } from './problem';
 
 @Catch()
@@ -18,9 +18,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
   const problem = toProblem(error);
-  if (problem.status >= 500) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  const path = request.url?.split('?')[0];
+  if (problem.code === 'store_unavailable') {
+    // Expected during a failover, and the client is told to retry: one line, no stack.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+    logger.warn(`${request.method} ${path}: 503 store_unavailable, ${unavailableStore(error) ?? 'a store'} unavailable: ${message}`);
+  } else if (problem.status >= 500) {
+    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  }
   void reply
     .status(problem.status)
+    .headers(problemHeaders(problem))
     .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send(problem.toBody(request.url?.split('?')[0]));
+    .send(problem.toBody(path));
 }

@@ -136,11 +136,17 @@ export class EsdbEventStore implements EventStore {
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
-    const stream = this.client.subscribeToAll({
-      fromPosition: toEsdbReadPosition(options.after ?? START),
-      // Server-side filter keeps system events off the wire; fromEsdbResolvedEvent drops any left.
-      filter: excludeSystemEvents(),
-    });
+    let stream: AllStreamSubscription;
+    try {
+      stream = this.client.subscribeToAll({
+        fromPosition: toEsdbReadPosition(options.after ?? START),
+        // Server-side filter keeps system events off the wire; fromEsdbResolvedEvent drops any left.
+        filter: excludeSystemEvents(),
+      });
+    } catch (error) {
+      // Failures normally arrive on the stream ('error'); a synchronous one is mapped the same way.
+      throw mapEsdbError(error);
+    }
     const subscription = runSubscription(new SubscriptionBatchSource(stream, options.batchSize ?? 500), options);
     this.subscriptions.add(subscription);
     return {

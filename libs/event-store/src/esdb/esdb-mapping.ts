@@ -24,11 +24,7 @@ import {
   type Position,
   type RecordedEvent,
 } from '../event-store.port';
-
-/** gRPC status UNAVAILABLE: the client could not reach a node. */
-const GRPC_UNAVAILABLE = 14;
-/** gRPC status DEADLINE_EXCEEDED. */
-const GRPC_DEADLINE_EXCEEDED = 4;
+import { isTransientEsdbError } from './esdb-errors';
 
 /** Port expected revision → client expected revision. */
 export function toEsdbExpectedRevision(expected: ExpectedRevision): EsdbExpectedRevision {
@@ -65,22 +61,10 @@ export function isStreamNotFound(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as ErrorShape).type === 'stream-not-found';
 }
 
-/** True when the error means the server could not be reached (or did not answer in time). */
-export function isUnavailable(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { type, code } = error as ErrorShape;
-  // append rejects with a plain Error carrying the gRPC code; reads reject with UnavailableError.
-  return (
-    type === 'unavailable' ||
-    type === 'deadline-exceeded' ||
-    code === GRPC_UNAVAILABLE ||
-    code === GRPC_DEADLINE_EXCEEDED
-  );
-}
-
 /**
  * Client error → port error: WrongExpectedVersionError → {@link WrongExpectedRevisionError} (with the actual
- * revision), unreachable server → {@link EventStoreUnavailableError}; anything else is returned unchanged.
+ * revision), a transient failure (unreachable server, timeout, failover: see {@link isTransientEsdbError}) →
+ * {@link EventStoreUnavailableError}; anything else is returned unchanged.
  */
 export function mapEsdbError(error: unknown, streamId?: string, expected?: ExpectedRevision): unknown {
   if (isWrongExpectedVersion(error)) {
@@ -92,9 +76,10 @@ export function mapEsdbError(error: unknown, streamId?: string, expected?: Expec
       typeof actual === 'bigint' ? Number(actual) : 'no_stream',
     );
   }
-  if (isUnavailable(error)) {
-    const message = (error as ErrorShape).message;
-    return new EventStoreUnavailableError(`EventStoreDB unavailable: ${String(message ?? error)}`, error);
+  if (isTransientEsdbError(error)) {
+    const { type, message } = error as ErrorShape;
+    const kind = typeof type === 'string' ? ` (${type})` : '';
+    return new EventStoreUnavailableError(`EventStoreDB unavailable${kind}: ${String(message || error)}`, error);
   }
   return error;
 }

@@ -1,17 +1,7 @@
 // MongoDB read store over the official driver. This folder is the only place in the repository that
 // imports `mongodb`; everything else sees the ReadStore port.
 import { randomUUID } from 'node:crypto';
-import {
-  MongoClient,
-  MongoNetworkError,
-  MongoNotConnectedError,
-  MongoServerError,
-  MongoServerSelectionError,
-  MongoTopologyClosedError,
-  type ClientSession,
-  type Collection as DriverCollection,
-  type Db,
-} from 'mongodb';
+import { MongoClient, type ClientSession, type Collection as DriverCollection, type Db, type TransactionOptions } from 'mongodb';
 import {
   DuplicateKeyError,
   ReadStoreUnavailableError,
@@ -29,6 +19,8 @@ import {
   type UpdateOptions,
   type UpdateResult,
 } from '../read-store.port';
+import { isDuplicateKey, mapMongoError } from './mongo-errors';
+import { runInTransaction } from './mongo-transaction';
 
 export interface MongoReadStoreOptions {
   /** Connection string; a replica set is needed for {@link MongoReadStore.transaction}. */
@@ -43,7 +35,7 @@ export interface MongoReadStoreOptions {
 export const CHECKPOINTS_COLLECTION = '_checkpoints';
 
 const DEFAULT_DB_NAME = 'mentoring';
-const DUPLICATE_KEY = 11000;
+const TRANSACTION_OPTIONS: TransactionOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'snapshot' }, readPreference: 'primary' };
 
 interface CheckpointDoc {
   _id: string;
@@ -63,30 +55,10 @@ export function dbNameFromUri(uri: string): string | undefined {
   return path ? decodeURIComponent(path) : undefined;
 }
 
-function isUnavailable(error: unknown): boolean {
-  return (
-    error instanceof MongoServerSelectionError ||
-    error instanceof MongoNetworkError ||
-    error instanceof MongoTopologyClosedError ||
-    error instanceof MongoNotConnectedError
-  );
-}
-
-function isDuplicateKey(error: unknown): error is MongoServerError {
-  return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
-}
-
-/** Maps driver errors to the port's errors; anything else is rethrown as is. */
-function mapError(error: unknown): unknown {
-  if (isDuplicateKey(error)) return new DuplicateKeyError(error.message);
-  if (isUnavailable(error)) return new ReadStoreUnavailableError(`MongoDB is unavailable: ${(error as Error).message}`, error);
-  return error;
-}
-
 /**
- * Inside `withTransaction`, only duplicate keys are translated: connection and write-conflict errors
- * must keep their driver type and labels (`TransientTransactionError`) so the driver can retry the
- * unit; {@link MongoReadStore.transaction} maps what finally escapes.
+ * Inside a transaction, only duplicate keys are translated: connection and write-conflict errors must
+ * keep their driver type and labels (`TransientTransactionError`) so that {@link runInTransaction} can
+ * retry the unit; {@link MongoReadStore.transaction} maps what finally escapes.
  */
 function mapErrorInTransaction(error: unknown): unknown {
   return isDuplicateKey(error) ? new DuplicateKeyError(error.message) : error;
@@ -154,16 +126,12 @@ export class MongoReadStore implements ReadStore {
       this.guard(async () => {
         const session = this.client.startSession();
         try {
-          return await session.withTransaction(
-            async () => {
-              const inTx = <V>(op: () => Promise<V>) => op().catch((error: unknown) => Promise.reject(mapErrorInTransaction(error)));
-              return work({
-                collection: <T extends Doc = Doc>(name: string) => new MongoCollection<T>(this.db.collection<Doc>(name), session, inTx),
-                setCheckpoint: (name, position) => inTx(() => this.writeCheckpoint(name, position, session)),
-              });
-            },
-            { writeConcern: { w: 'majority' }, readConcern: { level: 'snapshot' }, readPreference: 'primary' },
-          );
+          const inTx = <V>(op: () => Promise<V>) => op().catch((error: unknown) => Promise.reject(mapErrorInTransaction(error)));
+          const tx: ReadStoreTransaction = {
+            collection: <T extends Doc = Doc>(name: string) => new MongoCollection<T>(this.db.collection<Doc>(name), session, inTx),
+            setCheckpoint: (name, position) => inTx(() => this.writeCheckpoint(name, position, session)),
+          };
+          return await runInTransaction(session, () => work(tx), TRANSACTION_OPTIONS);
         } finally {
           await session.endSession();
         }
@@ -255,7 +223,7 @@ export class MongoReadStore implements ReadStore {
       await this.ensureConnected();
       return await op();
     } catch (error) {
-      throw mapError(error);
+      throw mapMongoError(error);
     }
   }
 }
