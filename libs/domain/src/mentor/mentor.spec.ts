@@ -2,8 +2,8 @@ import { Actor } from '../shared/actor';
 import { given } from '../shared/testing';
 import { MentorCommand, RegisterMentor, ReserveCaseloadSlot } from './mentor.commands';
 import { mentorDecider } from './mentor.decider';
-import { CaseloadSlotReserved, MentorEvent, MentorRegistered } from './mentor.events';
-import { mentorSnapshotOf, remainingCapacity } from './mentor.state';
+import { CaseloadReleaseReason, CaseloadSlotReleased, CaseloadSlotReserved, MentorEvent, MentorRegistered } from './mentor.events';
+import { RegisteredMentorState, caseloadSize, caseloadStudents, mentorSnapshotOf, remainingCapacity, reservationsOf } from './mentor.state';
 
 const MENTOR_ID = 'men-1';
 const NOW = '2026-03-02T09:00:00.000Z';
@@ -30,15 +30,47 @@ function registered(overrides: Partial<MentorRegistered['data']> = {}): MentorRe
   };
 }
 
-function reserved(studentId: string): CaseloadSlotReserved {
-  return { type: 'CaseloadSlotReserved', data: { mentorId: MENTOR_ID, studentId, reservedAt: '2026-02-01T10:00:00.000Z' } };
+/** The reservation id the specifications use for a student's (first) reservation. */
+function resOf(studentId: string): string {
+  return `res-${studentId}`;
+}
+
+function reserved(studentId: string, reservationId = resOf(studentId)): CaseloadSlotReserved {
+  return { type: 'CaseloadSlotReserved', data: { mentorId: MENTOR_ID, studentId, reservationId, reservedAt: '2026-02-01T10:00:00.000Z' } };
+}
+
+function reservedNow(studentId: string, reservationId = resOf(studentId)): CaseloadSlotReserved {
+  return { type: 'CaseloadSlotReserved', data: { mentorId: MENTOR_ID, studentId, reservationId, reservedAt: NOW } };
 }
 
 function reserve(studentId: string, extra: Partial<ReserveCaseloadSlot['data']> = {}): MentorCommand {
   return {
     type: 'ReserveCaseloadSlot',
-    data: { mentorId: MENTOR_ID, studentId, studentHasDisability: false, trainingPath: 'web-developer', at: NOW, by: staff, ...extra },
+    data: {
+      mentorId: MENTOR_ID,
+      studentId,
+      reservationId: resOf(studentId),
+      studentHasDisability: false,
+      trainingPath: 'web-developer',
+      at: NOW,
+      by: staff,
+      ...extra,
+    },
   };
+}
+
+function release(reservationId: string, reason: CaseloadReleaseReason, by: Actor = system): MentorCommand {
+  return { type: 'ReleaseCaseloadSlot', data: { mentorId: MENTOR_ID, reservationId, reason, at: NOW, by } };
+}
+
+function released(studentId: string, reservationId: string, reason: CaseloadReleaseReason, releasedAt = NOW): CaseloadSlotReleased {
+  return { type: 'CaseloadSlotReleased', data: { mentorId: MENTOR_ID, studentId, reservationId, reason, releasedAt } };
+}
+
+function registeredState(history: MentorEvent[]): RegisteredMentorState {
+  const state = given(mentorDecider, history).state();
+  if (state.status !== 'registered') throw new Error('expected a registered mentor');
+  return state;
 }
 
 describe('mentor registration', () => {
@@ -135,7 +167,7 @@ describe('caseload and capacity (R9)', () => {
   it('R9: reserves a caseload slot while the mentor has capacity left', () => {
     given(mentorDecider, [registered(), reserved('stu-0')])
       .when(reserve('stu-1'))
-      .then([{ type: 'CaseloadSlotReserved', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reservedAt: NOW } }]);
+      .then([reservedNow('stu-1')]);
   });
 
   it('R9: refuses a slot when the caseload equals the capacity', () => {
@@ -143,22 +175,56 @@ describe('caseload and capacity (R9)', () => {
   });
 
   it('R9: a released slot can be reserved by another student', () => {
-    const released: MentorEvent = {
-      type: 'CaseloadSlotReleased',
-      data: { mentorId: MENTOR_ID, studentId: 'stu-0', reason: 'mentor_changed', releasedAt: '2026-02-15T00:00:00.000Z' },
-    };
-    given(mentorDecider, [registered(), reserved('stu-0'), reserved('stu-2'), released])
+    given(mentorDecider, [registered(), reserved('stu-0'), reserved('stu-2'), released('stu-0', resOf('stu-0'), 'mentor_changed', '2026-02-15T00:00:00.000Z')])
       .when(reserve('stu-1', { by: system }))
-      .then([{ type: 'CaseloadSlotReserved', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reservedAt: NOW } }]);
+      .then([reservedNow('stu-1')]);
   });
 
-  it('R9: is an idempotent no-op when the student already holds a slot, even at capacity', () => {
+  it('R9: reserving again under the same reservation id for the same student is an idempotent no-op, even at capacity', () => {
     given(mentorDecider, [registered(), reserved('stu-0'), reserved('stu-1')]).when(reserve('stu-1')).thenNothing();
   });
 
+  it('R9: refuses a reservation id already held for another student', () => {
+    given(mentorDecider, [registered(), reserved('stu-0', 'res-shared')])
+      .when(reserve('stu-1', { reservationId: 'res-shared' }))
+      .thenThrows('reservation_id_already_used', 'conflict');
+  });
+
+  it('refuses a reservation without a reservation id', () => {
+    given(mentorDecider, [registered()]).when(reserve('stu-1', { reservationId: '' })).thenThrows('missing_field', 'validation');
+  });
+
   it('R9: derives the remaining capacity from capacity and caseload', () => {
-    const state = given(mentorDecider, [registered(), reserved('stu-0')]).state();
-    expect(state.status === 'registered' && remainingCapacity(state)).toBe(1);
+    const state = registeredState([registered(), reserved('stu-0')]);
+    expect(remainingCapacity(state)).toBe(1);
+  });
+
+  it('R9: capacity counts open reservations: a student holding two (a new one before the old one is released) counts twice', () => {
+    const history = [registered(), reserved('stu-1', 'res-a'), reserved('stu-1', 'res-b')];
+    const state = registeredState(history);
+    expect({ size: caseloadSize(state), remaining: remainingCapacity(state), students: caseloadStudents(state), held: reservationsOf(state, 'stu-1') }).toEqual({
+      size: 2,
+      remaining: 0,
+      students: ['stu-1'],
+      held: ['res-a', 'res-b'],
+    });
+    given(mentorDecider, history).when(reserve('stu-2')).thenThrows('R9_mentor_at_capacity', 'conflict');
+  });
+
+  it('R9: a student may take a second reservation under a new id while the mentor has room', () => {
+    given(mentorDecider, [registered(), reserved('stu-1', 'res-a')])
+      .when(reserve('stu-1', { reservationId: 'res-b' }))
+      .then([reservedNow('stu-1', 'res-b')]);
+  });
+
+  it('R9: releasing one of a student’s two reservations by its id keeps the other, and frees one slot', () => {
+    const history = [registered(), reserved('stu-1', 'res-a'), reserved('stu-1', 'res-b')];
+    given(mentorDecider, history).when(release('res-a', 'mentor_changed')).then([released('stu-1', 'res-a', 'mentor_changed')]);
+    const after = [...history, released('stu-1', 'res-a', 'mentor_changed')];
+    const state = registeredState(after);
+    expect({ held: reservationsOf(state, 'stu-1'), remaining: remainingCapacity(state) }).toEqual({ held: ['res-b'], remaining: 1 });
+    given(mentorDecider, after).when(release('res-a', 'mentor_changed')).thenNothing();
+    given(mentorDecider, after).when(reserve('stu-2')).then([reservedNow('stu-2')]);
   });
 
   it('R7: refuses a slot for a student with a registered disability when the mentor is not disability-friendly', () => {
@@ -170,7 +236,7 @@ describe('caseload and capacity (R9)', () => {
   it('R7: reserves a slot for a student with a registered disability with a disability-friendly mentor', () => {
     given(mentorDecider, [registered({ disabilityFriendly: true, disabilityTrainingCompletedOn: '2025-11-03' })])
       .when(reserve('stu-1', { studentHasDisability: true }))
-      .then([{ type: 'CaseloadSlotReserved', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reservedAt: NOW } }]);
+      .then([reservedNow('stu-1')]);
   });
 
   it('refuses a slot for a training path the mentor does not cover', () => {
@@ -195,7 +261,7 @@ describe('caseload and capacity (R9)', () => {
     const ended: MentorEvent = { type: 'MentorUnavailabilityEnded', data: { mentorId: MENTOR_ID, unavailabilityId: 'off-1', endedAt: '2026-03-02T08:00:00.000Z' } };
     given(mentorDecider, [registered(), declared, ended])
       .when(reserve('stu-1'))
-      .then([{ type: 'CaseloadSlotReserved', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reservedAt: NOW } }]);
+      .then([reservedNow('stu-1')]);
   });
 
   it('refuses a reservation by a mentor or a student', () => {
@@ -203,22 +269,29 @@ describe('caseload and capacity (R9)', () => {
     given(mentorDecider, [registered()]).when(reserve('stu-1', { by: aStudent })).thenThrows('role_not_allowed', 'forbidden');
   });
 
-  it('releases a held slot with its reason', () => {
+  it('releases a held slot by its reservation id, with its reason and the student who held it', () => {
     given(mentorDecider, [registered(), reserved('stu-1')])
-      .when({ type: 'ReleaseCaseloadSlot', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reason: 'training_completed', at: NOW, by: system } })
-      .then([{ type: 'CaseloadSlotReleased', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reason: 'training_completed', releasedAt: NOW } }]);
+      .when(release(resOf('stu-1'), 'training_completed'))
+      .then([released('stu-1', resOf('stu-1'), 'training_completed')]);
   });
 
-  it('is an idempotent no-op when releasing a slot that is not held', () => {
-    given(mentorDecider, [registered()])
-      .when({ type: 'ReleaseCaseloadSlot', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reason: 'assignment_aborted', at: NOW, by: staff } })
-      .thenNothing();
+  it('releases a lapsed reservation (reservation_lapsed)', () => {
+    given(mentorDecider, [registered(), reserved('stu-1', 'res-lost')])
+      .when(release('res-lost', 'reservation_lapsed'))
+      .then([released('stu-1', 'res-lost', 'reservation_lapsed')]);
   });
 
-  it('refuses an unknown release reason', () => {
+  it('is an idempotent no-op when releasing a reservation id that is not held', () => {
+    given(mentorDecider, [registered(), reserved('stu-1')]).when(release('res-unknown', 'assignment_aborted', staff)).thenNothing();
+  });
+
+  it('refuses an unknown release reason, or a release by a mentor or a student', () => {
     given(mentorDecider, [registered(), reserved('stu-1')])
-      .when({ type: 'ReleaseCaseloadSlot', data: { mentorId: MENTOR_ID, studentId: 'stu-1', reason: 'bored' as never, at: NOW, by: staff } })
+      .when(release(resOf('stu-1'), 'bored' as never, staff))
       .thenThrows('invalid_release_reason', 'validation');
+    for (const by of [theMentor, aStudent]) {
+      given(mentorDecider, [registered(), reserved('stu-1')]).when(release(resOf('stu-1'), 'mentor_changed', by)).thenThrows('role_not_allowed', 'forbidden');
+    }
   });
 
   it('R9: the mentor changes their own capacity', () => {
@@ -229,6 +302,12 @@ describe('caseload and capacity (R9)', () => {
 
   it('R9: refuses a capacity below the current caseload', () => {
     given(mentorDecider, [registered(), reserved('stu-1'), reserved('stu-2')])
+      .when({ type: 'ChangeMentorCapacity', data: { mentorId: MENTOR_ID, capacity: 1, at: NOW, by: staff } })
+      .thenThrows('R9_capacity_below_caseload', 'conflict');
+  });
+
+  it('R9: refuses a capacity below the open reservations, even when one student holds two', () => {
+    given(mentorDecider, [registered(), reserved('stu-1', 'res-a'), reserved('stu-1', 'res-b')])
       .when({ type: 'ChangeMentorCapacity', data: { mentorId: MENTOR_ID, capacity: 1, at: NOW, by: staff } })
       .thenThrows('R9_capacity_below_caseload', 'conflict');
   });

@@ -10,11 +10,14 @@ import {
   TRAINING_PATH,
   anotherStudent,
   friendlyMentor,
+  mentorChanged,
   otherFriendlyMentor,
   otherMentor,
   profileSummaryOf,
+  reservationIdFor,
   selfFunded,
   sessionBooked,
+  slotIdFor,
   discoveryBooked,
   socialProgramme,
   staff,
@@ -28,12 +31,23 @@ import {
 
 const contact = { name: 'Ada Student', email: 'ada@student.example', trainingPath: TRAINING_PATH };
 
-function assign(mentor = friendlyMentor, by = staff): AssignMentor {
-  return { type: 'AssignMentor', data: { studentId: STUDENT_ID, mentor, at: NOW, by } };
+function assign(mentor = friendlyMentor, by = staff, reservationId = reservationIdFor(mentor.mentorId)): AssignMentor {
+  return { type: 'AssignMentor', data: { studentId: STUDENT_ID, mentor, reservationId, at: NOW, by } };
 }
 
 function change(mentor = otherFriendlyMentor, extra: Partial<ChangeMentor['data']> = {}): ChangeMentor {
-  return { type: 'ChangeMentor', data: { studentId: STUDENT_ID, mentor, reason: 'student asked for another point of view', at: NOW, by: staff, ...extra } };
+  return {
+    type: 'ChangeMentor',
+    data: {
+      studentId: STUDENT_ID,
+      mentor,
+      reservationId: reservationIdFor(mentor.mentorId),
+      reason: 'student asked for another point of view',
+      at: NOW,
+      by: staff,
+      ...extra,
+    },
+  };
 }
 
 const changeRequested: StudentEvent = {
@@ -58,6 +72,7 @@ describe('assignment of a mentor (R7, R9, R10)', () => {
           data: {
             studentId: STUDENT_ID,
             mentorId: MENTOR_ID,
+            reservationId: reservationIdFor(MENTOR_ID),
             assignedAt: NOW,
             assignedBy: staff,
             student: contact,
@@ -85,6 +100,8 @@ describe('assignment of a mentor (R7, R9, R10)', () => {
             studentId: STUDENT_ID,
             fromMentorId: MENTOR_ID,
             toMentorId: OTHER_MENTOR_ID,
+            reservationId: reservationIdFor(OTHER_MENTOR_ID),
+            previousReservationId: reservationIdFor(MENTOR_ID),
             reason: 'mentor leaves the school',
             decidedBy: staff,
             requestId: null,
@@ -107,12 +124,7 @@ describe('assignment of a mentor (R7, R9, R10)', () => {
   it('R7: assigns a disability-friendly mentor to a student with a registered disability', () => {
     given(studentDecider, [studentEnrolled(selfFunded, true)])
       .when(assign())
-      .then([
-        {
-          type: 'StudentAssigned',
-          data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, assignedAt: NOW, assignedBy: staff, student: contact, profile: profileSummaryOf(selfFunded) },
-        },
-      ]);
+      .then([studentAssigned(selfFunded, MENTOR_ID, { assignedAt: NOW })]);
   });
 
   it('R7: refuses a mentor who is not disability-friendly for a student with a registered disability', () => {
@@ -158,7 +170,7 @@ describe('assignment of a mentor (R7, R9, R10)', () => {
   it('refuses assignment after the training was withdrawn', () => {
     const withdrawn: StudentEvent = {
       type: 'TrainingWithdrawn',
-      data: { studentId: STUDENT_ID, mentorId: null, reason: 'moved abroad', withdrawnBy: staff, withdrawnAt: '2026-02-25T00:00:00.000Z' },
+      data: { studentId: STUDENT_ID, mentorId: null, reservationId: null, reason: 'moved abroad', withdrawnBy: staff, withdrawnAt: '2026-02-25T00:00:00.000Z' },
     };
     given(studentDecider, [studentEnrolled(), withdrawn]).when(assign()).thenThrows('training_closed', 'conflict');
   });
@@ -204,6 +216,8 @@ describe('change of mentor (R7, R8, R10)', () => {
             studentId: STUDENT_ID,
             fromMentorId: MENTOR_ID,
             toMentorId: OTHER_MENTOR_ID,
+            reservationId: reservationIdFor(OTHER_MENTOR_ID),
+            previousReservationId: reservationIdFor(MENTOR_ID),
             reason: 'student asked for another point of view',
             decidedBy: staff,
             requestId: 'req-1',
@@ -230,6 +244,8 @@ describe('change of mentor (R7, R8, R10)', () => {
             studentId: STUDENT_ID,
             fromMentorId: MENTOR_ID,
             toMentorId: OTHER_MENTOR_ID,
+            reservationId: reservationIdFor(OTHER_MENTOR_ID),
+            previousReservationId: reservationIdFor(MENTOR_ID),
             reason: 'student asked for another point of view',
             decidedBy: staff,
             requestId: null,
@@ -246,6 +262,7 @@ describe('change of mentor (R7, R8, R10)', () => {
             mentorId: MENTOR_ID,
             start: '2026-03-03T10:00:00.000Z',
             end: '2026-03-03T10:30:00.000Z',
+            slotId: slotIdFor('ses-2'),
             reason: 'mentor_changed',
             text: null,
             late: false,
@@ -260,6 +277,7 @@ describe('change of mentor (R7, R8, R10)', () => {
             mentorId: MENTOR_ID,
             start: '2026-03-04T10:00:00.000Z',
             end: '2026-03-04T10:30:00.000Z',
+            slotId: slotIdFor('ses-1'),
             reason: 'mentor_changed',
             text: null,
             late: false,
@@ -307,20 +325,7 @@ describe('change of mentor (R7, R8, R10)', () => {
   });
 
   it('R8: after a change the new mentor acts on the student and the previous one no longer does', () => {
-    const changed: StudentEvent = {
-      type: 'MentorChanged',
-      data: {
-        studentId: STUDENT_ID,
-        fromMentorId: MENTOR_ID,
-        toMentorId: OTHER_MENTOR_ID,
-        reason: 'x',
-        decidedBy: staff,
-        requestId: null,
-        changedAt: '2026-03-01T00:00:00.000Z',
-        student: contact,
-        profile: profileSummaryOf(selfFunded),
-      },
-    };
+    const changed = mentorChanged();
     const firstContact = (by: typeof theMentor) => ({ type: 'RecordFirstContact' as const, data: { studentId: STUDENT_ID, at: NOW, by } });
     given(studentDecider, [studentEnrolled(), studentAssigned(), changed]).when(firstContact(theMentor)).thenThrows('not_the_students_mentor', 'forbidden');
     given(studentDecider, [studentEnrolled(), studentAssigned(), changed])

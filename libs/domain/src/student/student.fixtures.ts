@@ -5,9 +5,11 @@ import { FundingProfile } from './funding';
 import { MentorSnapshot } from './student.commands';
 import {
   DiscoverySessionBooked,
+  MentorChanged,
   ProfileSummary,
   SessionBooked,
   SessionHeld,
+  SessionRescheduled,
   StudentAssigned,
   StudentEnrolled,
 } from './student.events';
@@ -113,7 +115,7 @@ export function slotIdFor(sessionId: string): string {
   return `slot-${sessionId}`;
 }
 
-export function studentAssigned(funding: FundingProfile = selfFunded, mentorId = MENTOR_ID): StudentAssigned {
+export function studentAssigned(funding: FundingProfile = selfFunded, mentorId = MENTOR_ID, overrides: Partial<StudentAssigned['data']> = {}): StudentAssigned {
   return {
     type: 'StudentAssigned',
     data: {
@@ -124,6 +126,30 @@ export function studentAssigned(funding: FundingProfile = selfFunded, mentorId =
       assignedBy: staff,
       student: { name: 'Ada Student', email: 'ada@student.example', trainingPath: TRAINING_PATH },
       profile: profileSummaryOf(funding),
+      ...overrides,
+    },
+  };
+}
+
+/** Staff change the mentor (by default from MENTOR_ID to OTHER_MENTOR_ID), consuming the new mentor's fixture reservation. */
+export function mentorChanged(funding: FundingProfile = selfFunded, overrides: Partial<MentorChanged['data']> = {}): MentorChanged {
+  const fromMentorId = overrides.fromMentorId ?? MENTOR_ID;
+  const toMentorId = overrides.toMentorId ?? OTHER_MENTOR_ID;
+  return {
+    type: 'MentorChanged',
+    data: {
+      studentId: STUDENT_ID,
+      fromMentorId,
+      toMentorId,
+      reservationId: reservationIdFor(toMentorId),
+      previousReservationId: reservationIdFor(fromMentorId),
+      reason: 'x',
+      decidedBy: staff,
+      requestId: null,
+      changedAt: '2026-03-01T00:00:00.000Z',
+      student: { name: 'Ada Student', email: 'ada@student.example', trainingPath: TRAINING_PATH },
+      profile: profileSummaryOf(funding),
+      ...overrides,
     },
   };
 }
@@ -147,6 +173,33 @@ export function discoveryBooked(sessionId: string, start: string, minutes = 30, 
 
 export function sessionBooked(sessionId: string, start: string, minutes = 30, mentorId = MENTOR_ID): SessionBooked {
   return { type: 'SessionBooked', data: booked(sessionId, start, minutes, mentorId) };
+}
+
+/** A booked session moved from `previousStart` to `start` onto the calendar slot `slotId` (by default from its fixture slot). */
+export function sessionRescheduled(
+  sessionId: string,
+  previousStart: string,
+  start: string,
+  slotId: string,
+  options: { minutes?: number; previousSlotId?: string; mentorId?: string; rescheduledAt?: string } = {},
+): SessionRescheduled {
+  const minutes = options.minutes ?? 30;
+  const endOf = (at: string) => new Date(Date.parse(at) + minutes * 60_000).toISOString();
+  return {
+    type: 'SessionRescheduled',
+    data: {
+      sessionId,
+      studentId: STUDENT_ID,
+      mentorId: options.mentorId ?? MENTOR_ID,
+      previousStart,
+      previousEnd: endOf(previousStart),
+      start,
+      end: endOf(start),
+      slotId,
+      previousSlotId: options.previousSlotId ?? slotIdFor(sessionId),
+      rescheduledAt: options.rescheduledAt ?? NOW,
+    },
+  };
 }
 
 export function sessionHeld(

@@ -8,7 +8,9 @@ import {
   anotherStudent,
   discoveryBooked,
   employee,
+  reservationIdFor,
   selfFunded,
+  slotIdFor,
   socialProgramme,
   staff,
   studentAssigned,
@@ -34,6 +36,7 @@ describe('pause and resume (R5)', () => {
             mentorId: MENTOR_ID,
             start: '2026-03-03T10:00:00.000Z',
             end: '2026-03-03T10:30:00.000Z',
+            slotId: slotIdFor('ses-1'),
             reason: 'training_paused',
             text: null,
             late: false,
@@ -79,14 +82,17 @@ describe('pause and resume (R5)', () => {
 });
 
 describe('completion and withdrawal', () => {
-  it('staff complete the training', () => {
+  it('R9: staff complete the training, naming the mentorship’s caseload reservation for the reservations process to release', () => {
     given(studentDecider, history)
       .when({ type: 'CompleteTraining', data: { studentId: STUDENT_ID, at: NOW, by: staff } })
-      .then([{ type: 'TrainingCompleted', data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, completedAt: NOW } }]);
+      .then([{ type: 'TrainingCompleted', data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, reservationId: reservationIdFor(MENTOR_ID), completedAt: NOW } }]);
   });
 
   it('completing twice is a no-op; a completed training cannot be withdrawn; a student cannot complete', () => {
-    const completed: StudentEvent = { type: 'TrainingCompleted', data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, completedAt: NOW } };
+    const completed: StudentEvent = {
+      type: 'TrainingCompleted',
+      data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, reservationId: reservationIdFor(MENTOR_ID), completedAt: NOW },
+    };
     given(studentDecider, [...history, completed]).when({ type: 'CompleteTraining', data: { studentId: STUDENT_ID, at: NOW, by: staff } }).thenNothing();
     given(studentDecider, [...history, completed])
       .when({ type: 'WithdrawFromTraining', data: { studentId: STUDENT_ID, reason: 'x', at: NOW, by: staff } })
@@ -97,7 +103,7 @@ describe('completion and withdrawal', () => {
   it('the student withdraws; booked sessions are cancelled; withdrawing twice is a no-op', () => {
     const withdrawn: StudentEvent = {
       type: 'TrainingWithdrawn',
-      data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, reason: 'found a job', withdrawnBy: theStudent, withdrawnAt: NOW },
+      data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, reservationId: reservationIdFor(MENTOR_ID), reason: 'found a job', withdrawnBy: theStudent, withdrawnAt: NOW },
     };
     given(studentDecider, [...history, discoveryBooked('ses-1', '2026-03-03T10:00:00.000Z')])
       .when({ type: 'WithdrawFromTraining', data: { studentId: STUDENT_ID, reason: 'found a job', at: NOW, by: theStudent } })
@@ -111,6 +117,7 @@ describe('completion and withdrawal', () => {
             mentorId: MENTOR_ID,
             start: '2026-03-03T10:00:00.000Z',
             end: '2026-03-03T10:30:00.000Z',
+            slotId: slotIdFor('ses-1'),
             reason: 'training_ended',
             text: null,
             late: false,
@@ -124,12 +131,15 @@ describe('completion and withdrawal', () => {
   });
 
   it('refuses follow-ups and bookings once the training is closed', () => {
-    const completed: StudentEvent = { type: 'TrainingCompleted', data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, completedAt: NOW } };
+    const completed: StudentEvent = {
+      type: 'TrainingCompleted',
+      data: { studentId: STUDENT_ID, mentorId: MENTOR_ID, reservationId: reservationIdFor(MENTOR_ID), completedAt: NOW },
+    };
     given(studentDecider, [...history, completed])
       .when({ type: 'RequestFollowUp', data: { studentId: STUDENT_ID, followUpId: 'fu-1', reason: 'unresponsive_student', at: NOW, by: staff } })
       .thenThrows('training_closed', 'conflict');
     given(studentDecider, [...history, completed])
-      .when({ type: 'BookDiscoverySession', data: { studentId: STUDENT_ID, sessionId: 'ses-1', start: '2026-03-05T10:00:00Z', at: NOW, by: staff } })
+      .when({ type: 'BookDiscoverySession', data: { studentId: STUDENT_ID, sessionId: 'ses-1', slotId: slotIdFor('ses-1'), start: '2026-03-05T10:00:00Z', at: NOW, by: staff } })
       .thenThrows('training_closed', 'conflict');
   });
 });

@@ -11,11 +11,14 @@ import {
   apprenticeship,
   discoveryBooked,
   employee,
+  mentorChanged,
   otherMentor,
   profileSummaryOf,
   selfFunded,
   sessionBooked,
   sessionHeld,
+  sessionRescheduled,
+  slotIdFor,
   socialProgramme,
   staff,
   studentAssigned,
@@ -31,7 +34,7 @@ const selfFundedHistory = [studentEnrolled(selfFunded), studentAssigned(selfFund
 const socialHistory = [studentEnrolled(socialProgramme), studentAssigned(socialProgramme)];
 
 function book(type: 'BookDiscoverySession' | 'BookSession', sessionId: string, start: string, by = theMentor, at = NOW): StudentCommand {
-  return { type, data: { studentId: STUDENT_ID, sessionId, start, at, by } } as StudentCommand;
+  return { type, data: { studentId: STUDENT_ID, sessionId, slotId: slotIdFor(sessionId), start, at, by } } as StudentCommand;
 }
 
 function bookedData(sessionId: string, start: string, minutes: number, at = NOW) {
@@ -42,6 +45,7 @@ function bookedData(sessionId: string, start: string, minutes: number, at = NOW)
     start,
     end: new Date(Date.parse(start) + minutes * 60_000).toISOString(),
     durationMinutes: minutes,
+    slotId: slotIdFor(sessionId),
     bookedAt: at,
   };
 }
@@ -101,6 +105,7 @@ describe('discovery session (R12)', () => {
         mentorId: MENTOR_ID,
         start: TOMORROW_10,
         end: '2026-03-03T10:30:00.000Z',
+        slotId: slotIdFor('ses-1'),
         reason: 'mentor',
         text: null,
         late: false,
@@ -161,36 +166,28 @@ describe('sessions (R14)', () => {
     given(studentDecider, [...withDiscovery, paused]).when(book('BookSession', 'ses-2', IN_3_DAYS)).thenThrows('training_paused', 'conflict');
   });
 
-  it('R14: the session is rescheduled to a free slot', () => {
+  it('R14: the session is rescheduled to a free slot, naming its new calendar slot and the previous one', () => {
     given(studentDecider, withDiscovery)
-      .when({ type: 'RescheduleSession', data: { studentId: STUDENT_ID, sessionId: 'ses-1', start: IN_3_DAYS, at: NOW, by: theStudent } })
-      .then([
-        {
-          type: 'SessionRescheduled',
-          data: {
-            sessionId: 'ses-1',
-            studentId: STUDENT_ID,
-            mentorId: MENTOR_ID,
-            previousStart: TOMORROW_10,
-            previousEnd: '2026-03-03T10:30:00.000Z',
-            start: IN_3_DAYS,
-            end: '2026-03-05T10:30:00.000Z',
-            rescheduledAt: NOW,
-          },
-        },
-      ]);
+      .when({ type: 'RescheduleSession', data: { studentId: STUDENT_ID, sessionId: 'ses-1', slotId: 'slot-ses-1-moved', start: IN_3_DAYS, at: NOW, by: theStudent } })
+      .then([sessionRescheduled('ses-1', TOMORROW_10, IN_3_DAYS, 'slot-ses-1-moved')]);
   });
 
   it('R14: rescheduling to the same time is a no-op; onto another session is refused', () => {
     const history = [...withDiscovery, sessionBooked('ses-2', IN_3_DAYS)];
-    const reschedule = (start: string) => ({ type: 'RescheduleSession' as const, data: { studentId: STUDENT_ID, sessionId: 'ses-1', start, at: NOW, by: theMentor } });
+    const reschedule = (start: string) => ({
+      type: 'RescheduleSession' as const,
+      data: { studentId: STUDENT_ID, sessionId: 'ses-1', slotId: 'slot-ses-1-moved', start, at: NOW, by: theMentor },
+    });
     given(studentDecider, history).when(reschedule(TOMORROW_10)).thenNothing();
     given(studentDecider, history).when(reschedule('2026-03-05T10:10:00Z')).thenThrows('R14_student_slot_taken', 'conflict');
   });
 
   it('R15: refuses a student moving a session less than 24 h before it (cancel it late instead)', () => {
     given(studentDecider, withDiscovery)
-      .when({ type: 'RescheduleSession', data: { studentId: STUDENT_ID, sessionId: 'ses-1', start: IN_3_DAYS, at: '2026-03-02T11:00:00Z', by: theStudent } })
+      .when({
+        type: 'RescheduleSession',
+        data: { studentId: STUDENT_ID, sessionId: 'ses-1', slotId: 'slot-ses-1-moved', start: IN_3_DAYS, at: '2026-03-02T11:00:00Z', by: theStudent },
+      })
       .thenThrows('R15_late_reschedule_by_student', 'conflict');
   });
 
@@ -289,6 +286,7 @@ describe('cancellations (R14, R15)', () => {
         mentorId: MENTOR_ID,
         start: TOMORROW_10,
         end: new Date(Date.parse(TOMORROW_10) + minutes * 60_000).toISOString(),
+        slotId: slotIdFor('ses-1'),
         reason: reason as never,
         text,
         late,
@@ -514,20 +512,7 @@ describe('first-session recording and feedback (R13)', () => {
   });
 
   it('R13: after a change of mentor, the new mentor’s first held session is reviewed too', () => {
-    const changed: StudentEvent = {
-      type: 'MentorChanged',
-      data: {
-        studentId: STUDENT_ID,
-        fromMentorId: MENTOR_ID,
-        toMentorId: OTHER_MENTOR_ID,
-        reason: 'x',
-        decidedBy: staff,
-        requestId: null,
-        changedAt: '2026-03-04T00:00:00.000Z',
-        student: { name: 'Ada Student', email: 'ada@student.example', trainingPath: 'web-developer' },
-        profile: profileSummaryOf(selfFunded),
-      },
-    };
+    const changed = mentorChanged(selfFunded, { changedAt: '2026-03-04T00:00:00.000Z' });
     const history = [...held, changed, discoveryBooked('ses-3', '2026-03-06T10:00:00.000Z', 30, OTHER_MENTOR_ID)];
     const events = given(studentDecider, history)
       .when({ type: 'RecordSessionHeld', data: { studentId: STUDENT_ID, sessionId: 'ses-3', at: '2026-03-06T10:30:00Z', by: otherMentor } })
