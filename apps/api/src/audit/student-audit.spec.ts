@@ -43,10 +43,10 @@ const history = script([
       data: { studentId: 's-1', name: 'Sam', email: 'sam@x.example', trainingPath: 'web', registeredDisability: false, startDate: '2027-01-04', funding: { kind: 'self_funded' }, at, by },
     }),
   },
-  { at: '2027-01-05T09:00:00.000Z', by: staff, command: (at, by) => ({ type: 'AssignMentor', data: { studentId: 's-1', mentor: mentor('m-a'), at, by } }) },
+  { at: '2027-01-05T09:00:00.000Z', by: staff, command: (at, by) => ({ type: 'AssignMentor', data: { studentId: 's-1', mentor: mentor('m-a'), reservationId: 'res-a', at, by } }) },
   { at: '2027-02-01T09:00:00.000Z', by: student, command: (at, by) => ({ type: 'RequestMentorChange', data: { studentId: 's-1', requestId: 'r-1', reason: 'schedules do not match', at, by } }) },
-  { at: '2027-02-02T09:00:00.000Z', by: staff, command: (at, by) => ({ type: 'ChangeMentor', data: { studentId: 's-1', mentor: mentor('m-b'), reason: 'schedules do not match', requestId: 'r-1', at, by } }) },
-  { at: '2027-03-10T09:00:00.000Z', by: head, command: (at, by) => ({ type: 'ChangeMentor', data: { studentId: 's-1', mentor: mentor('m-c'), reason: 'mentor m-b left the school', at, by } }) },
+  { at: '2027-02-02T09:00:00.000Z', by: staff, command: (at, by) => ({ type: 'ChangeMentor', data: { studentId: 's-1', mentor: mentor('m-b'), reservationId: 'res-b', reason: 'schedules do not match', requestId: 'r-1', at, by } }) },
+  { at: '2027-03-10T09:00:00.000Z', by: head, command: (at, by) => ({ type: 'ChangeMentor', data: { studentId: 's-1', mentor: mentor('m-c'), reservationId: 'res-c', reason: 'mentor m-b left the school', at, by } }) },
 ]);
 
 describe('student audit (replayed from the event store)', () => {

@@ -38,7 +38,7 @@ function reserve(command: ReserveMentorSlot, state: MentorCalendarState, mentorI
     throw conflict('mentor_slot_id_already_used', `slot ${slotId} is already reserved for another session or time`);
   }
   // The session's own other slot (its old time while it is being rescheduled) is no clash.
-  requireFree(state, start, end, sessionId);
+  requireFree(state, start, end, { sessionId, studentId });
   return [{ type: 'MentorSlotReserved', data: { mentorId, slotId, sessionId, studentId, start, end, reservedAt: at } }];
 }
 
@@ -68,8 +68,9 @@ function requirePeriod(startInput: string, endInput: string): { start: string; e
   return { start, end };
 }
 
-function requireFree(state: MentorCalendarState, start: string, end: string, exceptSession: string): void {
-  const clash = Object.values(state.slots).find((s) => s.sessionId !== exceptSession && overlaps(s.start, s.end, start, end));
+function requireFree(state: MentorCalendarState, start: string, end: string, own: { sessionId: string; studentId: string }): void {
+  const isOwn = (s: { sessionId: string; studentId: string }) => s.sessionId === own.sessionId && s.studentId === own.studentId;
+  const clash = Object.values(state.slots).find((s) => !isOwn(s) && overlaps(s.start, s.end, start, end));
   if (clash) throw conflict('R14_mentor_slot_taken', 'the mentor already has a session at that time (R14)', { sessionId: clash.sessionId });
 }
 
