@@ -11,6 +11,11 @@ export interface CommandContext {
   expectedRevision?: number;
   /** Event ids are derived from it (HTTP Idempotency-Key, or the triggering event of a reactor), so a retry appends nothing. */
   idempotencyKey?: string;
+  /**
+   * A keyed client request: when its decision is now a no-op or a refusal, look for the events its first run
+   * appended (metadata.requestKey) and answer with them. Reactors do not need it (a replay only logs).
+   */
+  answerRetriesWithOwnEvents?: boolean;
 }
 
 /** A UUID-shaped id derived from stable inputs (RFC 9562 version 8 layout, name-based). */

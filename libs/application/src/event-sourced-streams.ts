@@ -126,12 +126,13 @@ export class EventSourcedStreams {
    * appended and then died: answer with the first run's events instead (same status, same ids).
    */
   async orOwnOutcome(streamId: string, ctx: CommandContext, decide: () => Promise<CommandOutcome>): Promise<CommandOutcome> {
+    if (!ctx.idempotencyKey || !ctx.answerRetriesWithOwnEvents) return decide();
     try {
       const outcome = await decide();
-      if (outcome.events.length > 0 || !ctx.idempotencyKey) return outcome;
+      if (outcome.events.length > 0) return outcome;
       return (await this.ownOutcome(streamId, ctx)) ?? outcome;
     } catch (error) {
-      if (!(error instanceof DomainError) || !ctx.idempotencyKey) throw error;
+      if (!(error instanceof DomainError)) throw error;
       const own = await this.ownOutcome(streamId, ctx);
       if (own) return own;
       throw error;

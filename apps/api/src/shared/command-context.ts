@@ -43,6 +43,7 @@ export function commandContextOf(request: FastifyRequest & { actor?: Actor }): C
     causationId: `http:${request.id}`,
     expectedRevision: parseIfMatch(header(request, 'if-match')),
     idempotencyKey: parseIdempotencyKey(header(request, 'idempotency-key')),
+    answerRetriesWithOwnEvents: true,
   };
 }
 

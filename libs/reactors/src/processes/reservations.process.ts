@@ -77,6 +77,16 @@ export function reservationsProcess(deps: ReactorDeps, options: ReservationsOpti
       : releaseCalendarSlot(check.mentorId, check.reservationId, reason, ctx, at);
   }
 
+  /** Whether the reservation still holds its slot on the mentor's stream or calendar. */
+  async function isOpen(check: ReservationCheck): Promise<boolean> {
+    if (check.kind === 'caseload') {
+      const { state } = await streams.load(mentorStream(check.mentorId), mentorDecider);
+      return state.status === 'registered' && check.reservationId in state.reservations;
+    }
+    const { state } = await streams.load(mentorCalendarStream(check.mentorId), mentorCalendarDecider);
+    return check.reservationId in state.slots;
+  }
+
   return {
     name: RESERVATIONS,
     eventTypes: new Set([
@@ -136,6 +146,8 @@ export function reservationsProcess(deps: ReactorDeps, options: ReservationsOpti
               : (({ mentorId, studentId, slotId }) => ({ kind: 'calendar' as const, mentorId, studentId, reservationId: slotId }))(
                   dataOf<MentorSlotReserved['data']>(event),
                 );
+          // Already released (history read on a first start): nothing to watch.
+          if (!(await isOpen(check))) return;
           const dueAt = addMs(event.metadata.occurredAt, graceMs);
           ctx.write((tx) => schedule(tx, RESERVATIONS, `${check.kind}:${check.reservationId}`, { kind: 'reservation-check', dueAt, data: { ...check } }, event));
           return;
@@ -153,6 +165,7 @@ export function reservationsProcess(deps: ReactorDeps, options: ReservationsOpti
         causationId: work.causationId,
         idempotencyKey: `lapse:${check.kind}:${check.reservationId}`,
       };
+      if (!(await isOpen(check))) return { outcome: 'already_released' };
       const { state } = await streams.load(studentStream(check.studentId), deps.studentDecider);
       if (state.status !== 'not_enrolled') {
         const seen = state.file.reservations[check.reservationId];
