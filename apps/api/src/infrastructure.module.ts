@@ -60,7 +60,7 @@ export class InfrastructureModule {
   static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
     const clock = overrides.clock ?? systemClock;
     const ids = overrides.ids ?? ({ uuid: () => randomUUID() } satisfies IdGenerator);
-    const runnerOptions = { maxAttempts: config.parkAfterAttempts };
+    const runnerOptions = { maxAttempts: config.parkAfterAttempts, leaseTtlMs: config.subscriberLeaseSeconds * 1000 };
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
       { provide: JWT_SECRET, useValue: config.jwtSecret },

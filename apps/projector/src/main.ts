@@ -43,6 +43,14 @@ async function metrics(readStore: ReadStore, runner: ProjectionRunner, reactors:
     '# HELP reactor_due_work Due work of a reactor by state (pending: waiting for its time; failed: given up, see npm run parked).',
     '# TYPE reactor_due_work gauge',
     ...reactorStatus.flatMap((r) => [`reactor_due_work{reactor="${r.name}",state="pending"} ${r.duePending}`, `reactor_due_work{reactor="${r.name}",state="failed"} ${r.dueFailed}`]),
+    '# HELP subscriber_lease_held 1 when this process holds the subscriber\'s lease and runs it, 0 when another process does (standby).',
+    '# TYPE subscriber_lease_held gauge',
+    ...[...projections, ...reactorStatus].map((s) => `subscriber_lease_held{subscriber="${s.name}"} ${s.lease.held ? 1 : 0}`),
+    '# HELP subscriber_lease_expires_in_seconds Seconds until the subscriber\'s lease expires unless its owner renews it (negative: expired).',
+    '# TYPE subscriber_lease_expires_in_seconds gauge',
+    ...[...projections, ...reactorStatus]
+      .filter((s) => s.lease.expiresAt !== null)
+      .map((s) => `subscriber_lease_expires_in_seconds{subscriber="${s.name}"} ${((Date.parse(s.lease.expiresAt!) - Date.now()) / 1000).toFixed(1)}`),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -62,10 +70,10 @@ async function main(): Promise<void> {
   const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   const log = (message: string) => console.log(`[projector] ${message}`);
   const logger = { log, error: (m: string) => console.error(`[projector] ${m}`) };
-  const options = { maxAttempts: config.parkAfterAttempts };
+  const options = { maxAttempts: config.parkAfterAttempts, leaseTtlMs: config.subscriberLeaseSeconds * 1000 };
   const runner = new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, logger, options);
   await runner.start();
-  log(`running ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`);
+  log(`projections ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} (each run by the one projector that holds its lease: ${runner.leases.heldNames().length} here)`);
   let reactors: ReactorRunner | null = null;
   if (config.runReactors) {
     const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom });

@@ -26,6 +26,11 @@ export interface AppConfig {
   reactorTickSeconds: number;
   /** Attempts at an event (or an item of due work) before a projection or reactor parks it. */
   parkAfterAttempts: number;
+  /**
+   * Lifetime of a subscriber's lease in seconds: one runner at a time runs each projection and reactor;
+   * when it dies, another takes over within about this time (ADR 0004). Renewed every third of it.
+   */
+  subscriberLeaseSeconds: number;
   /** How long a caseload or calendar reservation may wait for its fact before the reconciler lapses and releases it. */
   reservationGraceSeconds: number;
   /** `FULL` (default) makes every acknowledged append survive power loss; `NORMAL` trades that for speed. */
@@ -147,6 +152,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mentorshipTeamEmail: email(env, 'MENTORSHIP_TEAM_EMAIL', 'mentorship-team@mentoring.localhost'),
     reactorTickSeconds: integer(env, 'REACTOR_TICK_SECONDS', 60, 0, 86_400),
     parkAfterAttempts: integer(env, 'PARK_AFTER_ATTEMPTS', 3, 1, 100),
+    subscriberLeaseSeconds: integer(env, 'SUBSCRIBER_LEASE_SECONDS', 15, 1, 3600),
     reservationGraceSeconds: integer(env, 'RESERVATION_GRACE_SECONDS', 120, 1, 86_400),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 50 * 1024 * 1024),

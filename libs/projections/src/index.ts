@@ -6,3 +6,4 @@ export * from './projection-runner';
 export * from './shadow';
 export * from './rebuild';
 export * from './read-models';
+export * from './subscriber-leases';

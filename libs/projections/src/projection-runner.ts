@@ -62,10 +62,10 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
     this.committed(entry, events[events.length - 1].position, events.length);
   }
 
-  /** A parked event again, in its own unit of work, leaving the checkpoint where it is. */
+  /** A parked event again, in its own unit of work (fenced by the lease), leaving the checkpoint where it is. */
   protected async reprocess(projection: Projection, event: RecordedEvent): Promise<void> {
     if (!projection.eventTypes.has(event.type)) return;
-    await this.readStore.transaction((tx) => projection.apply(event, tx));
+    await this.fenced(projection.name).transaction((tx) => projection.apply(event, tx));
   }
 
   protected override async afterBatch(_entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
@@ -80,7 +80,8 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
   /** Runs the rebuilds requested through {@link requestRebuild}, one at a time, reporting progress. */
   async serveRebuildRequests(): Promise<void> {
     const requests = this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS);
-    const pending = await requests.find({ state: 'requested', _id: { $in: [...this.entries.keys()] } }, { sort: { requestedAt: 1 } });
+    // Only the runner that holds a projection's lease rebuilds it.
+    const pending = await requests.find({ state: 'requested', _id: { $in: this.leases.heldNames() } }, { sort: { requestedAt: 1 } });
     for (const request of pending) {
       if (this.stopped) return;
       await requests.updateOne({ _id: request._id }, { $set: { state: 'running', startedAt: new Date().toISOString() } });
@@ -111,6 +112,7 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
   async rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress> {
     const entry = this.entries.get(name);
     if (!entry) throw new Error(`no running projection ${name}`);
+    if (!this.owns(name)) throw new Error(`projection ${name} is run by another runner (its lease): that one rebuilds it`);
     const next = shadowOf(entry.subscriber);
     const built = await rebuildProjection(this.eventStore, this.readStore, next, { onProgress });
     entry.paused = true;

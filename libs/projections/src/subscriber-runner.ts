@@ -4,9 +4,17 @@
 // transient failure (store unavailable) with back-off, bounded retries of a failing batch, finding and
 // parking a poison event so that the others go on, serving retry requests for parked events, lag and
 // status, and waiting for a position. Subclasses say how a batch is applied and committed.
+//
+// One owner per subscriber (ADR 0004): a runner runs a subscriber only while it holds the subscriber's
+// lease in the read store (subscriber-leases.ts). At start it takes every lease that is free, at once;
+// the others it stands by for, trying again every `leaseRenewEveryMs`, and when one expires (its owner
+// died) it takes it and resumes from the stored checkpoint. Every unit of work that commits a
+// subscriber's checkpoint goes through a fenced view of the read store: it commits only while the lease
+// is still this runner's. A graceful stop releases the leases; a crash leaves them to expire.
 import { EventStore, Position, RecordedEvent, START, Subscription, comparePositions, formatPosition, parsePosition } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
-import { PARKED_EVENTS, ParkedEventDoc, countParkedEvents, parkedEventId } from './parked-events';
+import { PARKED_EVENTS, ParkedEventDoc, countParkedEvents, parkedEventId, requestParkedRetry } from './parked-events';
+import { LeaseLostError, LeaseState, SubscriberLeases, fencedReadStore } from './subscriber-leases';
 
 /** What every subscriber declares. */
 export interface Subscriber {
@@ -30,6 +38,8 @@ export interface SubscriberStatus {
   lastError: string | null;
   /** Events this subscriber parked that are not resolved yet. */
   parked: number;
+  /** Who runs the subscriber (its lease), until when, and whether it is this runner. */
+  lease: LeaseState;
 }
 
 export interface RunnerLogger {
@@ -48,6 +58,20 @@ export interface SubscriberRunnerOptions {
   batchSize?: number;
   /** How often requests stored in the read store (parked-event retries, rebuilds) are looked for. Default 500 ms. */
   pollMs?: number;
+  /** Lifetime of a subscriber's lease without renewal (SUBSCRIBER_LEASE_SECONDS). Default 15 s. */
+  leaseTtlMs?: number;
+  /** How often held leases are renewed and a standby tries to take the others over. Default a third of the TTL. */
+  leaseRenewEveryMs?: number;
+  /** This runner's name in the lease documents. Default `<hostname>/<pid>/<random>`. */
+  leaseOwner?: string;
+}
+
+export interface StopOptions {
+  /**
+   * Release the leases (default true), so that a standby takes over at its next attempt. `false` leaves
+   * them to expire, as a crash does.
+   */
+  releaseLeases?: boolean;
 }
 
 /**
@@ -86,16 +110,27 @@ export interface SubscriberEntry<S extends Subscriber> {
   failures: number;
   restartTimer: NodeJS.Timeout | null;
   waiters: Array<{ position: Position; resolve: () => void }>;
+  /** A subscription being opened, or the last one being stopped: the next one waits for it. */
+  transition: Promise<void> | null;
 }
 
 const MAX_RESTART_DELAY_MS = 30_000;
+/** How often {@link SubscriberRunner.waitFor} reads the stored checkpoint of a subscriber run by another runner. */
+const STANDBY_WAIT_POLL_MS = 20;
 
 export abstract class SubscriberRunner<S extends Subscriber> {
   protected readonly entries = new Map<string, SubscriberEntry<S>>();
   protected stopped = true;
-  protected readonly options: Required<SubscriberRunnerOptions>;
+  protected readonly options: Required<Omit<SubscriberRunnerOptions, 'leaseTtlMs' | 'leaseRenewEveryMs' | 'leaseOwner'>>;
+  /** The leases of this runner's subscribers: who runs each one. */
+  readonly leases: SubscriberLeases;
+  /** The read store, fenced: a unit of work that commits a subscriber's checkpoint needs its lease. */
+  protected readonly readStore: ReadStore;
+  private readonly fencedStores = new Map<string, ReadStore>();
   private pollTimer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leasing: Promise<void> | null = null;
   private readonly sleepers = new Set<() => void>();
 
   /** Recorded in parked events, to tell the CLI what kind of subscriber parked them. */
@@ -103,7 +138,7 @@ export abstract class SubscriberRunner<S extends Subscriber> {
 
   constructor(
     protected readonly eventStore: EventStore,
-    protected readonly readStore: ReadStore,
+    private readonly store: ReadStore,
     readonly subscribers: readonly S[],
     protected readonly logger: RunnerLogger = { log: () => undefined, error: (m) => console.error(m) },
     options: SubscriberRunnerOptions = {},
@@ -120,6 +155,25 @@ export abstract class SubscriberRunner<S extends Subscriber> {
       batchSize: options.batchSize ?? 500,
       pollMs: options.pollMs ?? 500,
     };
+    this.leases = new SubscriberLeases(store, names, { ttlMs: options.leaseTtlMs, renewEveryMs: options.leaseRenewEveryMs, owner: options.leaseOwner });
+    this.readStore = fencedReadStore(store, this.leases);
+  }
+
+  /** True while this runner holds the subscriber's lease: it runs it, and may commit its work. */
+  owns(name: string): boolean {
+    return this.leases.holds(name);
+  }
+
+  /** A view of the read store whose every unit of work needs `name`'s lease (work without a checkpoint). */
+  protected fenced(name: string): ReadStore {
+    let fenced = this.fencedStores.get(name);
+    if (!fenced) this.fencedStores.set(name, (fenced = fencedReadStore(this.store, this.leases, name)));
+    return fenced;
+  }
+
+  /** Throws LeaseLostError unless this runner holds `name`'s lease (before an effect). */
+  protected assertOwner(name: string): void {
+    if (!this.leases.holds(name)) throw new LeaseLostError(name, 'this runner does not hold the lease (any more)');
   }
 
   /**
@@ -141,6 +195,7 @@ export abstract class SubscriberRunner<S extends Subscriber> {
 
   async start(): Promise<void> {
     this.stopped = false;
+    this.leases.register();
     for (const subscriber of this.subscribers) {
       await subscriber.setup?.(this.readStore);
       const entry: SubscriberEntry<S> = {
@@ -153,10 +208,14 @@ export abstract class SubscriberRunner<S extends Subscriber> {
         failures: 0,
         restartTimer: null,
         waiters: [],
+        transition: null,
       };
       this.entries.set(subscriber.name, entry);
-      await this.subscribe(entry);
+      // Free (or this store's previous process's): taken now, no wait. Otherwise another runner runs it.
+      if (await this.leases.acquire(subscriber.name)) await this.subscribe(entry);
+      else this.logger.log(`${subscriber.name}: run by another runner; standing by`);
     }
+    this.scheduleLeases();
     this.pollTimer = setInterval(() => {
       if (this.polling || this.stopped) return;
       this.polling = this.poll()
@@ -168,14 +227,36 @@ export abstract class SubscriberRunner<S extends Subscriber> {
     this.pollTimer.unref();
   }
 
-  protected async subscribe(entry: SubscriberEntry<S>): Promise<void> {
-    if (this.stopped) return;
+  /** Subscribes from the stored checkpoint, when this runner holds the lease and is not subscribed yet. */
+  protected subscribe(entry: SubscriberEntry<S>): Promise<void> {
+    return this.chain(entry, async () => {
+      if (this.stopped || entry.subscription || !this.leases.holds(entry.subscriber.name)) return;
+      await this.open(entry);
+    });
+  }
+
+  /** Runs `step` once the entry's previous transition (a subscription opening or stopping) is over. */
+  private chain(entry: SubscriberEntry<S>, step: () => Promise<void>): Promise<void> {
+    const current = (entry.transition ?? Promise.resolve()).then(step);
+    const settled: Promise<void> = current
+      .catch(() => undefined)
+      .finally(() => {
+        if (entry.transition === settled) entry.transition = null;
+      });
+    entry.transition = settled;
+    return current;
+  }
+
+  private async open(entry: SubscriberEntry<S>): Promise<void> {
     const stored = await this.readStore.getCheckpoint(entry.subscriber.name);
     entry.checkpoint = stored ? parsePosition(stored.position) : null;
-    entry.subscription = this.eventStore.subscribeToAll({
+    let subscription: Subscription | null = null;
+    subscription = this.eventStore.subscribeToAll({
       after: entry.checkpoint ?? START,
       batchSize: this.options.batchSize,
       onEvents: async (events) => {
+        // A subscription given up (lease lost) must not deliver what it had already read.
+        if (entry.subscription !== subscription) throw new LeaseLostError(entry.subscriber.name, 'the subscription was given up');
         await this.deliver(entry, events);
         entry.lastError = null;
         entry.failures = 0;
@@ -183,8 +264,13 @@ export abstract class SubscriberRunner<S extends Subscriber> {
       },
       onError: (error) => {
         // Whatever was not committed is rolled back; resubscribe from the stored checkpoint after a pause.
+        if (entry.subscription !== subscription) return; // given up already: the lease loop decides
         entry.subscription = null;
         if (this.stopped) return;
+        if (error instanceof LeaseLostError) {
+          this.logger.error(`${error.message}; standing by`);
+          return;
+        }
         entry.lastError = messageOf(error);
         entry.failures++;
         const delay = Math.min(MAX_RESTART_DELAY_MS, this.options.restartDelayMs * 2 ** (entry.failures - 1));
@@ -197,6 +283,7 @@ export abstract class SubscriberRunner<S extends Subscriber> {
         }
       },
     });
+    entry.subscription = subscription;
   }
 
   /** Events not yet committed by this subscriber (a retry must not apply again what a partial run committed). */
@@ -214,6 +301,7 @@ export abstract class SubscriberRunner<S extends Subscriber> {
     for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
       const pending = this.pending(entry, events);
       if (pending.length === 0) return;
+      this.assertOwner(entry.subscriber.name);
       try {
         await this.process(entry, pending);
         return;
@@ -294,7 +382,10 @@ export abstract class SubscriberRunner<S extends Subscriber> {
   protected committed(entry: SubscriberEntry<S>, position: Position, count: number): void {
     entry.checkpoint = position;
     entry.processed += count;
-    const reached = position;
+    this.wake(entry, position);
+  }
+
+  private wake(entry: SubscriberEntry<S>, reached: Position): void {
     entry.waiters = entry.waiters.filter((w) => {
       if (comparePositions(w.position, reached) <= 0) {
         w.resolve();
@@ -302,6 +393,58 @@ export abstract class SubscriberRunner<S extends Subscriber> {
       }
       return true;
     });
+  }
+
+  private scheduleLeases(): void {
+    if (this.stopped) return;
+    this.leaseTimer = setTimeout(() => {
+      this.leaseTimer = null;
+      this.leasing = this.maintainLeases()
+        .catch((error) => this.logger.error(`lease maintenance failed: ${messageOf(error)}`))
+        .finally(() => {
+          this.leasing = null;
+          this.scheduleLeases();
+        });
+    }, this.leases.renewEveryMs);
+    this.leaseTimer.unref();
+  }
+
+  /**
+   * One round of the lease loop: renews what this runner holds and gives up what it lost; takes over
+   * what is free (released, expired) and subscribes it from its stored checkpoint.
+   */
+  async maintainLeases(): Promise<void> {
+    for (const entry of this.entries.values()) {
+      if (this.stopped) return;
+      const name = entry.subscriber.name;
+      try {
+        if (this.leases.claims(name)) {
+          if ((await this.leases.renew(name)) === 'lost') {
+            this.relinquish(entry, 'its lease was taken over by another runner');
+            continue;
+          }
+        } else if (!entry.paused && (await this.leases.acquire(name))) {
+          this.logger.log(`${name}: lease acquired (fencing token ${this.leases.tokenOf(name)}); resuming from the stored checkpoint`);
+        }
+        if (!this.stopped && this.leases.holds(name) && !entry.paused && !entry.subscription && !entry.restartTimer) await this.subscribe(entry);
+      } catch (error) {
+        // The store is unreachable: keep running while the lease is surely ours, then stop and wait.
+        if (!this.leases.holds(name) && entry.subscription) this.relinquish(entry, `its lease could not be renewed (${messageOf(error)})`);
+      }
+    }
+  }
+
+  /** Stops running a subscriber whose lease is gone; in-flight work is refused at its commit. */
+  private relinquish(entry: SubscriberEntry<S>, why: string): void {
+    if (entry.restartTimer) clearTimeout(entry.restartTimer);
+    entry.restartTimer = null;
+    const subscription = entry.subscription;
+    entry.subscription = null;
+    if (!subscription) return;
+    this.logger.error(`${entry.subscriber.name} stopped: ${why}; standing by`);
+    // Not awaited: a handler in flight must not hold up the renewal of the other leases. A new
+    // subscription (the lease taken again) waits for this one to be stopped.
+    void this.chain(entry, () => subscription.stop()).catch(() => undefined);
   }
 
   /** Sleeps, but wakes at once (and throws) when the runner stops. */
@@ -324,7 +467,7 @@ export abstract class SubscriberRunner<S extends Subscriber> {
   async serveRetryRequests(): Promise<void> {
     const requests = await this.readStore
       .collection<ParkedEventDoc>(PARKED_EVENTS)
-      .find({ state: 'retry_requested', subscriber: { $in: [...this.entries.keys()] } }, { sort: { retryRequestedAt: 1 } });
+      .find({ state: 'retry_requested', subscriber: { $in: this.leases.heldNames() } }, { sort: { retryRequestedAt: 1 } });
     for (const request of requests) {
       if (this.stopped) return;
       await this.retryParked(request._id);
@@ -333,7 +476,8 @@ export abstract class SubscriberRunner<S extends Subscriber> {
 
   /**
    * Applies a parked event of one of this runner's subscribers again. Success resolves it; a failure
-   * leaves it parked with the new error. Returns the updated document (null when unknown).
+   * leaves it parked with the new error. Returns the updated document (null when unknown). When another
+   * runner holds the subscriber's lease, the retry is requested from it instead (state `retry_requested`).
    */
   async retryParked(id: string): Promise<ParkedEventDoc | null> {
     const parked = this.readStore.collection<ParkedEventDoc>(PARKED_EVENTS);
@@ -341,6 +485,7 @@ export abstract class SubscriberRunner<S extends Subscriber> {
     if (!doc || doc.state === 'resolved') return doc;
     const entry = this.entries.get(doc.subscriber);
     if (!entry) throw new Error(`subscriber ${doc.subscriber} does not run in this process`);
+    if (!this.owns(doc.subscriber)) return requestParkedRetry(this.readStore, doc._id);
     const at = () => new Date().toISOString();
     const [event] = await this.eventStore.readStream(doc.streamId, { fromRevision: doc.revision });
     let update: Partial<ParkedEventDoc>;
@@ -378,16 +523,35 @@ export abstract class SubscriberRunner<S extends Subscriber> {
     const timeout = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => resolve(false), timeoutMs);
     });
+    // A subscriber that another runner runs moves in the read store only: watch its stored checkpoint.
+    let watching = false;
+    const watcher = setInterval(() => {
+      if (watching) return;
+      watching = true;
+      void this.refreshStandbys(entries)
+        .catch(() => undefined)
+        .finally(() => (watching = false));
+    }, STANDBY_WAIT_POLL_MS);
     try {
       return await Promise.race([Promise.all(pending).then(() => true), timeout]);
     } finally {
       clearTimeout(timer);
+      clearInterval(watcher);
+    }
+  }
+
+  private async refreshStandbys(entries: Array<SubscriberEntry<S>>): Promise<void> {
+    for (const entry of entries) {
+      if (entry.waiters.length === 0 || this.leases.holds(entry.subscriber.name)) continue;
+      const stored = await this.store.getCheckpoint(entry.subscriber.name);
+      if (stored) this.wake(entry, parsePosition(stored.position));
     }
   }
 
   async status(): Promise<SubscriberStatus[]> {
     const out: SubscriberStatus[] = [];
     const parked = await countParkedEvents(this.readStore);
+    const leases = await this.leases.states();
     for (const subscriber of this.subscribers) {
       const entry = this.entries.get(subscriber.name);
       const stored = await this.readStore.getCheckpoint(subscriber.name);
@@ -400,20 +564,40 @@ export abstract class SubscriberRunner<S extends Subscriber> {
         processedSinceStart: entry?.processed ?? 0,
         lastError: entry?.lastError ?? null,
         parked: parked[subscriber.name] ?? 0,
+        lease: leases.get(subscriber.name)!,
       });
     }
     return out;
   }
 
-  async stop(): Promise<void> {
+  /** Work of the subclass that must end before the leases are released (the reactors' scheduler). */
+  protected async quiesce(): Promise<void> {}
+
+  async stop(options: StopOptions = {}): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    this.leaseTimer = null;
     for (const wake of [...this.sleepers]) wake();
     await this.polling;
+    await this.leasing;
     for (const entry of this.entries.values()) {
       if (entry.restartTimer) clearTimeout(entry.restartTimer);
-      await entry.subscription?.stop();
+      entry.restartTimer = null;
+      const subscription = entry.subscription;
       entry.subscription = null;
+      await subscription?.stop();
+      while (entry.transition) await entry.transition;
     }
+    await this.quiesce();
+    if (options.releaseLeases === false) {
+      // As after a crash: the leases expire, and this runner stays "alive" for the store's purposes.
+      for (const name of this.leases.heldNames()) this.leases.forget(name);
+      return;
+    }
+    for (const entry of this.entries.values()) {
+      await this.leases.release(entry.subscriber.name).catch((error) => this.logger.error(`${entry.subscriber.name}: lease not released (${messageOf(error)}); it expires`));
+    }
+    this.leases.unregister();
   }
 }

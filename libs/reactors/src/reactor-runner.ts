@@ -10,7 +10,7 @@
 import { Clock, systemClock } from '@mentoring/application';
 import { EventStore, RecordedEvent, formatPosition } from '@mentoring/event-store';
 import { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
-import { RunnerLogger, SubscriberEntry, SubscriberRunner, SubscriberRunnerOptions, SubscriberStatus, isTransientError } from '@mentoring/projections';
+import { RunnerLogger, StopOptions, SubscriberEntry, SubscriberRunner, SubscriberRunnerOptions, SubscriberStatus, isTransientError } from '@mentoring/projections';
 import { DUE_WORK, DueWorkDoc } from './due-work';
 import { Mailer } from './mailer';
 import { ReactionContext, Reactor } from './reactor';
@@ -76,10 +76,15 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     }
   }
 
-  override async stop(): Promise<void> {
+  override async stop(options?: StopOptions): Promise<void> {
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = null;
-    await super.stop();
+    await super.stop(options);
+    await this.ticking;
+  }
+
+  /** The scheduler's turn ends before the leases are released. */
+  protected override async quiesce(): Promise<void> {
     await this.ticking;
   }
 
@@ -124,9 +129,10 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     };
   }
 
-  private async commit(writes: Write[], checkpoint: { name: string; event: RecordedEvent } | null): Promise<void> {
+  /** Commits a reactor's writes (and checkpoint) in one unit of work, only while it holds the reactor's lease. */
+  private async commit(reactor: string, writes: Write[], checkpoint: { name: string; event: RecordedEvent } | null): Promise<void> {
     if (writes.length === 0 && !checkpoint) return;
-    await this.readStore.transaction(async (tx) => {
+    await this.fenced(reactor).transaction(async (tx) => {
       for (const write of writes) await write(tx);
       if (checkpoint) await tx.setCheckpoint(checkpoint.name, formatPosition(checkpoint.event.position));
     });
@@ -141,16 +147,18 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         continue;
       }
       await this.locked(reactor.name, async () => {
+        // No effect from a runner that lost the lease meanwhile (the commit is fenced too).
+        this.assertOwner(reactor.name);
         const writes: Write[] = [];
         await reactor.react(event, this.context(reactor, writes, () => this.clock.now()));
-        await this.commit(writes, { name: reactor.name, event });
+        await this.commit(reactor.name, writes, { name: reactor.name, event });
       });
       this.committed(entry, event.position, skipped + 1);
       skipped = 0;
     }
     if (skipped > 0) {
       const last = events[events.length - 1];
-      await this.commit([], { name: reactor.name, event: last });
+      await this.commit(reactor.name, [], { name: reactor.name, event: last });
       this.committed(entry, last.position, skipped);
     }
   }
@@ -160,7 +168,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     await this.locked(reactor.name, async () => {
       const writes: Write[] = [];
       await reactor.react(event, this.context(reactor, writes, () => this.clock.now()));
-      await this.commit(writes, null);
+      await this.commit(reactor.name, writes, null);
     });
   }
 
@@ -168,12 +176,12 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
    * Performs every item of due work whose time has come at `now`, reactor by reactor. A transient
    * failure (SMTP or a store unavailable) stops the reactor's turn: the next tick tries again. Any other
    * failure counts an attempt on the item; after `maxAttempts` ticks it is marked failed and left for an
-   * operator (`npm run parked -- list|retry`).
+   * operator (`npm run parked -- list|retry`). Only the reactors whose lease this runner holds.
    */
   async tick(now: Date = this.clock.now()): Promise<TickReport> {
     const report: TickReport = { performed: [], failed: [] };
     for (const reactor of this.reactors) {
-      if (!reactor.perform || this.stopped) continue;
+      if (!reactor.perform || this.stopped || !this.owns(reactor.name)) continue;
       await this.locked(reactor.name, () => this.tickReactor(reactor, now, report));
     }
     return report;
@@ -184,7 +192,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     const at = now.toISOString();
     const failedThisTick: string[] = [];
     let budget = this.maxDuePerTick;
-    while (budget > 0 && !this.stopped) {
+    while (budget > 0 && !this.stopped && this.owns(reactor.name)) {
       const items = await due.find(
         { reactor: reactor.name, state: 'pending', dueAt: { $lte: at }, _id: { $nin: failedThisTick } },
         { sort: { dueAt: 1, _id: 1 }, limit: Math.min(100, budget) },
@@ -201,7 +209,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
           writes.push(async (tx) => {
             await tx.collection<DueWorkDoc>(DUE_WORK).updateOne({ _id: item._id, state: 'pending' }, { $set: next });
           });
-          await this.commit(writes, null);
+          await this.commit(reactor.name, writes, null);
           report.performed.push({ id: item._id, kind: item.kind, outcome: result.outcome });
         } catch (error) {
           if (isTransientError(error)) {

@@ -572,6 +572,49 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
       });
     });
 
+    describe('compare-and-set (what subscriber leases rely on)', () => {
+      const EXPIRED = '2000-01-01T00:00:00.000Z';
+
+      it('of concurrent updates conditioned on the same values, exactly one matches', async () => {
+        const c = store.collection(fresh('cas'));
+        await c.insertOne({ _id: 'lease', owner: 'a', token: 1, expiresAt: EXPIRED });
+        const contenders = ['b', 'c', 'd', 'e'];
+        const results = await Promise.all(
+          contenders.map((owner) => c.updateOne({ _id: 'lease', owner: 'a', token: 1, expiresAt: EXPIRED }, { $set: { owner, token: 2 } })),
+        );
+        expect(results.map((r) => r.matchedCount).sort()).toEqual([0, 0, 0, 1]);
+        const winner = contenders[results.findIndex((r) => r.matchedCount === 1)];
+        expect(await c.findOne({ _id: 'lease' })).toEqual({ _id: 'lease', owner: winner, token: 2, expiresAt: EXPIRED });
+        // Of concurrent inserts of the same _id, one succeeds, the others are refused.
+        const inserts = await Promise.allSettled(contenders.map((owner) => c.insertOne({ _id: 'other', owner })));
+        expect(inserts.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        for (const r of inserts) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(DuplicateKeyError);
+      });
+
+      it('a unit of work whose conditional update matches nothing can refuse to commit its writes and checkpoint (fencing)', async () => {
+        const leasesName = fresh('cas');
+        const name = fresh('fenced');
+        const cp = checkpointName('fenced');
+        await store.collection(leasesName).insertOne({ _id: 'lease', owner: 'a', token: 1, commits: 0 });
+        const fencedUnit = (owner: string, token: number, write: string) =>
+          store.transaction(async (tx) => {
+            await tx.collection(name).insertOne({ _id: write });
+            await tx.setCheckpoint(cp, write);
+            const result = await tx.collection(leasesName).updateOne({ _id: 'lease', owner, token }, { $inc: { commits: 1 } });
+            if (result.matchedCount !== 1) throw new Error('lease lost');
+          });
+        await fencedUnit('a', 1, 'a1');
+        // Taken over: the old owner's unit commits nothing, the new owner's commits.
+        expect((await store.collection(leasesName).updateOne({ _id: 'lease', owner: 'a', token: 1 }, { $set: { owner: 'b', token: 2, commits: 0 } })).matchedCount).toBe(1);
+        await expect(fencedUnit('a', 1, 'a1-late')).rejects.toThrow('lease lost');
+        expect((await store.getCheckpoint(cp))?.position).toBe('a1');
+        await fencedUnit('b', 2, 'b2');
+        expect(await store.collection(name).find({}, { sort: { _id: 1 } })).toEqual([{ _id: 'a1' }, { _id: 'b2' }]);
+        expect((await store.getCheckpoint(cp))?.position).toBe('b2');
+        expect(await store.collection(leasesName).findOne({ _id: 'lease' })).toEqual({ _id: 'lease', owner: 'b', token: 2, commits: 1 });
+      });
+    });
+
     describe('checkpoints', () => {
       it('get, set, overwrite and delete', async () => {
         const cp = checkpointName('cp');

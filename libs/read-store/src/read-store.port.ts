@@ -81,6 +81,12 @@ export interface ReadStoreTransaction {
 }
 
 export interface ReadStore {
+  /**
+   * True when no other process can open this store (the embedded store locks its file). Subscriber
+   * leases use it: a lease whose owner is not alive in this process is then a previous process's.
+   */
+  readonly exclusive?: boolean;
+
   collection<T extends Doc = Doc>(name: string): Collection<T>;
 
   /**

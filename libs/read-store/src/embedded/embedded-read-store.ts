@@ -191,6 +191,8 @@ export class EmbeddedReadStore implements ReadStore {
     return new EmbeddedReadStore(options);
   }
 
+  /** One process per file (the file is locked; `:memory:` is private to the process). */
+  readonly exclusive = true;
   private readonly db: Database.Database;
   private readonly collections = new Map<string, CollectionState>();
   private readonly checkpoints = new Map<string, Checkpoint>();
