@@ -3,6 +3,7 @@
 // 403 problem+json with a stable code and appends nothing.
 import { allEvents, enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
 import { expectProblem, outcome, Person, person, post, TestClock } from './support/commands';
+import { reactionsSettled } from './support/reactors';
 
 describe('authorization of commands over HTTP', () => {
   const clock = new TestClock('2027-03-01T08:00:00.000Z');
@@ -111,7 +112,10 @@ describe('authorization of commands over HTTP', () => {
   });
 
   it('403: the previous mentor may no longer act once the mentor changed', async () => {
-    await post(t, staff, `${s2()}/mentor-change`, { mentorId: mentorA.actor.id, fromMentorId: mentorB.actor.id, reason: 'Rebalancing' });
+    const changed = await post(t, staff, `${s2()}/mentor-change`, { mentorId: mentorA.actor.id, fromMentorId: mentorB.actor.id, reason: 'Rebalancing' });
+    expect(outcome(changed)).toEqual({ status: 201, events: ['MentorChanged'] });
+    // The previous mentor's slot is given back by the reservations process, after the answer: counted before the refusals.
+    await reactionsSettled(t);
     const before = (await allEvents(t.eventStore)).length;
     expectProblem(await post(t, mentorB, `${s2()}/first-contact`), 403, 'not_the_students_mentor');
     expectProblem(await post(t, mentorB, `${s2()}/internal-comments`, { text: 'still here?' }), 403, 'not_the_students_mentor');

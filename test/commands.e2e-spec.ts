@@ -3,7 +3,8 @@
 // what the journeys do not walk through: retries, preconditions, late cancellations, withdrawals, the mentor's
 // profile.
 import { allEvents, enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
-import { eventsOf, expectProblem, outcome, Person, person, post, TestClock } from './support/commands';
+import { eventsOf, expectProblem, firstDataOf, outcome, Person, person, post, TestClock } from './support/commands';
+import { reactionsSettled } from './support/reactors';
 
 const T0 = '2027-03-01T08:00:00.000Z'; // a Monday
 const DISCOVERY = '2027-03-02T10:00:00.000Z';
@@ -18,6 +19,10 @@ describe('commands over HTTP', () => {
     staff = await person(t, 'staff', 'staff-1');
   });
   afterAll(() => t.close());
+
+  /** The releases a command sets off are appended by the reservations process shortly after its answer. */
+  const settled = () => reactionsSettled(t);
+  const dataIn = (streamId: string, type: string) => firstDataOf(t.eventStore, streamId, type);
 
   async function created(who: Person, url: string, body?: unknown, headers?: Record<string, string>): Promise<Record<string, any>> {
     const answer = await post(t, who, url, body, headers);
@@ -173,10 +178,12 @@ describe('commands over HTTP', () => {
       const funder = { funderId: 'pub-employment', funder: 'Public Employment Service', cohort: '2027-spring' };
       const studentId = s.actor.id;
       const mentorId = m.actor.id;
+      const { slotId } = await dataIn(`student-${studentId}`, 'DiscoverySessionBooked');
+      expect(slotId).toEqual(expect.any(String));
       expect((await eventsOf(t.eventStore, `student-${studentId}`)).slice(-3)).toEqual([
         {
           type: 'SessionCancelled',
-          data: { sessionId, studentId, mentorId, start: '2027-03-02T07:00:00.000Z', end: '2027-03-02T07:45:00.000Z', reason: 'student_less_than_24h', text: 'Ill', late: true, cancelledAt: '2027-03-01T12:00:00.000Z' },
+          data: { sessionId, studentId, mentorId, start: '2027-03-02T07:00:00.000Z', end: '2027-03-02T07:45:00.000Z', slotId, reason: 'student_less_than_24h', text: 'Ill', late: true, cancelledAt: '2027-03-01T12:00:00.000Z' },
         },
         {
           type: 'AttendanceFactRecorded',
@@ -184,7 +191,12 @@ describe('commands over HTTP', () => {
         },
         { type: 'AttendanceAlertRaised', data: { studentId, kind: 'late_cancellation', sessionId, weekStart: null, ...funder, mentorId, raisedAt: '2027-03-01T12:00:00.000Z' } },
       ]);
-      expect((await eventsOf(t.eventStore, `mentor-calendar-${mentorId}`)).map((e) => e.type)).toEqual(['MentorSlotReserved', 'MentorSlotReleased']);
+      // The reservations process gives the cancelled session's slot back.
+      await settled();
+      expect(await eventsOf(t.eventStore, `mentor-calendar-${mentorId}`)).toEqual([
+        { type: 'MentorSlotReserved', data: { mentorId, slotId, sessionId, studentId, start: '2027-03-02T07:00:00.000Z', end: '2027-03-02T07:45:00.000Z', reservedAt: T0 } },
+        { type: 'MentorSlotReleased', data: { mentorId, slotId, sessionId, studentId, reason: 'session_cancelled', releasedAt: '2027-03-01T12:00:00.000Z' } },
+      ]);
       // The freed slot can be booked again.
       expect(outcome(await post(t, m, `/students/${studentId}/discovery-session`, { start: '2027-03-02T07:00:00Z' }))).toEqual({ status: 201, events: ['DiscoverySessionBooked'] });
     });
@@ -211,25 +223,44 @@ describe('commands over HTTP', () => {
       const { sessionId } = await created(m, `/students/${s.actor.id}/discovery-session`, { start: '2027-03-08T10:00:00Z' });
       const answer = await post(t, s, `/students/${s.actor.id}/withdrawal`, { reason: 'Found a job' }, { 'x-correlation-id': 'withdraw-1' });
       expect(outcome(answer)).toEqual({ status: 201, events: ['TrainingWithdrawn', 'SessionCancelled'] });
-      const mentorEvents = await t.eventStore.readStream(`mentor-${m.actor.id}`);
-      expect(mentorEvents.map((e) => ({ type: e.type, data: e.data, actor: e.metadata.actor, correlationId: e.metadata.correlationId })).pop()).toEqual({
-        type: 'CaseloadSlotReleased',
-        data: { mentorId: m.actor.id, studentId: s.actor.id, reason: 'training_withdrawn', releasedAt: T0 },
-        actor: { id: 'mentoring-api', role: 'system' },
-        correlationId: 'withdraw-1',
-      });
-      const calendarEvents = await t.eventStore.readStream(`mentor-calendar-${m.actor.id}`);
-      expect(calendarEvents.map((e) => ({ type: e.type, actor: e.metadata.actor, correlationId: e.metadata.correlationId })).pop()).toEqual({
-        type: 'MentorSlotReleased',
-        actor: s.actor,
-        correlationId: 'withdraw-1',
-      });
-      expect(calendarEvents.pop()?.data).toEqual({ mentorId: m.actor.id, sessionId, studentId: s.actor.id, reason: 'session_cancelled', releasedAt: T0 });
       const studentEvents = await t.eventStore.readStream(`student-${s.actor.id}`);
       expect(studentEvents.slice(-2).map((e) => ({ type: e.type, actor: e.metadata.actor, correlationId: e.metadata.correlationId }))).toEqual([
         { type: 'TrainingWithdrawn', actor: s.actor, correlationId: 'withdraw-1' },
         { type: 'SessionCancelled', actor: s.actor, correlationId: 'withdraw-1' },
       ]);
+      const [withdrawn, cancelled] = studentEvents.slice(-2);
+      const { reservationId } = await dataIn(`student-${s.actor.id}`, 'StudentAssigned');
+      const { slotId, end } = await dataIn(`student-${s.actor.id}`, 'DiscoverySessionBooked');
+      expect([reservationId, slotId]).toEqual([expect.any(String), expect.any(String)]);
+      expect(withdrawn.data).toEqual({ studentId: s.actor.id, mentorId: m.actor.id, reservationId, reason: 'Found a job', withdrawnBy: s.actor, withdrawnAt: T0 });
+      expect(cancelled.data).toEqual({
+        sessionId, studentId: s.actor.id, mentorId: m.actor.id, start: '2027-03-08T10:00:00.000Z', end, slotId, reason: 'training_ended', text: null, late: false, cancelledAt: T0,
+      });
+
+      // The releases are the reservations process's, caused by the student's events, in the request's correlation.
+      await settled();
+      const reservations = { id: 'system:reservations', role: 'system' };
+      const mentorEvents = await t.eventStore.readStream(`mentor-${m.actor.id}`);
+      expect(mentorEvents.map((e) => e.type)).toEqual(['MentorRegistered', 'CaseloadSlotReserved', 'CaseloadSlotReleased']);
+      expect(mentorEvents[1].data).toEqual({ mentorId: m.actor.id, studentId: s.actor.id, reservationId, reservedAt: T0 });
+      const released = mentorEvents[2];
+      expect({ type: released.type, data: released.data, actor: released.metadata.actor, correlationId: released.metadata.correlationId, causationId: released.metadata.causationId }).toEqual({
+        type: 'CaseloadSlotReleased',
+        data: { mentorId: m.actor.id, studentId: s.actor.id, reservationId, reason: 'training_withdrawn', releasedAt: T0 },
+        actor: reservations,
+        correlationId: 'withdraw-1',
+        causationId: withdrawn.eventId,
+      });
+      const calendarEvents = await t.eventStore.readStream(`mentor-calendar-${m.actor.id}`);
+      expect(calendarEvents.map((e) => e.type)).toEqual(['MentorSlotReserved', 'MentorSlotReleased']);
+      const freed = calendarEvents[1];
+      expect({ type: freed.type, data: freed.data, actor: freed.metadata.actor, correlationId: freed.metadata.correlationId, causationId: freed.metadata.causationId }).toEqual({
+        type: 'MentorSlotReleased',
+        data: { mentorId: m.actor.id, slotId, sessionId, studentId: s.actor.id, reason: 'session_cancelled', releasedAt: T0 },
+        actor: reservations,
+        correlationId: 'withdraw-1',
+        causationId: cancelled.eventId,
+      });
     });
 
     it('the mentor’s profile: disability-friendly mark, capacity, unavailability declared and ended — by the mentor themself', async () => {
@@ -251,8 +282,11 @@ describe('commands over HTTP', () => {
         { type: 'MentorCapacityChanged', data: { mentorId: id, previousCapacity: 2, capacity: 4, changedAt: T0 } },
         { type: 'MentorUnavailabilityDeclared', data: { mentorId: id, unavailabilityId, from: '2027-03-01T00:00:00.000Z', to: '2027-03-15T00:00:00.000Z', reason: 'Holidays', declaredAt: T0 } },
         { type: 'MentorUnavailabilityEnded', data: { mentorId: id, unavailabilityId, endedAt: '2027-03-05T09:00:00.000Z' } },
-        { type: 'CaseloadSlotReserved', data: { mentorId: id, studentId: s.actor.id, reservedAt: '2027-03-05T09:00:00.000Z' } },
+        { type: 'CaseloadSlotReserved', data: { mentorId: id, studentId: s.actor.id, reservationId: expect.any(String), reservedAt: '2027-03-05T09:00:00.000Z' } },
       ]);
+      // The assignment consumed that reservation (the refused one, while unavailable, reserved nothing).
+      const { reservationId } = await dataIn(`mentor-${id}`, 'CaseloadSlotReserved');
+      expect((await dataIn(`student-${s.actor.id}`, 'StudentAssigned')).reservationId).toBe(reservationId);
     });
   });
 });

@@ -1,8 +1,10 @@
 // The guide's journey over HTTP, once per funding profile: enrol → assign → first contact (or a follow-up for
 // a slow student) → discovery session → held → recording → feedback → weekly sessions with a no-show →
 // (a change of mentor) → completion. The student's stream must hold exactly the expected events, in order,
-// each with the actor of the request that caused it.
+// each with the actor of the request that caused it. The slots a step frees are given back by the reservations
+// process (docs/adr/0002) shortly after the answer: each step waits for the reactors, at the step's time.
 import { Person, TestClock, eventsOf, outcome, person, post } from './support/commands';
+import { reactionsSettled } from './support/reactors';
 import { enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
 
 type Kind = 'apprenticeship' | 'employee' | 'social_programme' | 'self_funded';
@@ -42,6 +44,7 @@ describe('journeys over HTTP, one per funding profile', () => {
       const answer = await post(t, who, `/students/${this.studentId}${path}`, body);
       expect({ path, ...outcome(answer) }).toEqual({ path, status: 201, events });
       this.expected.push(...events.map((type) => ({ type, actor: who.actor })));
+      await reactionsSettled(t);
       return answer.body;
     }
 
@@ -56,7 +59,7 @@ describe('journeys over HTTP, one per funding profile', () => {
       expect(events.map((e) => ({ type: e.type, actor: e.metadata.actor }))).toEqual(this.expected);
     }
 
-    async dataOf(type: string, index = 0): Promise<unknown> {
+    async dataOf(type: string, index = 0): Promise<any> {
       return (await this.stream()).filter((e) => e.type === type)[index]?.data;
     }
   }
@@ -164,10 +167,17 @@ describe('journeys over HTTP, one per funding profile', () => {
     expect(await j.dataOf('AttendanceAlertRaised')).toEqual({
       studentId, kind: 'no_show', sessionId: week3, weekStart: null, ...funder, mentorId: first.actor.id, raisedAt: on(16, '10:20'),
     });
+    // Each fact names the reservation it consumes (R9): the assignment the first mentor's, the change the second's.
+    const { reservationId: firstReservation } = await j.dataOf('StudentAssigned');
+    const { reservationId: secondReservation } = await j.dataOf('MentorChanged');
+    expect([firstReservation, secondReservation]).toEqual([expect.any(String), expect.any(String)]);
+    expect(secondReservation).not.toBe(firstReservation);
     expect(await j.dataOf('MentorChanged')).toEqual({
       studentId,
       fromMentorId: first.actor.id,
       toMentorId: second.actor.id,
+      reservationId: secondReservation,
+      previousReservationId: firstReservation,
       reason: 'Asked by the student',
       decidedBy: staff.actor,
       requestId,
@@ -175,43 +185,54 @@ describe('journeys over HTTP, one per funding profile', () => {
       student: { name: 'Sam apprenticeship', email: 'sam.apprenticeship@students.example', trainingPath: 'web-development' },
       profile: { kind: 'apprenticeship', funderId: 'acme', funder: 'ACME Corp', cohort: null, endDate: '2028-06-30', sessionMinutes: 45, attendanceObligatory: true },
     });
+    expect(await j.dataOf('TrainingCompleted')).toEqual({ studentId, mentorId: second.actor.id, reservationId: secondReservation, completedAt: on(30, '12:00') });
+    // Each booking names the calendar slot it consumes; a cancellation names the slot it gives back.
+    const slotOf = async (sessionId: string): Promise<string> =>
+      ((await j.stream()).find((e) => (e.type === 'DiscoverySessionBooked' || e.type === 'SessionBooked') && (e.data as { sessionId: string }).sessionId === sessionId)!.data as { slotId: string }).slotId;
+    const slotIds = await Promise.all([discovery, week2, week3, week4, discovery2, week5, week6].map(slotOf));
+    expect(slotIds).toEqual(slotIds.map(() => expect.any(String)));
+    expect(new Set(slotIds).size).toBe(slotIds.length);
     expect(await j.dataOf('SessionCancelled', 0)).toEqual({
-      sessionId: week4, studentId, mentorId: first.actor.id, start: on(23, '10:00'), end: on(23, '10:45'),
+      sessionId: week4, studentId, mentorId: first.actor.id, start: on(23, '10:00'), end: on(23, '10:45'), slotId: await slotOf(week4),
       reason: 'mentor_changed', text: null, late: false, cancelledAt: on(18, '09:00'),
     });
     expect(await j.dataOf('SessionCancelled', 1)).toEqual({
-      sessionId: week6, studentId, mentorId: second.actor.id, start: on(35, '10:00'), end: on(35, '10:45'),
+      sessionId: week6, studentId, mentorId: second.actor.id, start: on(35, '10:00'), end: on(35, '10:45'), slotId: await slotOf(week6),
       reason: 'training_ended', text: null, late: false, cancelledAt: on(30, '12:00'),
     });
 
-    // R9: the previous mentor's slot was freed by the change, the new mentor's by the completion.
+    // R9: the previous mentor's slot was freed by the change, the new mentor's by the completion (by the reservations process).
     expect(await mentorStream(first)).toEqual([
       { type: 'MentorRegistered', data: expect.objectContaining({ mentorId: first.actor.id }) },
-      { type: 'CaseloadSlotReserved', data: { mentorId: first.actor.id, studentId, reservedAt: on(0, '08:00') } },
-      { type: 'CaseloadSlotReleased', data: { mentorId: first.actor.id, studentId, reason: 'mentor_changed', releasedAt: on(18, '09:00') } },
+      { type: 'CaseloadSlotReserved', data: { mentorId: first.actor.id, studentId, reservationId: firstReservation, reservedAt: on(0, '08:00') } },
+      { type: 'CaseloadSlotReleased', data: { mentorId: first.actor.id, studentId, reservationId: firstReservation, reason: 'mentor_changed', releasedAt: on(18, '09:00') } },
     ]);
     expect(await mentorStream(second)).toEqual([
       { type: 'MentorRegistered', data: expect.objectContaining({ mentorId: second.actor.id }) },
-      { type: 'CaseloadSlotReserved', data: { mentorId: second.actor.id, studentId, reservedAt: on(18, '09:00') } },
-      { type: 'CaseloadSlotReleased', data: { mentorId: second.actor.id, studentId, reason: 'training_completed', releasedAt: on(30, '12:00') } },
+      { type: 'CaseloadSlotReserved', data: { mentorId: second.actor.id, studentId, reservationId: secondReservation, reservedAt: on(18, '09:00') } },
+      { type: 'CaseloadSlotReleased', data: { mentorId: second.actor.id, studentId, reservationId: secondReservation, reason: 'training_completed', releasedAt: on(30, '12:00') } },
     ]);
     // R14: each booking reserved its slot on the mentor's calendar; cancelled sessions gave theirs back.
-    const slot = (mentor: Person, sessionId: string, day: number, reservedAt: string) => ({
+    const slot = async (mentor: Person, sessionId: string, day: number, reservedAt: string) => ({
       type: 'MentorSlotReserved',
-      data: { mentorId: mentor.actor.id, sessionId, studentId, start: on(day, '10:00'), end: on(day, '10:45'), reservedAt },
+      data: { mentorId: mentor.actor.id, slotId: await slotOf(sessionId), sessionId, studentId, start: on(day, '10:00'), end: on(day, '10:45'), reservedAt },
+    });
+    const freed = async (mentor: Person, sessionId: string, releasedAt: string) => ({
+      type: 'MentorSlotReleased',
+      data: { mentorId: mentor.actor.id, slotId: await slotOf(sessionId), sessionId, studentId, reason: 'session_cancelled', releasedAt },
     });
     expect(await calendar(first)).toEqual([
-      slot(first, discovery, 2, on(1, '09:00')),
-      slot(first, week2, 9, on(3, '09:00')),
-      slot(first, week3, 16, on(10, '09:00')),
-      slot(first, week4, 23, on(17, '09:00')),
-      { type: 'MentorSlotReleased', data: { mentorId: first.actor.id, sessionId: week4, studentId, reason: 'session_cancelled', releasedAt: on(18, '09:00') } },
+      await slot(first, discovery, 2, on(1, '09:00')),
+      await slot(first, week2, 9, on(3, '09:00')),
+      await slot(first, week3, 16, on(10, '09:00')),
+      await slot(first, week4, 23, on(17, '09:00')),
+      await freed(first, week4, on(18, '09:00')),
     ]);
     expect(await calendar(second)).toEqual([
-      slot(second, discovery2, 20, on(19, '09:00')),
-      slot(second, week5, 28, on(22, '09:00')),
-      slot(second, week6, 35, on(29, '09:00')),
-      { type: 'MentorSlotReleased', data: { mentorId: second.actor.id, sessionId: week6, studentId, reason: 'session_cancelled', releasedAt: on(30, '12:00') } },
+      await slot(second, discovery2, 20, on(19, '09:00')),
+      await slot(second, week5, 28, on(22, '09:00')),
+      await slot(second, week6, 35, on(29, '09:00')),
+      await freed(second, week6, on(30, '12:00')),
     ]);
   });
 
@@ -229,7 +250,7 @@ describe('journeys over HTTP, one per funding profile', () => {
     clock.set(on(9, '09:00'));
     await j.step(staff, `/follow-ups/${followUpId}/resolve`, { resolution: 'Called the student: they were ill, they answer now.' }, ['FollowUpResolved']);
     await j.step(mentor, '/first-contact', undefined, ['FirstContactRecorded']);
-    await discoveryAndReview(j, mentor, 11);
+    const discovery = await discoveryAndReview(j, mentor, 11);
 
     clock.set(on(13, '09:00'));
     const { sessionId: week2 } = await j.step(j.student, '/sessions', { start: on(16, '10:00') }, ['SessionBooked']);
@@ -281,10 +302,45 @@ describe('journeys over HTTP, one per funding profile', () => {
       studentId, kind: 'substantial_delay', sessionId: week2, weekStart: null, profile: 'employee', funderId: 'globex', funder: 'Globex', cohort: null,
       mentorId: mentor.actor.id, occurredAt: on(17, '14:00'), recordedAt: on(17, '14:06'),
     });
+    // The reschedule reserved the new time's slot; the reservations process gave the old one back.
+    const [discoverySlot, bookedSlot, cancelledSlot, week3Slot] = [
+      (await j.dataOf('DiscoverySessionBooked')).slotId,
+      (await j.dataOf('SessionBooked', 0)).slotId,
+      (await j.dataOf('SessionBooked', 1)).slotId,
+      (await j.dataOf('SessionBooked', 2)).slotId,
+    ];
+    const { slotId: movedSlot } = await j.dataOf('SessionRescheduled');
+    const slotIds = [discoverySlot, bookedSlot, movedSlot, cancelledSlot, week3Slot];
+    expect(slotIds).toEqual(slotIds.map(() => expect.any(String)));
+    expect(new Set(slotIds).size).toBe(slotIds.length);
+    expect(await j.dataOf('SessionRescheduled')).toEqual({
+      sessionId: week2, studentId, mentorId: mentor.actor.id, previousStart: on(16, '10:00'), previousEnd: on(16, '10:45'), start: on(17, '14:00'), end: on(17, '14:45'),
+      slotId: movedSlot, previousSlotId: bookedSlot, rescheduledAt: on(13, '09:00'),
+    });
+    expect((await j.dataOf('SessionCancelled')).slotId).toBe(cancelledSlot);
     // The calendar followed the reschedule and the cancellation.
-    const types = (await calendar(mentor)).map((e) => e.type);
-    expect(types).toEqual(['MentorSlotReserved', 'MentorSlotReserved', 'MentorSlotMoved', 'MentorSlotReserved', 'MentorSlotReleased', 'MentorSlotReserved']);
-    expect((await mentorStream(mentor)).map((e) => e.type)).toEqual(['MentorRegistered', 'CaseloadSlotReserved', 'CaseloadSlotReleased']);
+    const mentorId = mentor.actor.id;
+    const reserved = (slotId: string, sessionId: string, start: string, end: string, reservedAt: string) => ({
+      type: 'MentorSlotReserved',
+      data: { mentorId, slotId, sessionId, studentId, start, end, reservedAt },
+    });
+    expect(await calendar(mentor)).toEqual([
+      reserved(discoverySlot, discovery, on(11, '10:00'), on(11, '10:45'), on(10, '09:00')),
+      reserved(bookedSlot, week2, on(16, '10:00'), on(16, '10:45'), on(13, '09:00')),
+      reserved(movedSlot, week2, on(17, '14:00'), on(17, '14:45'), on(13, '09:00')),
+      { type: 'MentorSlotReleased', data: { mentorId, slotId: bookedSlot, sessionId: week2, studentId, reason: 'session_rescheduled', releasedAt: on(13, '09:00') } },
+      reserved(cancelledSlot, cancelled, on(23, '10:00'), on(23, '10:45'), on(18, '09:00')),
+      { type: 'MentorSlotReleased', data: { mentorId, slotId: cancelledSlot, sessionId: cancelled, studentId, reason: 'session_cancelled', releasedAt: on(18, '09:00') } },
+      reserved(week3Slot, week3, on(24, '10:00'), on(24, '10:45'), on(18, '09:00')),
+    ]);
+    const { reservationId } = await j.dataOf('StudentAssigned');
+    expect(reservationId).toEqual(expect.any(String));
+    expect((await j.dataOf('TrainingCompleted')).reservationId).toBe(reservationId);
+    expect(await mentorStream(mentor)).toEqual([
+      { type: 'MentorRegistered', data: expect.objectContaining({ mentorId }) },
+      { type: 'CaseloadSlotReserved', data: { mentorId, studentId, reservationId, reservedAt: on(0, '08:00') } },
+      { type: 'CaseloadSlotReleased', data: { mentorId, studentId, reservationId, reason: 'training_completed', releasedAt: on(30, '12:00') } },
+    ]);
   });
 
   it('social programme: a no-show and a week without a held session are attendance facts and alerts naming the public funder (R4, R15)', async () => {
@@ -399,18 +455,28 @@ describe('journeys over HTTP, one per funding profile', () => {
     ]);
     const studentId = j.studentId;
     expect((await j.stream()).filter((e) => e.type.startsWith('Attendance'))).toEqual([]);
-    expect(await j.dataOf('SessionBooked', 0)).toEqual({
-      sessionId: expect.any(String), studentId, mentorId: mentor.actor.id, start: on(9, '10:00'), end: on(9, '10:30'), durationMinutes: 30, bookedAt: on(3, '09:00'),
+    const booked = await j.dataOf('SessionBooked', 0);
+    expect(booked).toEqual({
+      sessionId: expect.any(String), studentId, mentorId: mentor.actor.id, start: on(9, '10:00'), end: on(9, '10:30'), durationMinutes: 30,
+      slotId: expect.any(String), bookedAt: on(3, '09:00'),
     });
+    const { sessionId: bookedWeek4, slotId } = await j.dataOf('SessionBooked', 2);
+    expect([bookedWeek4, slotId]).toEqual([week4, expect.any(String)]);
     expect(await j.dataOf('SessionCancelled')).toEqual({
-      sessionId: week4, studentId, mentorId: mentor.actor.id, start: on(23, '10:00'), end: on(23, '10:30'),
+      sessionId: week4, studentId, mentorId: mentor.actor.id, start: on(23, '10:00'), end: on(23, '10:30'), slotId,
       reason: 'training_paused', text: null, late: false, cancelledAt: on(18, '09:00'),
     });
     const released = (await calendar(mentor)).filter((e) => e.type === 'MentorSlotReleased');
     expect(released).toEqual([
-      { type: 'MentorSlotReleased', data: { mentorId: mentor.actor.id, sessionId: week4, studentId, reason: 'session_cancelled', releasedAt: on(18, '09:00') } },
+      { type: 'MentorSlotReleased', data: { mentorId: mentor.actor.id, slotId, sessionId: week4, studentId, reason: 'session_cancelled', releasedAt: on(18, '09:00') } },
     ]);
+    // Given back by the reservations process, because of the cancellation, in the pause's correlation.
+    const studentEvents = await j.stream();
+    const paused = studentEvents.find((e) => e.type === 'TrainingPaused')!;
+    const cancelled = studentEvents.find((e) => e.type === 'SessionCancelled')!;
     const calendarEvents = await t.eventStore.readStream(`mentor-calendar-${mentor.actor.id}`);
-    expect(calendarEvents.find((e) => e.type === 'MentorSlotReleased')?.metadata.actor).toEqual(j.student.actor);
+    expect(calendarEvents.filter((e) => e.type === 'MentorSlotReleased').map((e) => e.metadata)).toEqual([
+      expect.objectContaining({ actor: { id: 'system:reservations', role: 'system' }, correlationId: paused.metadata.correlationId, causationId: cancelled.eventId }),
+    ]);
   });
 });

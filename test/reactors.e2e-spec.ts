@@ -235,7 +235,7 @@ describe('reactors over HTTP, with a clock the test moves', () => {
     await settled();
     const health = await t.request('GET', '/health');
     expect(health.status).toBe(200);
-    expect(health.body.reactors.map((r: { name: string }) => r.name)).toEqual(['assignment-email', 'session-emails', 'escalations', 'weekly-rhythm']);
+    expect(health.body.reactors.map((r: { name: string }) => r.name)).toEqual(['reservations', 'assignment-email', 'session-emails', 'escalations', 'weekly-rhythm']);
     for (const r of health.body.reactors) expect(r).toMatchObject({ lag: 0, parked: 0, running: true });
     expect(health.body.parkedEvents).toEqual({ count: 0, events: [] });
   });
@@ -252,7 +252,11 @@ describe('due work survives a restart: it is stored, not held in a timer', () =>
     await post(t, staff, `/students/${studentId}/assignment`, { mentorId });
     const mentor = await person(t, 'mentor', mentorId);
     await post(t, mentor, `/students/${studentId}/first-contact`);
-    expect((await post(t, mentor, `/students/${studentId}/discovery-session`, { start: on(5, '10:00') })).status).toBe(201);
+    const booked = await post(t, mentor, `/students/${studentId}/discovery-session`, { start: on(5, '10:00') });
+    expect(booked.status).toBe(201);
+    const studentEvents = await t.eventStore.readStream(`student-${studentId}`);
+    const { reservationId } = studentEvents.find((e) => e.type === 'StudentAssigned')!.data as { reservationId: string };
+    const { slotId } = studentEvents.find((e) => e.type === 'DiscoverySessionBooked')!.data as { slotId: string };
     let reactors = t.app.get<ReactorRunner>(REACTOR_RUNNER);
     expect(await reactors.waitFor((await t.eventStore.headPosition())!, 10_000)).toBe(true);
     await t.close({ keepData: true });
@@ -262,7 +266,13 @@ describe('due work survives a restart: it is stored, not held in a timer', () =>
     try {
       reactors = t.app.get<ReactorRunner>(REACTOR_RUNNER);
       const report = await reactors.tick();
-      expect(report.performed).toEqual([expect.objectContaining({ kind: 'session-reminder', outcome: 'sent' })]);
+      // The reservations' checks fell due too (120 s after each reservation): both were consumed by their facts.
+      expect(report.performed).toEqual([
+        { id: `reservations:calendar:${slotId}`, kind: 'reservation-check', outcome: 'consumed' },
+        { id: `reservations:caseload:${reservationId}`, kind: 'reservation-check', outcome: 'consumed' },
+        { id: `session-emails:reminder:${booked.body.sessionId}`, kind: 'session-reminder', outcome: 'sent' },
+      ]);
+      expect(report.failed).toEqual([]);
       const reminders = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith('session-reminder.'));
       expect(reminders).toHaveLength(2);
       expect((await reactors.tick()).performed).toEqual([]);

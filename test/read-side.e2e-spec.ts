@@ -258,6 +258,20 @@ describe('read side over HTTP', () => {
     });
   });
 
+  // Last: it enrols a student, which the figures above do not count.
+  it('read your writes: a slot freed by the reservations process after the answer is free in a read with waitFor (R9)', async () => {
+    const student = (await created(staff, '/students', enrolment('self_funded', { name: 'Wes Tan', email: 'wes.tan@students.example' }))).studentId;
+    await created(staff, `/students/${student}/assignment`, { mentorId: bo.actor.id });
+    const assigned = await get(bo, fresh(`/mentors/${bo.actor.id}/dashboard`));
+    expect(assigned.body).toMatchObject({ capacity: 5, caseloadSize: 1, remainingCapacity: 4 });
+    expect(assigned.body.students.map((s: any) => s.studentId)).toEqual([student]);
+    // The withdrawal's answer comes before the release; waitFor waits for the process, then the projections.
+    await created(await person(t, 'student', student), `/students/${student}/withdrawal`, { reason: 'Moved abroad' });
+    const freed = await get(bo, fresh(`/mentors/${bo.actor.id}/dashboard`));
+    expect(freed.status).toBe(200);
+    expect(freed.body).toMatchObject({ capacity: 5, caseloadSize: 0, remainingCapacity: 5 });
+  });
+
   it('every read-side query is in the OpenAPI document under its Get<Thing> operationId', async () => {
     const doc = (await t.request('GET', '/docs-json')).body;
     const operations: Record<string, string> = {};

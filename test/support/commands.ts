@@ -1,5 +1,6 @@
 // Helpers for HTTP tests of the command side: a clock the test moves, people with tokens, and commands
 // whose answers are checked with the URL in the failure message.
+import { caseloadSize, caseloadStudents, mentorDecider, MentorState, upcast } from '@mentoring/domain';
 import { EventStore, RecordedEvent } from '@mentoring/event-store';
 import type { TokenRole } from '../../apps/api/src/http/auth';
 import { Answer, TestApp } from './test-app';
@@ -59,4 +60,22 @@ export async function streamOf(store: EventStore, streamId: string): Promise<Rec
 /** Types and data of a stream's events, for whole-event assertions. */
 export async function eventsOf(store: EventStore, streamId: string): Promise<Array<{ type: string; data: unknown }>> {
   return (await store.readStream(streamId)).map((e) => ({ type: e.type, data: e.data }));
+}
+
+/** The data of the first event of `type` in a stream (undefined when there is none). */
+export async function firstDataOf(store: EventStore, streamId: string, type: string): Promise<Record<string, any>> {
+  return (await store.readStream(streamId)).find((e) => e.type === type)?.data as Record<string, any>;
+}
+
+/**
+ * The students holding a slot of a mentor's caseload, sorted, folded from the mentor's stream event by event:
+ * R9 (never more slots than the capacity) is checked after every event, not only at the end.
+ */
+export async function caseloadOf(store: EventStore, mentorId: string): Promise<string[]> {
+  let state: MentorState = mentorDecider.initialState;
+  for (const e of await store.readStream(`mentor-${mentorId}`)) {
+    state = mentorDecider.evolve(state, { type: e.type, data: upcast(e.type, e.schemaVersion, e.data) } as never);
+    if (state.status === 'registered') expect(caseloadSize(state)).toBeLessThanOrEqual(state.profile.capacity);
+  }
+  return state.status === 'registered' ? caseloadStudents(state).sort() : [];
 }

@@ -1,13 +1,34 @@
 // Driving the reactors from an HTTP test with a clock the test moves: wait until they have handled every
 // stored event, or move the clock and run the scheduler's tick. Nothing sleeps.
 import type { ReactorRunner, TickReport } from '@mentoring/reactors';
+import { comparePositions } from '@mentoring/event-store';
+import { REACTOR_RUNNER } from '../../apps/api/src/shared/tokens';
 import { Person, TestClock, outcome, post } from './commands';
 import type { TestApp } from './test-app';
+
+/** The reactors running in the app (the reservations process among them). */
+export function reactorRunnerOf(t: TestApp): ReactorRunner {
+  return t.app.get<ReactorRunner>(REACTOR_RUNNER);
+}
 
 /** Every reactor has handled every event stored so far. */
 export async function reactorsSettled(t: TestApp, reactors: ReactorRunner): Promise<void> {
   const head = await t.eventStore.headPosition();
   if (head) expect(await reactors.waitFor(head, 10_000)).toBe(true);
+}
+
+/**
+ * What the commands so far set off is stored: every reactor has handled every event, including the events
+ * the reactors appended meanwhile (the releases of the reservations process, docs/adr/0002). A command's
+ * releases come shortly after its answer: wait for this before reading a mentor's stream or calendar.
+ */
+export async function reactionsSettled(t: TestApp, reactors: ReactorRunner = reactorRunnerOf(t)): Promise<void> {
+  for (;;) {
+    const before = await t.eventStore.headPosition();
+    await reactorsSettled(t, reactors);
+    const after = await t.eventStore.headPosition();
+    if (before === after || (before && after && comparePositions(before, after) === 0)) return;
+  }
 }
 
 /** Moves the clock to `iso` and runs the scheduler, then lets the reactors handle what it appended. */
