@@ -142,4 +142,39 @@ describe('subscribers during a store failover', () => {
       expect(await listParkedEvents(readStore, { includeResolved: true })).toEqual([]);
     },
   );
+  it('a read store still down when the subscriber resubscribes (its checkpoint unreadable) is retried until it is back', async () => {
+    const projection = counting(mongoFailover.NotWritablePrimary, 1);
+    let checkpointFailures = 0;
+    const flaky = new Proxy(readStore, {
+      get(target, property) {
+        if (property === 'getCheckpoint') {
+          return (name: string) => {
+            // The first read (start) works; the next two (resubscriptions during the failover) fail.
+            if (projection.applied.length === 0 && checkpointFailures < 2 && failedOnce) {
+              checkpointFailures++;
+              return Promise.reject(mongoFailover.MongoNetworkError());
+            }
+            return target.getCheckpoint(name);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as ReadStore;
+    let failedOnce = false;
+    const original = projection.apply.bind(projection);
+    projection.apply = async (event, tx) => {
+      try {
+        await original(event, tx);
+      } catch (error) {
+        failedOnce = true;
+        throw error;
+      }
+    };
+    runner = new ProjectionRunner(store, flaky, [projection], quiet, { maxAttempts: 1, retryDelayMs: 0, restartDelayMs: 1 });
+    await runner.start();
+    expect(await runner.waitFor((await store.headPosition())!, 5000)).toBe(true);
+    expect({ checkpointFailures, applied: projection.applied }).toEqual({ checkpointFailures: 2, applied: [1] });
+    expect(await listParkedEvents(readStore, { includeResolved: true })).toEqual([]);
+  });
 });

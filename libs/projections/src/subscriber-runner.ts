@@ -271,19 +271,29 @@ export abstract class SubscriberRunner<S extends Subscriber> {
           this.logger.error(`${error.message}; standing by`);
           return;
         }
-        entry.lastError = messageOf(error);
-        entry.failures++;
-        const delay = Math.min(MAX_RESTART_DELAY_MS, this.options.restartDelayMs * 2 ** (entry.failures - 1));
-        this.logger.error(`${entry.subscriber.name} stopped: ${entry.lastError}; resubscribing from its checkpoint in ${delay} ms`);
-        if (!entry.paused) {
-          entry.restartTimer = setTimeout(() => {
-            entry.restartTimer = null;
-            void this.subscribe(entry).catch((e) => this.logger.error(String(e)));
-          }, delay);
-        }
+        this.restartLater(entry, error, 'stopped');
       },
     });
     entry.subscription = subscription;
+  }
+
+  /**
+   * Resubscribes from the checkpoint after a back-off that doubles with each consecutive failure (up to 30 s).
+   * A resubscription that fails too (the read store still down during a failover) schedules the next one, so a
+   * subscriber never stays stopped until the process restarts.
+   */
+  private restartLater(entry: SubscriberEntry<S>, error: unknown, what: string): void {
+    entry.lastError = messageOf(error);
+    entry.failures++;
+    const delay = Math.min(MAX_RESTART_DELAY_MS, this.options.restartDelayMs * 2 ** (entry.failures - 1));
+    this.logger.error(`${entry.subscriber.name} ${what}: ${entry.lastError}; resubscribing from its checkpoint in ${delay} ms`);
+    if (entry.paused || this.stopped) return;
+    entry.restartTimer = setTimeout(() => {
+      entry.restartTimer = null;
+      void this.subscribe(entry).catch((e) => {
+        if (!this.stopped) this.restartLater(entry, e, 'could not resubscribe');
+      });
+    }, delay);
   }
 
   /** Events not yet committed by this subscriber (a retry must not apply again what a partial run committed). */
