@@ -36,10 +36,10 @@ const COMMANDS = {
   DeclareMentorUnavailability: 'POST /mentors/{mentorId}/unavailabilities',
   EndMentorUnavailability: 'POST /mentors/{mentorId}/unavailabilities/{unavailabilityId}/end',
   // Orchestrated by the application between streams (docs/adr/0002), never sent by a client.
+  LapseReservation: null,
   ReserveCaseloadSlot: null,
   ReleaseCaseloadSlot: null,
   ReserveMentorSlot: null,
-  MoveMentorSlot: null,
   ReleaseMentorSlot: null,
 } satisfies Record<StudentCommandType | MentorCommandType | MentorCalendarCommandType, string | null>;
 
