@@ -5,6 +5,7 @@
 //   (d) a rebuild of 100k events, events/s
 //   (e) an audit replay of a student with 1,000 events, p99
 //   (f) dashboard and analytics queries over 10k students on the embedded store, p99
+//   (g) mixed load, 32 clients, 60 s (BENCH_QUICK: 10 s), then the event store folded: R9 and reservation counts
 // Set BENCH_QUICK=1 for a smaller, faster run.
 import 'reflect-metadata';
 import * as fs from 'node:fs';
@@ -19,6 +20,7 @@ import { EmbeddedReadStore } from '@mentoring/read-store';
 import { ALL_PROJECTIONS, rebuildProjection } from '@mentoring/projections';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchDashboards } from './read-side.bench';
+import { benchMixedLoad } from './mixed-load/section';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 64;
@@ -252,6 +254,7 @@ async function main(): Promise<void> {
   for (const [name, value] of isolated('benchAuditReplay', './audit.bench')) report(name, value);
   await rebuild();
   for (const [name, value] of await benchDashboards()) report(name, value);
+  for (const [name, value] of await benchMixedLoad(QUICK)) report(name, value);
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [name, value] of results) console.log(`| ${name} | ${value} |`);
 }

@@ -1,0 +1,228 @@
+// Bench section (g), the acceptance run of issue 8: 32 clients send the mixed load (enrol, assign, change
+// mentor, withdraw, complete, change capacity, book, move and cancel sessions) for 60 s (BENCH_QUICK: 10 s)
+// to the API in its own process on the embedded default; the reservations process settles (a short
+// RESERVATION_GRACE_SECONDS and scheduler tick); the server stops and the SQLite event store itself is
+// folded (libs/application/src/invariants). Prints the commands by type and status and the invariant counts.
+// Also runs alone: `node bench/dist/mixed-load/section.js` (after `npm run build`).
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkEventStoreInvariants, formatInvariantReport, invariantViolations } from '@mentoring/application';
+import { loadConfig } from '@mentoring/config';
+import { createEventStore } from '@mentoring/event-store';
+import { signToken } from '@mentoring/api/dist/http/auth';
+import { Intent, IntentKind, Knowledge, unexpectedAnswer } from './commands';
+
+const CLIENTS = 32;
+const MENTORS = 24;
+const GRACE_SECONDS = 1;
+const TICK_SECONDS = 1;
+
+type Row = [string, string];
+
+/** Weights of the mix; `enrol` adds students to the pool the other commands pick from. */
+const MIX: Array<[IntentKind | 'enrol', number]> = [
+  ['enrol', 3],
+  ['assign', 6],
+  ['change', 4],
+  ['withdraw', 1],
+  ['complete', 1],
+  ['capacity', 1],
+  ['book', 4],
+  ['cancel', 2],
+  ['reschedule', 1],
+];
+
+const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function weighted(): IntentKind | 'enrol' {
+  let r = Math.random() * MIX.reduce((sum, [, w]) => sum + w, 0);
+  for (const [kind, w] of MIX) if ((r -= w) < 0) return kind;
+  return 'enrol';
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The real API (`npm start`'s entry) on the embedded default, with a short grace period and scheduler tick. */
+async function startApi(dataDir: string): Promise<{ base: string; stop: () => Promise<void> }> {
+  const port = await freePort();
+  const main = require.resolve('@mentoring/api/dist/main.js');
+  const child = spawn(process.execPath, [main], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'error',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      RESERVATION_GRACE_SECONDS: String(GRACE_SECONDS),
+      REACTOR_TICK_SECONDS: String(TICK_SECONDS),
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (const deadline = Date.now() + 30_000; ; ) {
+    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error('the API did not answer /health within 30 s');
+    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
+    if (ok) break;
+    await sleep(200);
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    base,
+    stop: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
+
+interface Health {
+  eventStore: { head: string | null };
+  projections: Array<{ lag: number }>;
+  reactors: Array<{ lag: number }>;
+}
+
+/** Waits until every projection and process is caught up and the head has not moved for a grace period and two ticks. */
+async function settle(base: string): Promise<number> {
+  const started = Date.now();
+  const quiet = (GRACE_SECONDS + 2 * TICK_SECONDS + 1) * 1000;
+  let head: string | null = null;
+  let since = Date.now();
+  while (Date.now() - started < 120_000) {
+    const health = (await (await fetch(`${base}/health`)).json()) as Health;
+    const caughtUp = [...health.projections, ...health.reactors].every((s) => s.lag === 0);
+    if (!caughtUp || health.eventStore.head !== head) {
+      head = health.eventStore.head;
+      since = Date.now();
+    } else if (Date.now() - since >= quiet) {
+      return Date.now() - started;
+    }
+    await sleep(250);
+  }
+  throw new Error('the projections and processes did not settle within 120 s');
+}
+
+export async function benchMixedLoad(quick = process.env.BENCH_QUICK === '1'): Promise<Row[]> {
+  const seconds = quick ? 10 : 60;
+  const label = `(g) mixed load, ${CLIENTS} clients, ${seconds} s`;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mentoring-bench-mixed-'));
+  const api = await startApi(dataDir);
+  const rows: Row[] = [];
+  try {
+    const token = await signToken(loadConfig({ NODE_ENV: 'test' }).jwtSecret, 'bench-staff', 'staff');
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const post = async (url: string, body: unknown) => {
+      const response = await fetch(`${api.base}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = text;
+      }
+      return { status: response.status, body: parsed as Record<string, any>, headers: Object.fromEntries(response.headers) };
+    };
+    const enrol = async (i: number) =>
+      post('/students', { name: `Student ${i}`, email: `s${i}@bench.example`, trainingPath: 'web', registeredDisability: false, startDate: '2027-01-04', funding: { kind: 'self_funded' } });
+
+    const mentors: string[] = [];
+    for (let i = 0; i < MENTORS; i++) {
+      const answer = await post('/mentors', { name: `Mentor ${i}`, email: `m${i}@bench.example`, trainingPaths: ['web'], capacity: 1 + (i % 5), disabilityFriendly: false });
+      mentors.push(answer.body.mentorId);
+    }
+    const students: string[] = [];
+    for (let i = 0; i < 3 * MENTORS; i++) students.push((await enrol(i)).body.studentId);
+
+    // Most picks fall on the students enrolled last, so that commands on one student meet.
+    const student = () => (Math.random() < 0.5 ? pick(students.slice(-40)) : pick(students));
+    const knowledge = new Knowledge();
+    const tally = new Map<string, Map<number, number>>();
+    const count = (command: string, status: number) => {
+      const byStatus = tally.get(command) ?? new Map<number, number>();
+      tally.set(command, byStatus.set(status, (byStatus.get(status) ?? 0) + 1));
+    };
+    const unexpected: string[] = [];
+    const firstSlot = Math.ceil((Date.now() + 2 * 86_400_000) / 1_800_000) * 1_800_000;
+    const end = Date.now() + seconds * 1000;
+    let sent = 0;
+
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (Date.now() < end) {
+          const kind = weighted();
+          if (kind === 'enrol') {
+            const answer = await enrol(students.length);
+            sent++;
+            count('EnrolStudent', answer.status);
+            if (answer.status === 201) students.push(answer.body.studentId);
+            continue;
+          }
+          const intent: Intent = {
+            kind,
+            studentId: student(),
+            mentorId: pick(mentors),
+            capacity: 1 + Math.floor(Math.random() * 6),
+            start: new Date(firstSlot + Math.floor(Math.random() * 14 * 20) * 1_800_000).toISOString(),
+            pick: Math.floor(Math.random() * 4),
+          };
+          const call = knowledge.call(intent);
+          if (!call) continue;
+          const answer = await post(call.url, call.body);
+          sent++;
+          count(call.command, answer.status);
+          const problem = unexpectedAnswer(answer.status, answer.body, answer.headers, false);
+          if (problem && unexpected.length < 5) unexpected.push(`${call.command} ${call.url}: ${problem}`);
+          knowledge.learn(intent, call, answer.status, answer.body);
+        }
+      }),
+    );
+    const rate = Math.round(sent / seconds);
+    const byCommand = [...tally]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([command, byStatus]) => `${command} ${[...byStatus].sort(([a], [b]) => a - b).map(([status, n]) => `${status}×${n}`).join(' ')}`);
+    rows.push([`${label}: commands sent by type and status`, `${sent} (${rate}/s): ${byCommand.join('; ')}`]);
+    if (unexpected.length > 0) rows.push([`${label}: unexpected answers (first ${unexpected.length})`, unexpected.join('; ')]);
+
+    const settledMs = await settle(api.base);
+    await api.stop();
+    const store = createEventStore({ dataDir, synchronous: 'FULL' });
+    try {
+      const report = await checkEventStoreInvariants(store);
+      rows.push([
+        `${label}: event store folded after settling (${(settledMs / 1000).toFixed(1)} s, grace ${GRACE_SECONDS} s)`,
+        `${report.events} events, ${report.mentors} mentors, ${report.students} students (${report.totals.assignedStudents} assigned): ` +
+          `${report.overCapacityPositions} over-capacity positions, ${report.twoMentors} students with two mentors, ` +
+          `${report.overlappingSessions} overlapping sessions, ${report.caseloadMismatches} caseload mismatches, ${report.calendarMismatches} calendar mismatches`,
+      ]);
+      if (invariantViolations(report) > 0) console.log(formatInvariantReport(report));
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await api.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+if (require.main === module) {
+  void benchMixedLoad()
+    .then((rows) => rows.forEach(([name, value]) => console.log(`${name}: ${value}`)))
+    .catch((error) => {
+      console.error(error);
+      process.exit(1);
+    });
+}
