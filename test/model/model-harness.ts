@@ -113,21 +113,33 @@ export class ModelHarness {
   async caughtUp(timeoutMs = 20_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     let previous: Position | null = null;
-    for (;;) {
+    while (Date.now() < deadline) {
+      // The app is looked up again on every round: a crash may replace it while we wait.
       const app = await this.current();
       const head = await this.store.headPosition();
-      if (head && previous && comparePositions(head, previous) === 0) return true;
-      previous = head;
       if (!head) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
       const reactors = app.app.get<ReactorRunner | null>(REACTOR_RUNNER, { strict: false });
       const projections = app.app.get<ProjectionRunner | null>(PROJECTION_RUNNER, { strict: false });
-      const done = await Promise.all([reactors?.waitFor(head, left) ?? true, projections?.waitFor(head, left) ?? true]);
-      if (!done.every(Boolean)) return false;
+      const slice = Math.min(500, Math.max(1, deadline - Date.now()));
+      const done = await Promise.all([reactors?.waitFor(head, slice) ?? true, projections?.waitFor(head, slice) ?? true]);
+      if (!done.every(Boolean) || this.restarting) continue;
       // A process manager may append after its checkpoint moved past the head we waited for.
+      if (previous && comparePositions(head, previous) === 0) return true;
+      previous = head;
       await sleep(20);
     }
+    return false;
+  }
+
+  /** The runners' own view (checkpoint, lag, lease, last error), for a failure message. */
+  async status(): Promise<string> {
+    const app = await this.current();
+    const runners = [app.app.get<ReactorRunner | null>(REACTOR_RUNNER, { strict: false }), app.app.get<ProjectionRunner | null>(PROJECTION_RUNNER, { strict: false })];
+    const statuses = await Promise.all(runners.map((r) => r?.status() ?? []));
+    return `head ${JSON.stringify(await this.store.headPosition(), (_, v) => (typeof v === 'bigint' ? String(v) : v))}\n${statuses
+      .flat()
+      .map((s) => `  ${JSON.stringify(s)}`)
+      .join('\n')}`;
   }
 
   async close(): Promise<void> {

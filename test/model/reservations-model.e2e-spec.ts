@@ -186,16 +186,17 @@ async function runCase(scenario: Scenario): Promise<void> {
       }),
     );
 
-    // Settle: the process managers catch up, the grace period passes, the reconciler runs; until nothing moves.
+    // Settle: the process managers catch up, the grace period passes, the scheduler ticks (as its timer would,
+    // again after a fault stopped a tick); until a round with no fault moves nothing.
     for (let round = 0; ; round++) {
-      if (!(await h.caughtUp())) throw new Error('the projections and process managers did not catch up within 20 s');
-      const before = await h.store.headPosition();
+      if (!(await h.caughtUp())) throw new Error(`the projections and process managers did not catch up within 20 s:\n${await h.status()}`);
+      const before = { head: await h.store.headPosition(), faults: h.faultsFired };
       jumpPastGrace();
       await h.tick();
-      if (!(await h.caughtUp())) throw new Error('the process managers did not catch up within 20 s after the reconciler ran');
-      const after = await h.store.headPosition();
-      if (before?.commit === after?.commit) break;
-      if (round >= 6) throw new Error('the store kept moving after 6 rounds of catch-up and reconciliation');
+      if (!(await h.caughtUp())) throw new Error(`the process managers did not catch up within 20 s after the reconciler ran:\n${await h.status()}`);
+      const after = { head: await h.store.headPosition(), faults: h.faultsFired };
+      if (before.head?.commit === after.head?.commit && before.faults === after.faults) break;
+      if (round >= 8) throw new Error('the store kept moving after 8 rounds of catch-up and reconciliation');
     }
 
     const report = await checkEventStoreInvariants(h.store, { examplesPerKind: 3 });
