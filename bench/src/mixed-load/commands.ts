@@ -35,6 +35,7 @@ export interface CommandCall {
 export class Knowledge {
   private readonly mentorOf = new Map<string, string>();
   private readonly sessionsOf = new Map<string, string[]>();
+  private readonly closed = new Set<string>();
 
   /** The call for an intent; null when there is nothing to name (no known session to cancel or move). */
   call(intent: Intent): CommandCall | null {
@@ -81,6 +82,7 @@ export class Knowledge {
     const sessionId = /\/sessions\/([^/]+)\//.exec(call.url)?.[1];
     if (status === 409 && answer.details?.currentMentorId) this.mentorOf.set(student, answer.details.currentMentorId);
     if (status === 409 && answer.code === 'session_not_booked' && sessionId) this.forget(student, sessionId);
+    if (status === 409 && answer.code === 'training_closed') this.close(student);
     if (status !== 200 && status !== 201) return;
     switch (intent.kind) {
       case 'assign':
@@ -93,8 +95,7 @@ export class Knowledge {
         return;
       case 'withdraw':
       case 'complete':
-        this.mentorOf.delete(student);
-        this.sessionsOf.set(student, []);
+        this.close(student);
         return;
       case 'pause':
         this.sessionsOf.set(student, []);
@@ -108,6 +109,22 @@ export class Knowledge {
       default:
         return;
     }
+  }
+
+  /** The students the clients know to have a mentor. */
+  assignedStudents(): string[] {
+    return [...this.mentorOf.keys()];
+  }
+
+  /** Those of `students` not known to have a mentor nor to have ended their training. */
+  waiting(students: readonly string[]): string[] {
+    return students.filter((id) => !this.mentorOf.has(id) && !this.closed.has(id));
+  }
+
+  private close(studentId: string): void {
+    this.closed.add(studentId);
+    this.mentorOf.delete(studentId);
+    this.sessionsOf.set(studentId, []);
   }
 
   private sessions(studentId: string): string[] {

@@ -24,16 +24,18 @@ type Row = [string, string];
 
 /** Weights of the mix; `enrol` adds students to the pool the other commands pick from. */
 const MIX: Array<[IntentKind | 'enrol', number]> = [
-  ['enrol', 3],
+  ['enrol', 2],
   ['assign', 6],
   ['change', 4],
-  ['withdraw', 1],
-  ['complete', 1],
-  ['capacity', 1],
+  ['withdraw', 2],
+  ['complete', 2],
+  ['capacity', 2],
   ['book', 4],
   ['cancel', 2],
   ['reschedule', 1],
 ];
+/** Enrolments stop while this many students wait for a mentor, so that the mix keeps assigning and closing. */
+const WAITING = 60;
 
 const pick = <T>(items: readonly T[]): T => items[Math.floor(Math.random() * items.length)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -146,8 +148,14 @@ export async function benchMixedLoad(quick = process.env.BENCH_QUICK === '1'): P
     const students: string[] = [];
     for (let i = 0; i < 3 * MENTORS; i++) students.push((await enrol(i)).body.studentId);
 
-    // Most picks fall on the students enrolled last, so that commands on one student meet.
-    const student = () => (Math.random() < 0.5 ? pick(students.slice(-40)) : pick(students));
+    // Assignments pick among the students enrolled last (mostly waiting); the other commands mostly among the
+    // assigned ones. The pools are small, so that commands on one student and one mentor meet.
+    const student = (kind: IntentKind) => {
+      const assigned = knowledge.assignedStudents();
+      if (kind !== 'assign' && assigned.length > 0 && Math.random() < 0.8) return pick(assigned);
+      const waiting = knowledge.waiting(students.slice(-4 * WAITING));
+      return waiting.length > 0 ? pick(waiting) : pick(students);
+    };
     const knowledge = new Knowledge();
     const tally = new Map<string, Map<number, number>>();
     const count = (command: string, status: number) => {
@@ -162,7 +170,8 @@ export async function benchMixedLoad(quick = process.env.BENCH_QUICK === '1'): P
     await Promise.all(
       Array.from({ length: CLIENTS }, async () => {
         while (Date.now() < end) {
-          const kind = weighted();
+          const chosen = weighted();
+          const kind = chosen === 'enrol' && knowledge.waiting(students.slice(-4 * WAITING)).length >= WAITING ? 'assign' : chosen;
           if (kind === 'enrol') {
             const answer = await enrol(students.length);
             sent++;
@@ -172,7 +181,7 @@ export async function benchMixedLoad(quick = process.env.BENCH_QUICK === '1'): P
           }
           const intent: Intent = {
             kind,
-            studentId: student(),
+            studentId: student(kind),
             mentorId: pick(mentors),
             capacity: 1 + Math.floor(Math.random() * 6),
             start: new Date(firstSlot + Math.floor(Math.random() * 14 * 20) * 1_800_000).toISOString(),
