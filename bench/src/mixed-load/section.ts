@@ -34,6 +34,7 @@ const MIX: Array<[IntentKind | 'enrol', number]> = [
   ['cancel', 2],
   ['reschedule', 1],
 ];
+const TWINS = 0.25;
 /** Enrolments stop while this many students wait for a mentor, so that the mix keeps assigning and closing. */
 const WAITING = 60;
 
@@ -189,12 +190,18 @@ export async function benchMixedLoad(quick = process.env.BENCH_QUICK === '1'): P
           };
           const call = knowledge.call(intent);
           if (!call) continue;
-          const answer = await post(call.url, call.body);
-          sent++;
-          count(call.command, answer.status);
-          const problem = unexpectedAnswer(answer.status, answer.body, answer.headers, false);
-          if (problem && unexpected.length < 5) unexpected.push(`${call.command} ${call.url}: ${problem}`);
-          knowledge.learn(intent, call, answer.status, answer.body);
+          // A quarter of the assignments and changes are sent twice at once (a double click, a retry without a key).
+          const copies = (kind === 'assign' || kind === 'change') && Math.random() < TWINS ? 2 : 1;
+          await Promise.all(
+            Array.from({ length: copies }, async () => {
+              const answer = await post(call.url, call.body);
+              sent++;
+              count(call.command, answer.status);
+              const problem = unexpectedAnswer(answer.status, answer.body, answer.headers, false);
+              if (problem && unexpected.length < 5) unexpected.push(`${call.command} ${call.url}: ${problem}`);
+              knowledge.learn(intent, call, answer.status, answer.body);
+            }),
+          );
         }
       }),
     );
