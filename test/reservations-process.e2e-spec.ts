@@ -135,6 +135,32 @@ describe('the reservations process, with faults', () => {
     expect(state.status === 'registered' && reservationsOf(state, studentId)).toHaveLength(1);
   });
 
+  it('R14: a keyed booking that died after its slot was reserved, retried after the slot lapsed: 201 on a new slot, the calendar holds that one only', async () => {
+    clock.set(T0);
+    const mentorId = await mentorOfCapacity(1);
+    const studentId = await enrol();
+    expect(outcome(await post(t, staff, `/students/${studentId}/assignment`, { mentorId }))).toEqual({ status: 201, events: ['StudentAssigned'] });
+    const key = { 'idempotency-key': `book-${studentId}` };
+    const booking = { start: '2027-03-03T10:00:00.000Z' };
+    faults.fail({ eventType: 'DiscoverySessionBooked', when: 'before' });
+    expectProblem(await post(t, staff, `/students/${studentId}/discovery-session`, booking, key), 503, 'store_unavailable');
+    await tickReactorsAt(t, reactors, clock, '2027-03-01T08:03:00.000Z');
+    const lapsed = (await streamOf(store, `student-${studentId}`)).filter((e) => e.type === 'ReservationLapsed').map((e) => e.data as { reservationId: string });
+    expect(lapsed).toHaveLength(1);
+
+    const retried = await post(t, staff, `/students/${studentId}/discovery-session`, booking, key);
+    expect(outcome(retried)).toEqual({ status: 201, events: ['DiscoverySessionBooked'] });
+    const booked = (await streamOf(store, `student-${studentId}`)).find((e) => e.type === 'DiscoverySessionBooked')!.data as { slotId: string; sessionId: string };
+    expect(booked.slotId).not.toBe(lapsed[0].reservationId);
+    await reactorsSettled(t, reactors);
+    const calendar = await streamOf(store, `mentor-calendar-${mentorId}`);
+    expect(calendar.map((e) => [e.type, (e.data as { slotId: string }).slotId])).toEqual([
+      ['MentorSlotReserved', lapsed[0].reservationId],
+      ['MentorSlotReleased', lapsed[0].reservationId],
+      ['MentorSlotReserved', booked.slotId],
+    ]);
+  });
+
   it('a keyed retry after the fact was stored but the answer lost answers as the first run would have: assignment, change of mentor, withdrawal', async () => {
     clock.set(T0);
     const [m1, m2] = [await mentorOfCapacity(2), await mentorOfCapacity(2)];

@@ -1,7 +1,7 @@
 // The read-fold-decide-append glue between the pure deciders and the event store port, free of any
 // framework: the API wraps it as a Nest provider, reactors use it as it is.
 import { Decider, DomainCommand, DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
-import { AppendResult, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@mentoring/event-store';
+import { AppendResult, DuplicateEventIdError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@mentoring/event-store';
 import { CommandContext, deterministicUuid, expectedFrom, requestKeyOf } from './command-context';
 import { Clock, IdGenerator, randomIds, systemClock } from './ports';
 
@@ -84,14 +84,17 @@ export class EventSourcedStreams {
 
   /**
    * Appends decided events with the context's metadata. With an idempotency key the event ids are
-   * derived from it (and from `attempt`), so that a retried request appends nothing.
+   * derived from it (and from `attempt`, and from `salt`: what makes this decision differ from another of the
+   * same request, e.g. the reservation id it takes), so that a retried request appends nothing. When those ids
+   * are already stored in this stream (a concurrent duplicate of the request got there first, and the stream
+   * has moved on since), the answer is where they are stored.
    */
-  async append(streamId: string, events: DomainEvent[], revision: number, ctx: CommandContext, attempt = 0): Promise<AppendResult> {
+  async append(streamId: string, events: DomainEvent[], revision: number, ctx: CommandContext, attempt = 0, salt = ''): Promise<AppendResult> {
     const occurredAt = this.clock.now().toISOString();
     const requestKey = requestKeyOf(ctx);
     const newEvents: NewEvent[] = events.map((event, index) => ({
       eventId: ctx.idempotencyKey
-        ? deterministicUuid(ctx.actor.id, ctx.idempotencyKey, streamId, String(attempt), String(index))
+        ? deterministicUuid(ctx.actor.id, ctx.idempotencyKey, streamId, String(attempt), String(index), ...(salt ? [salt] : []))
         : this.ids.uuid(),
       type: event.type,
       schemaVersion: (EVENT_SCHEMA_VERSIONS as Record<string, number>)[event.type] ?? 1,
@@ -104,7 +107,23 @@ export class EventSourcedStreams {
         ...(requestKey ? { requestKey } : {}),
       },
     }));
-    return this.store.append(streamId, newEvents, expectedFrom(revision));
+    try {
+      return await this.store.append(streamId, newEvents, expectedFrom(revision));
+    } catch (error) {
+      if (!(error instanceof DuplicateEventIdError) || !ctx.idempotencyKey) throw error;
+      const stored = await this.whereStored(streamId, newEvents.map((e) => e.eventId));
+      if (!stored) throw error;
+      return stored;
+    }
+  }
+
+  /** The revision and position of the last of `eventIds` when all of them are stored in `streamId`, else null. */
+  private async whereStored(streamId: string, eventIds: string[]): Promise<AppendResult | null> {
+    const wanted = new Set(eventIds);
+    const found = (await this.store.readStream(streamId)).filter((e) => wanted.has(e.eventId));
+    if (found.length !== wanted.size) return null;
+    const last = found[found.length - 1];
+    return { nextExpectedRevision: last.revision, position: last.position };
   }
 
   /**

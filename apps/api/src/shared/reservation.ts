@@ -13,6 +13,8 @@ import { Problem } from '../http/problem';
 
 export interface StreamWrite {
   streamId: string;
+  /** The reservation (or slot) id this write is about: event ids derived from an Idempotency-Key include it. */
+  reservationId?: string;
   /** Revision the events were decided on (-1: the stream does not exist). */
   revision: number;
   events: DomainEvent[];
@@ -42,8 +44,12 @@ export function runReservation(
       if (!('reservation' in decided)) return decided;
       const { reservation, target } = decided;
       try {
-        if (reservation.events.length > 0) await streams.append(reservation.streamId, reservation.events, reservation.revision, ctx, attempt);
-        const result = await streams.append(target.streamId, target.events, target.revision, ctx, attempt);
+        // A keyed retry that takes a new reservation (its first one lapsed meanwhile) must not derive the ids of
+        // the first one's events: those are stored, and the store would take the new append for a repeat.
+        if (reservation.events.length > 0) {
+          await streams.append(reservation.streamId, reservation.events, reservation.revision, ctx, attempt, reservation.reservationId);
+        }
+        const result = await streams.append(target.streamId, target.events, target.revision, ctx, attempt, target.reservationId);
         return { streamId: target.streamId, revision: result.nextExpectedRevision, position: result.position, events: target.events };
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;

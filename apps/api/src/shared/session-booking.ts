@@ -48,8 +48,8 @@ export async function takeSessionSlot(
       calendar.state,
     );
     return {
-      reservation: { streamId: mentorCalendarStream(mentorId), revision: calendar.revision, events: reserved },
-      target: { streamId: studentStream(studentId), revision: student.revision, events: decided },
+      reservation: { streamId: mentorCalendarStream(mentorId), revision: calendar.revision, events: reserved, reservationId: slotId },
+      target: { streamId: studentStream(studentId), revision: student.revision, events: decided, reservationId: slotId },
     };
   });
 }

@@ -43,8 +43,8 @@ export class AssignMentorHandler implements ICommandHandler<AssignMentorCommand>
         mentor.state,
       );
       return {
-        reservation: { streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved },
-        target: { streamId: studentStream(studentId), revision: student.revision, events: assigned },
+        reservation: { streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved, reservationId },
+        target: { streamId: studentStream(studentId), revision: student.revision, reservationId, events: assigned },
       };
     });
   }

@@ -54,8 +54,8 @@ export class ChangeMentorHandler implements ICommandHandler<ChangeMentorCommand>
         mentor.state,
       );
       return {
-        reservation: { streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved },
-        target: { streamId: studentStream(studentId), revision: student.revision, events: changed },
+        reservation: { streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved, reservationId },
+        target: { streamId: studentStream(studentId), revision: student.revision, reservationId, events: changed },
       };
     });
   }

@@ -1,0 +1,52 @@
+// The command glue's idempotency: keyed requests derive their event ids, and two copies of one request that
+// both decided on the same revision append once, even when the stream moved on between the two appends.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SqliteEventStore } from '@mentoring/event-store';
+import { CommandContext } from './command-context';
+import { EventSourcedStreams } from './event-sourced-streams';
+
+const ctx: CommandContext = { actor: { id: 'staff-1', role: 'staff' }, correlationId: 'c-1', causationId: 'http:1', idempotencyKey: 'key-1' };
+const noted = (n: number) => ({ type: 'Noted', data: { n } });
+
+describe('EventSourcedStreams.append with an Idempotency-Key', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  let streams: EventSourcedStreams;
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-'));
+    store = new SqliteEventStore({ file: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
+    streams = new EventSourcedStreams(store);
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a copy of the request that lost the race, after the stream moved on, answers where the first copy stored its events', async () => {
+    await store.append('s-1', [{ eventId: '00000000-0000-4000-8000-000000000001', type: 'Noted', schemaVersion: 1, data: { n: 0 }, metadata: { ...ctx, occurredAt: 'x' } }], 'no_stream');
+    const first = await streams.append('s-1', [noted(1)], 0, ctx);
+    // Someone else appends meanwhile: the copy's ids are no longer the stream's last events.
+    await streams.append('s-1', [noted(2)], 1, { ...ctx, idempotencyKey: undefined });
+    const copy = await streams.append('s-1', [noted(1)], 0, ctx);
+    expect(copy).toEqual(first);
+    expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 0 }, { n: 1 }, { n: 2 }]);
+  });
+
+  it('the same request deciding another reservation (another salt) derives other ids: it is a new append, not a repeat', async () => {
+    await streams.append('s-1', [noted(1)], -1, ctx, 0, 'reservation-a');
+    await expect(streams.append('s-1', [noted(1)], 0, ctx, 0, 'reservation-b')).resolves.toMatchObject({ nextExpectedRevision: 1 });
+    const ids = (await store.readStream('s-1')).map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it('without a key, a duplicate id is still an error', async () => {
+    const plain = { ...ctx, idempotencyKey: undefined };
+    const event = { eventId: '00000000-0000-4000-8000-00000000000a', type: 'Noted', schemaVersion: 1, data: {}, metadata: { ...plain, occurredAt: 'x' } };
+    await store.append('s-1', [event], 'no_stream');
+    await store.append('s-1', [{ ...event, eventId: '00000000-0000-4000-8000-00000000000b' }], 0);
+    await expect(store.append('s-1', [event], 'any')).rejects.toMatchObject({ code: 'duplicate_event_id' });
+  });
+});
