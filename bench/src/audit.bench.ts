@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, StudentCommand, studentDecider } from '@mentoring/domain';
+import { DomainEvent, EVENT_SCHEMA_VERSIONS, EventType, StudentCommand, studentDecider } from '@mentoring/domain';
 import { SqliteEventStore } from '@mentoring/event-store';
 import { studentAudit } from '@mentoring/api/dist/audit/student-audit';
 
@@ -24,17 +24,17 @@ export async function benchAuditReplay(runs = 300): Promise<Array<[string, strin
     for (const e of events) state = studentDecider.evolve(state, e as never);
     const result = await store.append(
       stream,
-      events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: 1, data: e.data, metadata: { correlationId: randomUUID(), causationId: 'bench', actor: by, occurredAt: new Date(t).toISOString() } })),
+      events.map((e) => ({ eventId: randomUUID(), type: e.type, schemaVersion: EVENT_SCHEMA_VERSIONS[e.type as EventType], data: e.data, metadata: { correlationId: randomUUID(), causationId: 'bench', actor: by, occurredAt: new Date(t).toISOString() } })),
       revision < 0 ? 'no_stream' : revision,
     );
     revision = result.nextExpectedRevision;
   };
   await run({ type: 'EnrolStudent', data: { studentId: 'audit-1', name: 'Sam', email: 'sam@x.example', trainingPath: 'web', registeredDisability: false, startDate: '2027-01-04', funding: { kind: 'self_funded' } } } as never);
-  await run({ type: 'AssignMentor', data: { studentId: 'audit-1', mentor: { mentorId: 'm-1', disabilityFriendly: false, trainingPaths: ['web'], active: true } } } as never);
+  await run({ type: 'AssignMentor', data: { studentId: 'audit-1', mentor: { mentorId: 'm-1', disabilityFriendly: false, trainingPaths: ['web'], active: true }, reservationId: 'reservation-1' } } as never);
   for (let n = 0; revision < 999; n++) {
     const sessionId = `session-${n}`;
     const start = t + DAY;
-    await run({ type: n === 0 ? 'BookDiscoverySession' : 'BookSession', data: { studentId: 'audit-1', sessionId, start: new Date(start).toISOString() } } as never, mentor);
+    await run({ type: n === 0 ? 'BookDiscoverySession' : 'BookSession', data: { studentId: 'audit-1', sessionId, slotId: `slot-${n}`, start: new Date(start).toISOString() } } as never, mentor);
     t = start + 2 * 3600 * 1000;
     await run({ type: 'RecordSessionHeld', data: { studentId: 'audit-1', sessionId } } as never, mentor);
   }
