@@ -25,6 +25,8 @@ import { EnrolStudentController } from './enrol-student/enrol-student.controller
 import { EnrolStudentHandler } from './enrol-student/enrol-student.handler';
 import { GetMentorController } from './get-mentor/get-mentor.controller';
 import { GetMentorHandler } from './get-mentor/get-mentor.handler';
+import { GetMentorSuggestionsController } from './get-mentor-suggestions/get-mentor-suggestions.controller';
+import { GetMentorSuggestionsHandler } from './get-mentor-suggestions/get-mentor-suggestions.handler';
 import { GetStudentController } from './get-student/get-student.controller';
 import { GetStudentHandler } from './get-student/get-student.handler';
 import { GiveFirstSessionFeedbackController } from './give-first-session-feedback/give-first-session-feedback.controller';
@@ -92,6 +94,7 @@ const ALL = [
   { controller: EndMentorUnavailabilityController, handler: EndMentorUnavailabilityHandler },
   { controller: GetStudentController, handler: GetStudentHandler },
   { controller: GetMentorController, handler: GetMentorHandler },
+  { controller: GetMentorSuggestionsController, handler: GetMentorSuggestionsHandler },
 ];
 
 export const USE_CASES = {

@@ -1,0 +1,152 @@
+// Mentor suggestions, explained: hard rules exclude a mentor (training path, R7, R9 full, unavailable now, the
+// current mentor); the others are ranked by weighted reasons from one policy (libs/domain/src/suggestion-policy.ts).
+// Read models give the mentors and the student; the student's stream gives the mentors they left (R8); a mentor
+// flagged unavailable has their stream folded to know whether the unavailability covers now or is still to come.
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { DEFAULT_SUGGESTION_POLICY, SuggestionPolicy, Unavailability, unavailabilityAt } from '@mentoring/domain';
+import { EventStore } from '@mentoring/event-store';
+import {
+  MENTOR_CASELOADS,
+  MentorCaseloadDoc,
+  mentorCaseloadsProjection,
+  STUDENT_PROFILES,
+  StudentProfileDoc,
+  studentProfilesProjection,
+} from '@mentoring/projections';
+import { ReadStore } from '@mentoring/read-store';
+import { Problem } from '../../http/problem';
+import { DECIDERS, Deciders } from '../../shared/deciders';
+import { EventSourcedStreams } from '../../shared/event-sourced-streams';
+import { ReadYourWrites } from '../../shared/read-your-writes';
+import { studentStream } from '../../shared/streams';
+import { EVENT_STORE, READ_STORE } from '../../shared/tokens';
+import { loadMentor } from '../../shared/loaders';
+import { requireRole } from '../read-side-support/params';
+import { GetMentorSuggestionsQuery } from './get-mentor-suggestions.query';
+import { ExcludedMentor, MentorSuggestion, MentorSuggestionsView, SuggestionReason } from './mentor-suggestions.view';
+
+const STAFF = ['staff', 'admin'] as const;
+const DAY_MS = 86_400_000;
+
+/** What the unavailabilities of a mentor mean now: one covering now (excluded), or the next one to come. */
+interface Availability {
+  now: Unavailability | null;
+  next: Unavailability | null;
+}
+
+const until = (u: Unavailability) => (u.endedAt !== null && Date.parse(u.endedAt) < Date.parse(u.to) ? u.endedAt : u.to);
+const students = (n: number) => `${n} student${n === 1 ? '' : 's'}`;
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const byNameThenId = (a: { name: string; mentorId: string }, b: { name: string; mentorId: string }) =>
+  a.name.localeCompare(b.name) || a.mentorId.localeCompare(b.mentorId);
+
+@QueryHandler(GetMentorSuggestionsQuery)
+export class GetMentorSuggestionsHandler implements IQueryHandler<GetMentorSuggestionsQuery> {
+  private readonly policy: SuggestionPolicy = DEFAULT_SUGGESTION_POLICY;
+
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly eventStore: EventStore,
+    @Inject(DECIDERS) private readonly deciders: Deciders,
+    private readonly streams: EventSourcedStreams,
+    private readonly readYourWrites: ReadYourWrites,
+  ) {}
+
+  async execute({ studentId, actor, explainAll, waitFor }: GetMentorSuggestionsQuery): Promise<MentorSuggestionsView> {
+    requireRole(actor, STAFF, 'mentor suggestions');
+    await this.readYourWrites.waitFor(waitFor, [mentorCaseloadsProjection.name, studentProfilesProjection.name]);
+    const student = await this.readStore.collection<StudentProfileDoc>(STUDENT_PROFILES).findOne({ _id: studentId });
+    if (!student) throw new Problem(404, 'student_not_found', 'Not Found', `No student ${studentId}.`);
+
+    const mentors = await this.readStore.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).find({}, { sort: { name: 1, _id: 1 } });
+    const left = await this.mentorsLeft(studentId);
+    const now = this.streams.now();
+
+    const items: MentorSuggestion[] = [];
+    const excluded: ExcludedMentor[] = [];
+    for (const mentor of mentors) {
+      const availability = mentor.unavailable ? await this.availability(mentor.mentorId, now) : { now: null, next: null };
+      const exclusions = this.exclusions(mentor, student, availability);
+      if (exclusions.length > 0) excluded.push({ mentorId: mentor.mentorId, name: mentor.name, reasons: exclusions });
+      else items.push(this.suggestion(mentor, student, availability, left, now));
+    }
+    items.sort((a, b) => b.score - a.score || byNameThenId(a, b));
+    excluded.sort(byNameThenId);
+    return { studentId, items, ...(explainAll ? { excluded } : {}) };
+  }
+
+  /** The mentors the student left, the last one first (MentorChanged.fromMentorId, R8). */
+  private async mentorsLeft(studentId: string): Promise<string[]> {
+    const events = await this.eventStore.readStream(studentStream(studentId));
+    const left = events.filter((e) => e.type === 'MentorChanged').map((e) => String((e.data as { fromMentorId: unknown }).fromMentorId));
+    return [...new Set(left.reverse())];
+  }
+
+  private async availability(mentorId: string, now: Date): Promise<Availability> {
+    const { state } = await loadMentor(this.streams, this.deciders, mentorId);
+    if (state.status !== 'registered') return { now: null, next: null };
+    const at = now.toISOString();
+    const horizon = now.getTime() + this.policy.upcomingUnavailabilityDays * DAY_MS;
+    const next =
+      Object.values(state.unavailabilities)
+        .filter((u) => Date.parse(u.from) > now.getTime() && Date.parse(u.from) <= horizon && Date.parse(u.from) < Date.parse(until(u)))
+        .sort((a, b) => Date.parse(a.from) - Date.parse(b.from))[0] ?? null;
+    return { now: unavailabilityAt(state, at), next };
+  }
+
+  private exclusions(mentor: MentorCaseloadDoc, student: StudentProfileDoc, availability: Availability): ExcludedMentor['reasons'] {
+    const out: ExcludedMentor['reasons'] = [];
+    if (mentor.mentorId === student.mentorId) out.push({ code: 'current_mentor', text: 'Already the student’s mentor.' });
+    if (!mentor.trainingPaths.includes(student.trainingPath)) {
+      out.push({ code: 'training_path_not_covered', text: `Does not mentor the ${student.trainingPath} path (covers ${mentor.trainingPaths.join(', ')}).` });
+    }
+    if (student.registeredDisability && !mentor.disabilityFriendly) {
+      out.push({ code: 'not_disability_friendly', text: 'The student has a registered disability and this mentor is not disability-friendly (R7).' });
+    }
+    if (mentor.capacity - mentor.caseloadSize <= 0) {
+      out.push({ code: 'mentor_full', text: `No place left: ${students(mentor.caseloadSize)} for a capacity of ${mentor.capacity} (R9).` });
+    }
+    if (availability.now) {
+      out.push({ code: 'mentor_unavailable', text: `Unavailable now (declared from ${availability.now.from} to ${until(availability.now)}).` });
+    }
+    return out;
+  }
+
+  private suggestion(mentor: MentorCaseloadDoc, student: StudentProfileDoc, availability: Availability, left: string[], now: Date): MentorSuggestion {
+    const p = this.policy;
+    const remaining = mentor.capacity - mentor.caseloadSize;
+    const reasons: SuggestionReason[] = [
+      { code: 'training_path_covered', weight: p.trainingPathCovered, text: `Mentors the ${student.trainingPath} path.` },
+      {
+        code: 'remaining_capacity',
+        weight: round1((p.remainingCapacity * remaining) / mentor.capacity),
+        text: `${remaining} of ${mentor.capacity} places free (${students(mentor.caseloadSize)} now).`,
+      },
+    ];
+    if (student.registeredDisability) {
+      reasons.push({ code: 'disability_friendly', weight: p.disabilityFriendly, text: 'Disability-friendly, as the student’s registered disability requires (R7).' });
+    }
+    if (availability.next) {
+      const days = Math.ceil((Date.parse(availability.next.from) - now.getTime()) / DAY_MS);
+      reasons.push({
+        code: 'unavailability_upcoming',
+        weight: p.upcomingUnavailability,
+        text: `Available now, but unavailable from ${availability.next.from} (in ${days} days) to ${until(availability.next)}.`,
+      });
+    } else {
+      reasons.push({ code: 'available_now', weight: p.availableNow, text: 'Available now: no declared unavailability now or soon.' });
+    }
+    const leftAt = left.indexOf(mentor.mentorId);
+    if (leftAt === 0) reasons.push({ code: 'recently_left', weight: p.recentlyLeft, text: 'The mentor the student just left (last change of mentor, R8).' });
+    else if (leftAt > 0) reasons.push({ code: 'former_mentor', weight: p.formerMentor, text: 'A mentor the student had before (R8).' });
+    return {
+      mentorId: mentor.mentorId,
+      name: mentor.name,
+      score: round1(reasons.reduce((sum, r) => sum + r.weight, 0)),
+      remainingCapacity: remaining,
+      capacity: mentor.capacity,
+      reasons,
+    };
+  }
+}
