@@ -10,6 +10,11 @@ import { InfrastructureOverrides } from './infrastructure.module';
 import { titleFor } from './http/error-mapping';
 import { Problem } from './http/problem';
 import { sendProblem } from './http/problem.filter';
+import { recordRoutes } from './http/method-not-allowed';
+import { PROBLEM_SCHEMA } from './shared/api-docs';
+
+/** Response headers a browser script may read (CORS): the command conventions and Retry-After. */
+export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Global-Position', 'Idempotent-Replayed', 'Retry-After'];
 
 const logger = new Logger('HTTP');
 
@@ -23,6 +28,20 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   // Fastify's own errors (malformed JSON, body too large, wrong media type) reach the exception filter
   // as HttpExceptions carrying the Fastify error as `cause`; unknown routes as NotFoundException.
   const fastify = app.getHttpAdapter().getInstance();
+  // Before the routes are registered (app.init): a wrong method on a known path answers 405, not 404.
+  recordRoutes(fastify);
+  if (config.corsOrigins.length > 0) {
+    // Browser frontends (CORS_ORIGINS). An origin not listed gets no CORS header at all, so its
+    // preflight is not answered and the browser refuses the call.
+    const anyOrigin = config.corsOrigins.includes('*');
+    app.enableCors({
+      origin: (origin: string | undefined, callback: (error: Error | null, allow: string | false) => void) =>
+        callback(null, origin !== undefined && (anyOrigin || config.corsOrigins.includes(origin)) ? origin : false),
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      exposedHeaders: CORS_EXPOSED_HEADERS,
+      maxAge: 600,
+    });
+  }
   // Commands speak JSON only: any other declared media type is refused before parsing.
   fastify.addHook('onRequest', (request, reply, done) => {
     const type = request.headers['content-type'];
@@ -46,6 +65,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
       .addSecurityRequirements('bearer')
       .build(),
   );
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
   await app.init();

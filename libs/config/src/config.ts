@@ -38,6 +38,11 @@ export interface AppConfig {
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' | 'silent';
+  /**
+   * Browser origins allowed to call the API (CORS), normalised (`https://app.example.com`), or `['*']`
+   * for any origin. Empty = no CORS headers at all.
+   */
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {
@@ -104,6 +109,30 @@ function smtpUrl(env: Env, name: string): string | undefined {
   return raw;
 }
 
+/** Comma-separated http(s) origins without a path, or `*`. */
+function origins(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  const out: string[] = [];
+  for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+    if (entry === '*') {
+      out.push('*');
+      continue;
+    }
+    const refuse = () => new ConfigError(name, `must be a comma-separated list of http(s) origins without a path (such as https://app.example.com), or *; got "${entry}"`);
+    // Scheme and authority only: no path (not even `/`), query, fragment or credentials.
+    if (!/^https?:\/\/[^/?#@\s]+$/i.test(entry)) throw refuse();
+    let url: URL;
+    try {
+      url = new URL(entry);
+    } catch {
+      throw refuse();
+    }
+    out.push(url.origin);
+  }
+  return out.includes('*') ? ['*'] : [...new Set(out)];
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
@@ -157,5 +186,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 50 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose', 'silent'] as const, 'log'),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

@@ -1,8 +1,9 @@
 // The one exception filter: everything that escapes a handler leaves as application/problem+json.
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { problemHeaders, toProblem, unavailableStore } from './error-mapping';
-import { PROBLEM_CONTENT_TYPE } from './problem';
+import { problemHeaders, titleFor, toProblem, unavailableStore } from './error-mapping';
+import { allowedMethods } from './method-not-allowed';
+import { Problem, PROBLEM_CONTENT_TYPE } from './problem';
 
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -17,8 +18,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
-  const problem = toProblem(error);
+  let problem = toProblem(error);
   const path = request.url?.split('?')[0];
+  const headers = problemHeaders(problem);
+  if (problem.code === 'route_not_found') {
+    // A known path asked with another method: 405 with the methods it has.
+    const allow = allowedMethods(request);
+    if (allow.length > 0 && !allow.includes(request.method)) {
+      problem = new Problem(405, 'method_not_allowed', titleFor(405), `${request.method} is not allowed on ${path}; allowed: ${allow.join(', ')}.`);
+      headers.allow = allow.join(', ');
+    }
+  }
   if (problem.code === 'store_unavailable') {
     // Expected during a failover, and the client is told to retry: one line, no stack.
     const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
@@ -28,7 +38,7 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
   }
   void reply
     .status(problem.status)
-    .headers(problemHeaders(problem))
+    .headers(headers)
     .header('content-type', PROBLEM_CONTENT_TYPE)
     .send(problem.toBody(path));
 }

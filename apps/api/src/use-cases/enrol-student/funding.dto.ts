@@ -124,6 +124,6 @@ export const FUNDING_SUBTYPES = [
 
 export const FUNDING_SCHEMA = {
   oneOf: FUNDING_SUBTYPES.map((s) => ({ $ref: getSchemaPath(s.value) })),
-  discriminator: { propertyName: 'kind' },
+  discriminator: { propertyName: 'kind', mapping: Object.fromEntries(FUNDING_SUBTYPES.map((s) => [s.name, getSchemaPath(s.value)])) },
 };
 
