@@ -29,6 +29,10 @@ import { GetMentorSuggestionsController } from './get-mentor-suggestions/get-men
 import { GetMentorSuggestionsHandler } from './get-mentor-suggestions/get-mentor-suggestions.handler';
 import { GetStudentController } from './get-student/get-student.controller';
 import { GetStudentHandler } from './get-student/get-student.handler';
+import { ListMentorsController } from './list-mentors/list-mentors.controller';
+import { ListMentorsHandler } from './list-mentors/list-mentors.handler';
+import { ListStudentsController } from './list-students/list-students.controller';
+import { ListStudentsHandler } from './list-students/list-students.handler';
 import { GiveFirstSessionFeedbackController } from './give-first-session-feedback/give-first-session-feedback.controller';
 import { GiveFirstSessionFeedbackHandler } from './give-first-session-feedback/give-first-session-feedback.handler';
 import { MarkMentorDisabilityFriendlyController } from './mark-mentor-disability-friendly/mark-mentor-disability-friendly.controller';
@@ -93,6 +97,8 @@ const ALL = [
   { controller: DeclareMentorUnavailabilityController, handler: DeclareMentorUnavailabilityHandler },
   { controller: EndMentorUnavailabilityController, handler: EndMentorUnavailabilityHandler },
   { controller: GetStudentController, handler: GetStudentHandler },
+  { controller: ListStudentsController, handler: ListStudentsHandler },
+  { controller: ListMentorsController, handler: ListMentorsHandler },
   { controller: GetMentorController, handler: GetMentorHandler },
   { controller: GetMentorSuggestionsController, handler: GetMentorSuggestionsHandler },
 ];
