@@ -25,7 +25,7 @@ export interface CursorPosition {
   id: string;
 }
 
-/** `field` (ascending) or `-field` (descending), the field in `allowed`. The DTO has validated the form. */
+/** `field` (ascending) or `-field` (descending); the DTO has checked it against its list of sorts. */
 export function parseSort(raw: string | undefined, fallback: string): SortSpec {
   const value = raw ?? fallback;
   return value.startsWith('-') ? { raw: value, field: value.slice(1), dir: -1 } : { raw: value, field: value, dir: 1 };
