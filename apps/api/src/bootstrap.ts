@@ -11,7 +11,7 @@ import { titleFor } from './http/error-mapping';
 import { Problem } from './http/problem';
 import { sendProblem } from './http/problem.filter';
 import { recordRoutes } from './http/method-not-allowed';
-import { PROBLEM_SCHEMA } from './shared/api-docs';
+import { completeTheContract, PROBLEM_SCHEMA } from './shared/api-docs';
 
 /** Response headers a browser script may read (CORS): the command conventions and Retry-After. */
 export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Global-Position', 'Idempotent-Replayed', 'Retry-After'];
@@ -66,6 +66,8 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
       .build(),
   );
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
+  // 503 and 504 where they apply, no required `accept` header, closed request bodies (api-docs.ts).
+  completeTheContract(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
   await app.init();

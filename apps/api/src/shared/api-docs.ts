@@ -37,26 +37,122 @@ export const PROBLEM_SCHEMA: SchemaObject = {
   additionalProperties: true,
 };
 
-const problem = (status: number, description: string) =>
-  ApiResponse({ status, description: `${description} (application/problem+json)`, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } });
+const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
-/** A command endpoint: `operationId` is the command's name. */
-export function CommandEndpoint(name: string, summary: string, refusals: Record<number, string> = {}) {
+const problem = (status: number, description: string) => ApiResponse({ status, description: `${description} (application/problem+json)`, content: PROBLEM_CONTENT });
+
+/** What a command answers besides its ids: the stream revision, the log position, the events appended. */
+export interface CommandAnswerDoc {
+  /** The ids in the answer's body, in order (e.g. `studentId`, `sessionId`): what `answerCommand` is given. */
+  ids: string[];
+  /** On a creation: the `Location` of the new resource, e.g. `/students/{studentId}`. */
+  location?: string;
+}
+
+/** The body of a command's 201/200 answer, as `answerCommand` (command-response.ts) builds it. */
+export function commandAnswerSchema(ids: string[]): SchemaObject {
+  return {
+    type: 'object',
+    required: [...ids, 'revision', 'position', 'events'],
+    properties: {
+      ...Object.fromEntries(ids.map((id) => [id, { type: 'string', description: `The ${id.replace(/Id$/, '')}'s id`, example: `${id.replace(/Id$/, '')}-1` }])),
+      revision: { type: 'integer', description: 'The stream’s revision after the command (also the ETag): send it back as If-Match', example: 0 },
+      position: {
+        type: 'string',
+        nullable: true,
+        pattern: '^[0-9]+(\\.[0-9]+)?$',
+        description: 'The log position reached (also X-Global-Position; `commit` or `commit.prepare`): pass it as ?waitFor= to read your own write. null when nothing was appended.',
+        example: '42',
+      },
+      events: { type: 'array', items: { type: 'string' }, description: 'The types of the events appended, in order (empty on 200)', example: ['StudentEnrolled'] },
+    },
+    additionalProperties: false,
+  };
+}
+
+const header = (description: string, example: string) => ({ description, schema: { type: 'string' as const, example } });
+
+function commandHeaders(created: boolean, location?: string) {
+  return {
+    ETag: header('The stream’s revision, quoted: send it back as If-Match', '"0"'),
+    ...(created ? { 'X-Global-Position': header('The log position reached: pass it as ?waitFor= to a query', '42') } : {}),
+    ...(location ? { Location: header(`The new resource (${location})`, location) } : {}),
+    'Idempotent-Replayed': header('`true` when this is the stored answer to an earlier request with the same Idempotency-Key', 'true'),
+  };
+}
+
+/** 503 store_unavailable: a store is unreachable or failing over; `Retry-After` says when to retry. Every operation may answer it. */
+export const STORE_UNAVAILABLE_RESPONSE = {
+  description: 'store_unavailable: a store is unreachable or failing over; retry after Retry-After seconds (application/problem+json)',
+  headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 2 } } },
+  content: PROBLEM_CONTENT,
+};
+
+/** 504 projection_not_caught_up: `?waitFor=` was not reached by the read model within 5 s. */
+export const NOT_CAUGHT_UP_RESPONSE = {
+  description: 'projection_not_caught_up: the read model did not reach ?waitFor= within 5 s (application/problem+json)',
+  content: PROBLEM_CONTENT,
+};
+
+/** A command endpoint: `operationId` is the command's name; `answer` names the ids its 201/200 body carries. */
+export function CommandEndpoint(name: string, summary: string, refusals: Record<number, string>, answer: CommandAnswerDoc) {
+  const body = { 'application/json': { schema: commandAnswerSchema(answer.ids) } };
   return applyDecorators(
     ApiOperation({ operationId: name, summary }),
     ApiBearerAuth(),
     ApiHeader({ name: 'If-Match', required: false, description: 'The ETag (stream revision) the client last saw; 412 if it moved on.' }),
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: a retry returns the first answer and appends nothing.' }),
     ApiHeader({ name: 'X-Correlation-Id', required: false, description: 'Written into the events’ metadata; generated when absent.' }),
-    ApiResponse({ status: 201, description: 'Events appended. ETag: stream revision; X-Global-Position: log position.' }),
-    ApiResponse({ status: 200, description: 'Nothing to do (already in that state); nothing appended.' }),
+    ApiResponse({ status: 201, description: 'Events appended. ETag: stream revision; X-Global-Position: log position.', headers: commandHeaders(true, answer.location), content: body }),
+    ApiResponse({ status: 200, description: 'Nothing to do (already in that state); nothing appended.', headers: commandHeaders(false), content: body }),
     problem(400, 'Malformed or invalid request'),
     problem(401, 'Missing or invalid bearer token'),
     ...Object.entries(refusals).map(([status, description]) => problem(Number(status), description)),
+    ...(refusals[412] ? [] : [problem(412, 'revision_mismatch: If-Match does not name the stream’s current revision')]),
+    problem(413, 'body_too_large: the body is over the size limit (BODY_LIMIT_BYTES)'),
+    problem(415, 'unsupported_media_type: send application/json'),
+    ApiResponse({ status: 503, ...STORE_UNAVAILABLE_RESPONSE }),
   );
 }
 
 /** A query endpoint: `operationId` is `Get<Thing>`. */
 export function QueryEndpoint(name: string, summary: string) {
   return applyDecorators(ApiOperation({ operationId: name, summary }), ApiBearerAuth(), problem(401, 'Missing or invalid bearer token'), problem(404, 'Not found'));
+}
+
+type Doc = OpenAPIObject;
+type AnyObject = Record<string, any>;
+
+/**
+ * The pass over the built document for what the decorators cannot say per operation (bootstrap.ts runs it):
+ * - every operation may answer 503 store_unavailable (with Retry-After);
+ * - every operation with a `waitFor` query parameter may answer 504 projection_not_caught_up;
+ * - `accept` is never a required header (Nest marks `@Headers('accept')` required; a missing Accept means JSON);
+ * - request bodies are closed: the validation pipe refuses unknown fields (forbidNonWhitelisted), so every
+ *   object schema reachable from a request body gets `additionalProperties: false` unless it says otherwise.
+ */
+export function completeTheContract(document: Doc): Doc {
+  const schemas: AnyObject = document.components?.schemas ?? {};
+  const closed = new Set<unknown>();
+  const close = (schema: AnyObject | undefined): void => {
+    if (!schema || typeof schema !== 'object' || closed.has(schema)) return;
+    closed.add(schema);
+    if (typeof schema.$ref === 'string' && schema.$ref.startsWith('#/components/schemas/')) close(schemas[schema.$ref.slice('#/components/schemas/'.length)]);
+    if (schema.properties && schema.additionalProperties === undefined) schema.additionalProperties = false;
+    Object.values(schema.properties ?? {}).forEach((property) => close(property as AnyObject));
+    if (schema.items) close(schema.items);
+    for (const key of ['oneOf', 'anyOf', 'allOf']) (schema[key] ?? []).forEach((branch: AnyObject) => close(branch));
+  };
+  for (const methods of Object.values(document.paths ?? {})) {
+    for (const [method, operation] of Object.entries(methods as AnyObject)) {
+      if (!['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) continue;
+      operation.responses ??= {};
+      operation.responses['503'] ??= STORE_UNAVAILABLE_RESPONSE;
+      const parameters: AnyObject[] = operation.parameters ?? [];
+      if (parameters.some((p) => p.in === 'query' && p.name === 'waitFor')) operation.responses['504'] ??= NOT_CAUGHT_UP_RESPONSE;
+      for (const p of parameters) if (p.in === 'header' && String(p.name).toLowerCase() === 'accept') p.required = false;
+      Object.values(operation.requestBody?.content ?? {}).forEach((media) => close((media as AnyObject).schema));
+    }
+  }
+  return document;
 }

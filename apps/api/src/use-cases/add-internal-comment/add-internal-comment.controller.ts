@@ -19,7 +19,7 @@ export class AddInternalCommentController {
     403: 'Only the student’s mentor or staff',
     404: 'Unknown student',
     409: 'comment_id_already_used',
-  })
+  }, { ids: ['studentId', 'commentId'] })
   async add(
     @IdParam('studentId') studentId: string,
     @Body() body: AddInternalCommentDto,

@@ -18,10 +18,9 @@ export class AssignMentorController {
   @CommandEndpoint('AssignMentor', 'Assign a mentor to a student waiting for one (R7, R9)', {
     403: 'Only staff assign mentors',
     404: 'Unknown student or mentor',
-    409: 'Refused: R9_mentor_at_capacity, already assigned, or a concurrent change',
+    409: 'Refused: R7_mentor_not_disability_friendly, R9_mentor_at_capacity, already assigned, or a concurrent change',
     412: 'If-Match does not name the student’s current revision',
-    422: 'Refused by a rule (R7_mentor_not_disability_friendly, …)',
-  })
+  }, { ids: ['studentId', 'mentorId'] })
   async assign(
     @IdParam('studentId') studentId: string,
     @Body() body: AssignMentorDto,

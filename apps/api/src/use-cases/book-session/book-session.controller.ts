@@ -21,7 +21,7 @@ export class BookSessionController {
     409: 'R14_mentor_slot_taken, R14_student_slot_taken, R12_mentor_not_assigned, R12_discovery_session_already_booked, R12_discovery_session_required, training_paused, training_closed',
     412: 'If-Match does not name the student’s current revision',
     422: 'session_in_the_past',
-  })
+  }, { ids: ['studentId', 'sessionId'] })
   async book(
     @IdParam('studentId') studentId: string,
     @Body() body: BookSessionDto,

@@ -20,7 +20,7 @@ export class CancelSessionController {
     404: 'Unknown student or session_not_found',
     409: 'session_not_booked, session_already_started',
     422: 'cancellation_text_required',
-  })
+  }, { ids: ['studentId', 'sessionId'] })
   async cancel(
     @IdParam('studentId') studentId: string,
     @IdParam('sessionId') sessionId: string,

@@ -19,7 +19,7 @@ export class ChangeMentorCapacityController {
     403: 'Only staff or the mentor themself',
     404: 'Unknown mentor',
     409: 'R9_capacity_below_caseload',
-  })
+  }, { ids: ['mentorId'] })
   async change(
     @IdParam('mentorId') mentorId: string,
     @Body() body: ChangeMentorCapacityDto,

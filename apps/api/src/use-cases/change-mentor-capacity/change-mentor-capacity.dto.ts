@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 
 export class ChangeMentorCapacityDto {
-  @ApiProperty({ example: 6, description: 'Most students at once (R9)' })
+  @ApiProperty({ type: 'integer', example: 6, description: 'Most students at once (R9)' })
   @IsInt()
   @Min(1)
   @Max(200)

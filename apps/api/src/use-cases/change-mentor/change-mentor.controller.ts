@@ -20,7 +20,7 @@ export class ChangeMentorController {
     404: 'Unknown student or mentor, change_request_not_found',
     409: 'mentor_changed_meanwhile, R9_mentor_at_capacity, R7_mentor_not_disability_friendly, R8_same_mentor, mentor_not_available, mentor_unavailable, mentor_does_not_cover_training_path, mentor_not_assigned, training_closed',
     412: 'If-Match does not name the student’s current revision',
-  })
+  }, { ids: ['studentId', 'mentorId'] })
   async change(
     @IdParam('studentId') studentId: string,
     @Body() body: ChangeMentorDto,

@@ -19,7 +19,7 @@ export class CompleteTrainingController {
     403: 'Only staff',
     404: 'Unknown student',
     409: 'mentor_not_assigned, training_closed',
-  })
+  }, { ids: ['studentId'] })
   async complete(
     @IdParam('studentId') studentId: string,
     @Body() _body: CompleteTrainingDto,

@@ -19,7 +19,7 @@ export class DeclareMentorUnavailabilityController {
     403: 'Only staff or the mentor themself',
     404: 'Unknown mentor',
     422: 'unavailability_must_end_after_start',
-  })
+  }, { ids: ['mentorId', 'unavailabilityId'] })
   async declare(
     @IdParam('mentorId') mentorId: string,
     @Body() body: DeclareMentorUnavailabilityDto,

@@ -18,7 +18,7 @@ export class DeclineMentorChangeRequestController {
   @CommandEndpoint('DeclineMentorChangeRequest', 'Staff decline a student’s request for another mentor, with a reason (R8)', {
     403: 'Only staff decide on change requests',
     404: 'Unknown student or change_request_not_found',
-  })
+  }, { ids: ['studentId', 'requestId'] })
   async decline(
     @IdParam('studentId') studentId: string,
     @IdParam('requestId') requestId: string,

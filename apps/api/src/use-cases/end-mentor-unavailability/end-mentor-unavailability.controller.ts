@@ -18,7 +18,7 @@ export class EndMentorUnavailabilityController {
   @CommandEndpoint('EndMentorUnavailability', 'End a declared unavailability now', {
     403: 'Only staff or the mentor themself',
     404: 'Unknown mentor or unavailability_not_found',
-  })
+  }, { ids: ['mentorId', 'unavailabilityId'] })
   async end(
     @IdParam('mentorId') mentorId: string,
     @IdParam('unavailabilityId') unavailabilityId: string,

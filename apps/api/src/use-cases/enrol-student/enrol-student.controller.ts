@@ -17,7 +17,7 @@ export class EnrolStudentController {
   @CommandEndpoint('EnrolStudent', 'Enrol a student on a training path with their funding profile (R1–R6)', {
     403: 'Only staff enrol students',
     422: 'Refused by a rule (e.g. R2_apprenticeship_requires_tutor, R6_end_date_required)',
-  })
+  }, { ids: ['studentId'], location: '/students/{studentId}' })
   async enrol(@Body() body: EnrolStudentDto, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     const outcome = await this.commands.execute(new EnrolStudentCommand(body, ctx));
     return answerCommand(reply, outcome, { studentId: outcome.studentId }, `/students/${outcome.studentId}`);

@@ -24,13 +24,13 @@ export class TutorDto extends PartyDto {
 }
 
 export class RhythmDto {
-  @ApiProperty({ example: 2, description: 'Weeks of study in each block' })
+  @ApiProperty({ type: 'integer', example: 2, description: 'Weeks of study in each block' })
   @IsInt()
   @Min(1)
   @Max(52)
   studyWeeks: number;
 
-  @ApiProperty({ example: 3, description: 'Weeks of work in each block' })
+  @ApiProperty({ type: 'integer', example: 3, description: 'Weeks of work in each block' })
   @IsInt()
   @Min(1)
   @Max(52)

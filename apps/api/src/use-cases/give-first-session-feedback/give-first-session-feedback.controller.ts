@@ -19,7 +19,7 @@ export class GiveFirstSessionFeedbackController {
     403: 'Only staff',
     404: 'Unknown student or session_not_found',
     409: 'R13_not_first_session, R13_recording_not_submitted, R13_feedback_already_given',
-  })
+  }, { ids: ['studentId'] })
   async give(
     @IdParam('studentId') studentId: string,
     @Body() body: GiveFirstSessionFeedbackDto,

@@ -18,7 +18,7 @@ export class MarkMentorDisabilityFriendlyController {
   @CommandEndpoint('MarkMentorDisabilityFriendly', 'Mark a mentor as disability-friendly once they completed the training (R7)', {
     403: 'Only staff or the mentor themself',
     404: 'Unknown mentor',
-  })
+  }, { ids: ['mentorId'] })
   async mark(
     @IdParam('mentorId') mentorId: string,
     @Body() body: MarkMentorDisabilityFriendlyDto,

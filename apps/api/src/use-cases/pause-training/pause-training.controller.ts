@@ -19,7 +19,7 @@ export class PauseTrainingController {
     403: 'Only the student themself or staff',
     404: 'Unknown student',
     409: 'R5_only_self_funded_may_pause, mentor_not_assigned, training_closed',
-  })
+  }, { ids: ['studentId'] })
   async pause(
     @IdParam('studentId') studentId: string,
     @Body() body: PauseTrainingDto,

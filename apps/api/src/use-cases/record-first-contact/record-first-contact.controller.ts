@@ -19,7 +19,7 @@ export class RecordFirstContactController {
     403: 'Only the student’s mentor or staff (not_the_students_mentor, role_not_allowed)',
     404: 'Unknown student',
     409: 'mentor_not_assigned, training_closed',
-  })
+  }, { ids: ['studentId'] })
   async record(
     @IdParam('studentId') studentId: string,
     @Body() _body: RecordFirstContactDto,

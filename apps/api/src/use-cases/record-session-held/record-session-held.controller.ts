@@ -19,7 +19,7 @@ export class RecordSessionHeldController {
     403: 'Only the session’s mentor or staff',
     404: 'Unknown student or session_not_found',
     409: 'session_not_booked, session_not_started',
-  })
+  }, { ids: ['studentId', 'sessionId'] })
   async held(
     @IdParam('studentId') studentId: string,
     @IdParam('sessionId') sessionId: string,

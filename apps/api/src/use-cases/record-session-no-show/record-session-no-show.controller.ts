@@ -19,7 +19,7 @@ export class RecordSessionNoShowController {
     403: 'Only the session’s mentor or staff',
     404: 'Unknown student or session_not_found',
     409: 'session_not_booked, R14_no_show_too_early',
-  })
+  }, { ids: ['studentId', 'sessionId'] })
   async noShow(
     @IdParam('studentId') studentId: string,
     @IdParam('sessionId') sessionId: string,

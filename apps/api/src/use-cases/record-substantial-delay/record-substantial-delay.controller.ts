@@ -20,7 +20,7 @@ export class RecordSubstantialDelayController {
     404: 'Unknown student or session_not_found',
     409: 'session_not_booked, session_not_started, delay_already_recorded',
     422: 'R15_delay_is_a_no_show',
-  })
+  }, { ids: ['studentId', 'sessionId'] })
   async delay(
     @IdParam('studentId') studentId: string,
     @IdParam('sessionId') sessionId: string,

@@ -20,7 +20,7 @@ export class RecordWeekWithoutSessionController {
     404: 'Unknown student',
     409: 'week_not_over, R15_week_had_a_held_session, R15_week_outside_mentored_training (also a week not over by the completion or withdrawal), mentor_not_assigned',
     422: 'week_must_start_on_monday',
-  })
+  }, { ids: ['studentId'] })
   async record(
     @IdParam('studentId') studentId: string,
     @Body() body: RecordWeekWithoutSessionDto,

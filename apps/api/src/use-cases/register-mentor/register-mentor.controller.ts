@@ -17,7 +17,7 @@ export class RegisterMentorController {
   @CommandEndpoint('RegisterMentor', 'Register a mentor with their training paths, capacity and disability-friendly mark', {
     403: 'Only staff register mentors',
     422: 'Refused by a rule',
-  })
+  }, { ids: ['mentorId'], location: '/mentors/{mentorId}' })
   async register(@Body() body: RegisterMentorDto, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<CommandAnswer> {
     const outcome = await this.commands.execute(new RegisterMentorCommand(body, ctx));
     return answerCommand(reply, outcome, { mentorId: outcome.mentorId }, `/mentors/${outcome.mentorId}`);

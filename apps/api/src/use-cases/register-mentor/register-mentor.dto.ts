@@ -19,7 +19,7 @@ export class RegisterMentorDto {
   @Length(1, 100, { each: true })
   trainingPaths: string[];
 
-  @ApiProperty({ example: 5, description: 'Most students at once (R9)' })
+  @ApiProperty({ type: 'integer', example: 5, description: 'Most students at once (R9)' })
   @IsInt()
   @Min(1)
   @Max(200)

@@ -20,7 +20,7 @@ export class RequestFollowUpController {
     404: 'Unknown student',
     409: 'training_closed, follow_up_id_already_used',
     422: 'follow_up_note_required (reason other without a note)',
-  })
+  }, { ids: ['studentId', 'followUpId'] })
   async request(
     @IdParam('studentId') studentId: string,
     @Body() body: RequestFollowUpDto,

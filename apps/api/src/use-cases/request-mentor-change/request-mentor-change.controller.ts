@@ -19,7 +19,7 @@ export class RequestMentorChangeController {
     403: 'Only the student themself asks (not_the_student, role_not_allowed)',
     404: 'Unknown student',
     409: 'R8_change_already_requested, mentor_not_assigned, training_closed',
-  })
+  }, { ids: ['studentId', 'requestId'] })
   async request(
     @IdParam('studentId') studentId: string,
     @Body() body: RequestMentorChangeDto,

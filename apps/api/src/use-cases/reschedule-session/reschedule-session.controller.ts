@@ -21,7 +21,7 @@ export class RescheduleSessionController {
     409: 'R14_mentor_slot_taken, R14_student_slot_taken, R15_late_reschedule_by_student, session_not_booked, session_already_started, training_paused',
     412: 'If-Match does not name the student’s current revision',
     422: 'session_in_the_past',
-  })
+  }, { ids: ['studentId', 'sessionId'] })
   async reschedule(
     @IdParam('studentId') studentId: string,
     @IdParam('sessionId') sessionId: string,

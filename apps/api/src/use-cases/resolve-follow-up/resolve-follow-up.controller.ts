@@ -18,7 +18,7 @@ export class ResolveFollowUpController {
   @CommandEndpoint('ResolveFollowUp', 'Staff resolve an open follow-up (R11)', {
     403: 'Only staff resolve follow-ups',
     404: 'Unknown student or follow_up_not_found',
-  })
+  }, { ids: ['studentId', 'followUpId'] })
   async resolve(
     @IdParam('studentId') studentId: string,
     @IdParam('followUpId') followUpId: string,

@@ -19,7 +19,7 @@ export class ResumeTrainingController {
     403: 'Only the student themself or staff',
     404: 'Unknown student',
     409: 'R5_only_self_funded_may_pause, training_not_paused',
-  })
+  }, { ids: ['studentId'] })
   async resume(
     @IdParam('studentId') studentId: string,
     @Body() _body: ResumeTrainingDto,

@@ -19,7 +19,7 @@ export class SubmitFirstSessionRecordingController {
     403: 'Only the session’s mentor',
     404: 'Unknown student or session_not_found',
     409: 'R13_not_first_session, R13_recording_already_submitted',
-  })
+  }, { ids: ['studentId'] })
   async submit(
     @IdParam('studentId') studentId: string,
     @Body() body: SubmitFirstSessionRecordingDto,

@@ -19,7 +19,7 @@ export class WithdrawFromTrainingController {
     403: 'Only the student themself or staff',
     404: 'Unknown student',
     409: 'training_closed',
-  })
+  }, { ids: ['studentId'] })
   async withdraw(
     @IdParam('studentId') studentId: string,
     @Body() body: WithdrawFromTrainingDto,
