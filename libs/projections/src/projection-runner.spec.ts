@@ -81,6 +81,8 @@ describe('projections', () => {
         assignedAt: at,
         enrolledAt: at,
         updatedAt: at,
+        comments: [],
+        sessions: [],
         revision: s === 's2' ? 2 : 1,
       })),
     );

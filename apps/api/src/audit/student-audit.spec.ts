@@ -82,7 +82,7 @@ describe('student audit (replayed from the event store)', () => {
     expect(lines).toHaveLength(1 + 4 + 1);
     expect(lines[3]).toMatch(/^assignments,s-1,changed,MentorChanged,m-b,m-a,schedules do not match,/);
     expect(lines[5]).toMatch(/^as_of,s-1,status:active,,m-c,/);
-    const withFormula = studentAuditCsv({ studentId: 's', assignments: [{ ...studentAudit('s-1', history).assignments[0], reason: '=HYPERLINK("x")' }], sessions: [], attendance: [], asOf: null });
+    const withFormula = studentAuditCsv({ studentId: 's', assignments: [{ ...studentAudit('s-1', history).assignments[0], reason: '=HYPERLINK("x")' }], sessions: [], attendance: [], comments: [], asOf: null });
     expect(withFormula).toContain(`"'=HYPERLINK(""x"")"`);
   });
 });

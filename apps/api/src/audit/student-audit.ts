@@ -1,7 +1,8 @@
 // The audit of one student, replayed from the event store itself (never from a projection, so it
 // cannot drift): every assignment and change of mentor with who decided, when it happened, when it
-// was recorded and the correlation id; the sessions; the attendance facts; and the state "as of" any
-// instant. Pure: events in, report out.
+// was recorded and the correlation id; the sessions (with the first session's feedback text); the
+// attendance facts; the internal comments (R11: the history is for auditors and staff only); and the
+// state "as of" any instant. Pure: events in, report out.
 import { StudentState, upcast } from '@mentoring/domain';
 import type { RecordedEvent } from '@mentoring/event-store';
 import { formatPosition } from '@mentoring/event-store';
@@ -44,6 +45,8 @@ export interface StudentAudit {
   assignments: AuditEntry[];
   sessions: AuditEntry[];
   attendance: AuditEntry[];
+  /** Internal comments (R11): `detail` is the text, the actor its author. */
+  comments: AuditEntry[];
   asOf: StudentAsOf | null;
 }
 
@@ -69,12 +72,16 @@ const SESSION: Record<string, (d: Data) => Partial<AuditEntry>> = {
   SessionMissed: (d) => ({ kind: 'session_missed', mentorId: d.mentorId, sessionStart: d.start, reason: d.reason }),
   SubstantialDelayRecorded: (d) => ({ kind: 'substantial_delay', mentorId: d.mentorId, sessionStart: d.start, detail: `${d.delayMinutes} min late` }),
   FirstSessionRecordingSubmitted: (d) => ({ kind: 'first_session_recording_submitted', mentorId: d.mentorId, detail: d.recordingUrl }),
-  FirstSessionFeedbackGiven: (d) => ({ kind: 'first_session_feedback_given', mentorId: d.mentorId }),
+  FirstSessionFeedbackGiven: (d) => ({ kind: 'first_session_feedback_given', mentorId: d.mentorId, detail: d.feedback }),
 };
 
 const ATTENDANCE: Record<string, (d: Data) => Partial<AuditEntry>> = {
   AttendanceFactRecorded: (d) => ({ kind: `fact:${d.kind}`, mentorId: d.mentorId, sessionStart: d.occurredAt, detail: `funder ${d.funder}${d.cohort ? `, cohort ${d.cohort}` : ''}` }),
   AttendanceAlertRaised: (d) => ({ kind: `alert:${d.kind}`, mentorId: d.mentorId, detail: `funder ${d.funder}${d.cohort ? `, cohort ${d.cohort}` : ''}` }),
+};
+
+const COMMENTS: Record<string, (d: Data) => Partial<AuditEntry>> = {
+  InternalCommentAdded: (d) => ({ kind: 'internal_comment', detail: d.text, reason: `comment ${d.commentId}` }),
 };
 
 function entry(event: RecordedEvent, part: Partial<AuditEntry>): AuditEntry {
@@ -152,6 +159,7 @@ export function studentAudit(studentId: string, stream: readonly RecordedEvent[]
     assignments: pick(ASSIGNMENT),
     sessions: pick(SESSION),
     attendance: pick(ATTENDANCE),
+    comments: pick(COMMENTS),
     asOf: asOf
       ? {
           asOf: asOf.toISOString(),
@@ -171,7 +179,7 @@ type CsvRow = { section: string } & Partial<AuditEntry>;
 
 /** One CSV for the whole audit: a `section` column says which list a row belongs to. */
 export function studentAuditCsv(audit: StudentAudit): string {
-  const rows: CsvRow[] = (['assignments', 'sessions', 'attendance'] as const).flatMap((section) => audit[section].map((e) => ({ section, ...e })));
+  const rows: CsvRow[] = (['assignments', 'sessions', 'attendance', 'comments'] as const).flatMap((section) => audit[section].map((e) => ({ section, ...e })));
   if (audit.asOf) {
     rows.push({ section: 'as_of', kind: `status:${audit.asOf.status}`, mentorId: audit.asOf.mentorId, occurredAt: audit.asOf.asOf, revision: audit.asOf.revision });
   }

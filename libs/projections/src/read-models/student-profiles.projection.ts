@@ -1,5 +1,6 @@
 // Read model: one document per student, what the platform shows about a student and their training.
-// Disability data is stored here but only served to the student, their mentor and staff (R7).
+// Disability data is stored here but only served to the student, their mentor and staff (R7); the
+// internal comments only to staff and the student's mentor (R11). The sessions carry their outcome.
 import type { RecordedEvent } from '@mentoring/event-store';
 import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Projection } from '../projection';
@@ -23,9 +24,49 @@ export interface StudentProfileDoc extends StreamDoc {
   assignedAt: string | null;
   enrolledAt: string;
   updatedAt: string;
+  /** Internal comments (R11): never served to the student, a tutor, a funder or an analyst. */
+  comments: StudentCommentDoc[];
+  /** Every session booked, in booking order, with its current status and outcome. */
+  sessions: StudentSessionDoc[];
+}
+
+export interface StudentCommentDoc {
+  commentId: string;
+  text: string;
+  authorId: string;
+  authorRole: string;
+  addedAt: string;
+}
+
+export type SessionStatus = 'booked' | 'held' | 'missed' | 'cancelled';
+
+export interface StudentSessionDoc {
+  sessionId: string;
+  kind: 'discovery' | 'session';
+  mentorId: string;
+  start: string;
+  end: string;
+  status: SessionStatus;
+  /** null while booked; `held`, `no_show`, `cancelled` or `cancelled_late` (R15) once it is over. */
+  outcome: string | null;
 }
 
 type Data = Record<string, any>;
+
+/** Changes one session of the student's list (read, then written whole: the list is small and per student). */
+async function changeSession(tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data, change: Partial<StudentSessionDoc>): Promise<void> {
+  const doc = await tx.collection<StudentProfileDoc>(STUDENT_PROFILES).findOne({ _id: id }, { projection: { sessions: 1 } });
+  if (!doc) return;
+  const sessions = (doc.sessions ?? []).map((s) => (s.sessionId === d.sessionId ? { ...s, ...change } : s));
+  await applyOnce(tx, STUDENT_PROFILES, id, event, { $set: { sessions, updatedAt: event.metadata.occurredAt } });
+}
+
+function booked(kind: StudentSessionDoc['kind']) {
+  return (tx: ReadStoreTransaction, id: string, event: RecordedEvent, d: Data) => {
+    const session: StudentSessionDoc = { sessionId: d.sessionId, kind, mentorId: d.mentorId, start: d.start, end: d.end, status: 'booked', outcome: null };
+    return applyOnce(tx, STUDENT_PROFILES, id, event, { $push: { sessions: session }, $set: { updatedAt: event.metadata.occurredAt } });
+  };
+}
 
 const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: RecordedEvent, data: Data) => Promise<void>> = {
   StudentEnrolled: (tx, id, event, d) =>
@@ -49,6 +90,8 @@ const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: Rec
           assignedAt: null,
           enrolledAt: d.enrolledAt,
           updatedAt: event.metadata.occurredAt,
+          comments: [],
+          sessions: [],
         },
       },
       { insert: true },
@@ -67,6 +110,16 @@ const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: Rec
     applyOnce(tx, STUDENT_PROFILES, id, event, { $set: { status: 'completed', updatedAt: event.metadata.occurredAt } }),
   TrainingWithdrawn: (tx, id, event) =>
     applyOnce(tx, STUDENT_PROFILES, id, event, { $set: { status: 'withdrawn', updatedAt: event.metadata.occurredAt } }),
+  InternalCommentAdded: (tx, id, event, d) => {
+    const comment: StudentCommentDoc = { commentId: d.commentId, text: d.text, authorId: d.author?.id, authorRole: d.author?.role, addedAt: d.addedAt };
+    return applyOnce(tx, STUDENT_PROFILES, id, event, { $push: { comments: comment }, $set: { updatedAt: event.metadata.occurredAt } });
+  },
+  DiscoverySessionBooked: booked('discovery'),
+  SessionBooked: booked('session'),
+  SessionRescheduled: (tx, id, event, d) => changeSession(tx, id, event, d, { start: d.start, end: d.end }),
+  SessionCancelled: (tx, id, event, d) => changeSession(tx, id, event, d, { status: 'cancelled', outcome: d.late ? 'cancelled_late' : 'cancelled' }),
+  SessionHeld: (tx, id, event, d) => changeSession(tx, id, event, d, { status: 'held', outcome: 'held' }),
+  SessionMissed: (tx, id, event, d) => changeSession(tx, id, event, d, { status: 'missed', outcome: d.reason ?? 'no_show' }),
 };
 
 export const studentProfilesProjection: Projection = {

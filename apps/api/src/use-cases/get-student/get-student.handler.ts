@@ -1,12 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { STUDENT_PROFILES, StudentProfileDoc, studentProfilesProjection } from '@mentoring/projections';
+import { MENTOR_CASELOADS, MentorCaseloadDoc, mentorCaseloadsProjection, STUDENT_PROFILES, StudentProfileDoc, studentProfilesProjection } from '@mentoring/projections';
 import { ReadStore } from '@mentoring/read-store';
 import { Problem } from '../../http/problem';
 import { ReadYourWrites } from '../../shared/read-your-writes';
 import { READ_STORE } from '../../shared/tokens';
 import { GetStudentQuery } from './get-student.query';
-import { mayReadStudent, StudentProfileView, studentProfileView } from './student-profile.view';
+import { mayReadStudent, StudentMentorContact, StudentProfileView, studentProfileView } from './student-profile.view';
 
 @QueryHandler(GetStudentQuery)
 export class GetStudentHandler implements IQueryHandler<GetStudentQuery> {
@@ -16,10 +16,17 @@ export class GetStudentHandler implements IQueryHandler<GetStudentQuery> {
   ) {}
 
   async execute({ studentId, actor, waitFor }: GetStudentQuery): Promise<StudentProfileView> {
-    await this.readYourWrites.waitFor(waitFor, [studentProfilesProjection.name]);
+    await this.readYourWrites.waitFor(waitFor, [studentProfilesProjection.name, mentorCaseloadsProjection.name]);
     const doc = await this.readStore.collection<StudentProfileDoc>(STUDENT_PROFILES).findOne({ _id: studentId });
     // An actor who may not read a student learns nothing about whether it exists.
     if (!doc || !mayReadStudent(actor, doc)) throw new Problem(404, 'student_not_found', 'Not Found', `No student ${studentId}.`);
-    return studentProfileView(actor, doc);
+    return studentProfileView(actor, doc, await this.mentorContact(doc.mentorId));
+  }
+
+  /** The current mentor's name and e-mail, joined from the mentor read model when read. */
+  private async mentorContact(mentorId: string | null): Promise<StudentMentorContact | null> {
+    if (!mentorId) return null;
+    const mentor = await this.readStore.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: mentorId }, { projection: { name: 1, email: 1 } });
+    return { mentorId, name: mentor?.name ?? null, email: mentor?.email ?? null };
   }
 }

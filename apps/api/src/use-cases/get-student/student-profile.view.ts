@@ -1,8 +1,38 @@
-// Who may read a student's profile, and what of it (R2 oversight, R7 sensitive data).
+// Who may read a student's profile, and what of it (R2 oversight, R7 sensitive data, R11 internal comments).
 import type { Actor } from '@mentoring/event-store';
-import type { StudentProfileDoc } from '@mentoring/projections';
+import type { StudentCommentDoc, StudentProfileDoc, StudentSessionDoc } from '@mentoring/projections';
 
-export type StudentProfileView = Omit<StudentProfileDoc, '_id' | 'registeredDisability'> & { registeredDisability?: boolean };
+/** The student's current mentor, joined when read: whom to contact. */
+export interface StudentMentorContact {
+  mentorId: string;
+  name: string | null;
+  email: string | null;
+}
+
+/** What GET /students/{id} answers; optional fields are absent (not empty) for those who may not read them. */
+export interface StudentProfileView {
+  studentId: string;
+  name: string;
+  email: string;
+  trainingPath: string;
+  /** R7: only for the student, their mentor and staff. */
+  registeredDisability?: boolean;
+  startDate: string;
+  funding: StudentProfileDoc['funding'];
+  attendanceObligatory: boolean;
+  status: StudentProfileDoc['status'];
+  mentorId: string | null;
+  assignedAt: string | null;
+  enrolledAt: string;
+  updatedAt: string;
+  revision: number;
+  /** Every session booked with its status and outcome, for everyone who may read the student. */
+  sessions: StudentSessionDoc[];
+  /** R11: only for staff and the student's current mentor; absent (not empty) for everyone else. */
+  comments?: StudentCommentDoc[];
+  /** The current mentor's name and contact; null while no mentor is assigned. */
+  mentor: StudentMentorContact | null;
+}
 
 const STAFF = new Set(['staff', 'admin']);
 
@@ -28,7 +58,18 @@ export function mayReadDisability(actor: Actor, doc: StudentProfileDoc): boolean
   return STAFF.has(actor.role) || (actor.role === 'student' && actor.id === doc.studentId) || (actor.role === 'mentor' && actor.id === doc.mentorId);
 }
 
-export function studentProfileView(actor: Actor, doc: StudentProfileDoc): StudentProfileView {
-  const { _id, registeredDisability, ...rest } = doc;
-  return mayReadDisability(actor, doc) ? { ...rest, registeredDisability } : rest;
+/** R11: internal comments for the mentorship team and the student's current mentor; never the student, a tutor, a funder or an analyst (auditors read them in the history). */
+export function mayReadComments(actor: Actor, doc: StudentProfileDoc): boolean {
+  return STAFF.has(actor.role) || (actor.role === 'mentor' && actor.id === doc.mentorId);
+}
+
+export function studentProfileView(actor: Actor, doc: StudentProfileDoc, mentor: StudentMentorContact | null = null): StudentProfileView {
+  const { _id, registeredDisability, comments, ...rest } = doc;
+  return {
+    ...rest,
+    sessions: doc.sessions ?? [],
+    mentor,
+    ...(mayReadDisability(actor, doc) ? { registeredDisability } : {}),
+    ...(mayReadComments(actor, doc) ? { comments: comments ?? [] } : {}),
+  };
 }
