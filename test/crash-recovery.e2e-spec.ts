@@ -37,7 +37,7 @@ describe('crash recovery (real process, SIGKILL)', () => {
     // The acknowledged enrolment is there, and projected after the restart.
     const student = await call(api, 'GET', `/students/${last.body.studentId}?waitFor=${last.body.position}`, staff);
     expect(student.status).toBe(200);
-    expect(student.body).toMatchObject({ studentId: last.body.studentId, name: 'Last One', status: 'waiting_for_mentor' });
+    expect(student.body).toMatchObject({ studentId: last.body.studentId, name: 'Last One', status: 'awaiting_mentor' });
     const mentor = await call(api, 'GET', `/mentors/${mentorId}`, staff);
     expect(mentor.body.caseload.map((c: { studentId: string }) => c.studentId)).toEqual([students[0]]);
 

@@ -86,7 +86,7 @@ describe('lists over HTTP', () => {
 
     it('filters: status, funding profile, training path, mentor, funder, cohort; combined', async () => {
       expect(await ids(staff, '/students?status=active')).toEqual([s.alice, s.eve, s.samir]);
-      expect(await ids(staff, '/students?status=waiting_for_mentor')).toEqual([s.dan]);
+      expect(await ids(staff, '/students?status=awaiting_mentor')).toEqual([s.dan]);
       expect(await ids(staff, '/students?status=withdrawn')).toEqual([s.zoe]);
       expect(await ids(staff, '/students?profile=self_funded')).toEqual([s.zoe, s.dan]);
       expect(await ids(staff, '/students?trainingPath=data-science')).toEqual([s.eve, s.dan]);

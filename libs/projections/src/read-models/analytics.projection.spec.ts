@@ -82,7 +82,7 @@ const EXPECTED_STUDENTS: AnalyticsStudentDoc[] = [
     mentorships: [],
     mentorChanges: [],
     attendance: [],
-    status: 'waiting_for_mentor',
+    status: 'awaiting_mentor',
     endedAt: null,
     revision: 0,
   },

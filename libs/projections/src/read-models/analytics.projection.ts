@@ -65,7 +65,7 @@ export type AnalyticsStudent = {
   mentorships: AnalyticsMentorship[];
   mentorChanges: AnalyticsMentorChange[];
   attendance: AnalyticsAttendanceWeek[];
-  status: 'waiting_for_mentor' | 'active' | 'paused' | 'completed' | 'withdrawn';
+  status: 'awaiting_mentor' | 'active' | 'paused' | 'completed' | 'withdrawn';
   endedAt: string | null;
 };
 
@@ -119,7 +119,7 @@ function foldStudent(s: StudentBody | null, event: RecordedEvent): StudentBody |
       mentorships: [],
       mentorChanges: [],
       attendance: [],
-      status: 'waiting_for_mentor',
+      status: 'awaiting_mentor',
       endedAt: null,
     };
   }
@@ -171,7 +171,7 @@ function foldStudent(s: StudentBody | null, event: RecordedEvent): StudentBody |
     case 'TrainingCompleted':
     case 'TrainingWithdrawn':
       if (s.status === 'completed' || s.status === 'withdrawn') return null;
-      if (event.type === 'TrainingCompleted' && s.status === 'waiting_for_mentor') return null;
+      if (event.type === 'TrainingCompleted' && s.status === 'awaiting_mentor') return null;
       return {
         ...s,
         status: event.type === 'TrainingCompleted' ? 'completed' : 'withdrawn',

@@ -139,7 +139,7 @@ const EXPECTED_STUDENTS: DashboardStudentDoc[] = [
     revision: 6,
   }),
   student('s-emp', 'Eve Lindgren', 'employee', '2026-02-25T09:00:00.000Z', {
-    status: 'waiting_for_mentor',
+    status: 'awaiting_mentor',
     waitingSince: '2026-02-25T09:00:00.000Z',
     updatedAt: '2026-02-25T09:00:00.000Z',
     revision: 0,

@@ -21,7 +21,7 @@ export const DASHBOARD_STUDENTS = 'dashboard_students';
 export const DASHBOARD_TEAM_ITEMS = 'dashboard_team_items';
 export const DASHBOARD_ATTENDANCE_ALERTS = 'dashboard_attendance_alerts';
 
-export type DashboardStudentStatus = 'waiting_for_mentor' | 'active' | 'paused' | 'completed' | 'withdrawn';
+export type DashboardStudentStatus = 'awaiting_mentor' | 'active' | 'paused' | 'completed' | 'withdrawn';
 
 /** A session booked and not yet held, missed or cancelled. */
 export interface BookedSession {
@@ -240,7 +240,7 @@ function enrolled(event: RecordedEvent, d: Data): Student {
   return {
     studentId: String(d.studentId),
     profileKind: kind,
-    status: 'waiting_for_mentor',
+    status: 'awaiting_mentor',
     waitingSince: enrolledAt,
     dashboardMentorIds: [],
     funderId: funderKey ? partyId(funding, funderKey) : null,
@@ -401,7 +401,7 @@ function effectOf(s: Student | null, event: RecordedEvent): Effect | null {
     case 'TrainingCompleted':
     case 'TrainingWithdrawn': {
       if (s.status === 'completed' || s.status === 'withdrawn') return unchanged;
-      if (event.type === 'TrainingCompleted' && s.status === 'waiting_for_mentor') return unchanged;
+      if (event.type === 'TrainingCompleted' && s.status === 'awaiting_mentor') return unchanged;
       return {
         student: mentoring({ pendingChangeRequestId: null }, { status: event.type === 'TrainingCompleted' ? 'completed' : 'withdrawn', waitingSince: null }),
         open: [],

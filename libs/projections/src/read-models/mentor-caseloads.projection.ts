@@ -3,9 +3,9 @@
 // the capacity; the remaining capacity is derived when read, never stored.
 import type { RecordedEvent } from '@mentoring/event-store';
 import type { Doc, ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
-import { legacyCaseloadReservationId } from '@mentoring/domain';
+import { EVENT_STREAM_CATEGORIES, legacyCaseloadReservationId } from '@mentoring/domain';
 import type { Projection } from '../projection';
-import { applyOnce, StreamDoc } from './apply-once';
+import { applyOnce, recordRevision, StreamDoc } from './apply-once';
 
 export const MENTOR_CASELOADS = 'mentor_caseloads';
 /** One document per open reservation (a slot held for a student): no unbounded array inside the mentor's document. */
@@ -99,16 +99,25 @@ const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: Rec
   CaseloadSlotReleased: release,
 };
 
+// `revision` is the mentor stream's revision (what If-Match expects): every event type of the mentor
+// category is subscribed, and those not otherwise used only record their revision (same choice as
+// student-profiles: the ETag of a read always matches the document served).
+const MENTOR_EVENT_TYPES = Object.entries(EVENT_STREAM_CATEGORIES)
+  .filter(([, category]) => category === 'mentor')
+  .map(([type]) => type);
+
 export const mentorCaseloadsProjection: Projection = {
   name: 'mentor-caseloads',
   collections: [MENTOR_CASELOADS, MENTOR_CASELOAD_ENTRIES],
-  eventTypes: new Set(Object.keys(handlers)),
+  eventTypes: new Set([...Object.keys(handlers), ...MENTOR_EVENT_TYPES]),
   async setup(store: ReadStore) {
     await store.collection(MENTOR_CASELOADS).createIndex({ caseloadSize: 1 });
     await store.collection(MENTOR_CASELOAD_ENTRIES).createIndex({ mentorId: 1, since: 1 });
   },
   async apply(event, tx) {
     const data = event.data as Data;
-    await handlers[event.type]?.(tx, String(data.mentorId), event, data);
+    const handler = handlers[event.type];
+    if (handler) await handler(tx, String(data.mentorId), event, data);
+    else await recordRevision(tx, MENTOR_CASELOADS, String(data.mentorId), event);
   },
 };

@@ -1,10 +1,12 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { IdParam } from '../../shared/id-param';
+import { withStreamEtag } from '../../shared/read-etag';
 import { parseWaitFor } from '../../shared/read-your-writes';
 import { GetStudentQuery } from './get-student.query';
 import { StudentProfileView } from './student-profile.view';
@@ -17,7 +19,13 @@ export class GetStudentController {
   @Get(':studentId')
   @QueryEndpoint('GetStudent', 'A student’s profile, status and current mentor')
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
-  get(@IdParam('studentId') studentId: string, @CurrentActor() actor: Actor, @Query('waitFor') waitFor?: string): Promise<StudentProfileView> {
-    return this.queries.execute(new GetStudentQuery(studentId, actor, parseWaitFor(waitFor)));
+  async get(
+    @IdParam('studentId') studentId: string,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query('waitFor') waitFor?: string,
+  ): Promise<StudentProfileView> {
+    // ETag = body.revision = the student stream's revision (send it back as If-Match).
+    return withStreamEtag(reply, await this.queries.execute(new GetStudentQuery(studentId, actor, parseWaitFor(waitFor))));
   }
 }

@@ -155,7 +155,7 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
   const items = store.collection<TeamItemDoc>(DASHBOARD_TEAM_ITEMS);
   // One pass over each collection for the keys (ids and sort fields), then the pages by id.
   const [waitingKeys, openKeys, alerts, mentors] = await Promise.all([
-    students.find({ status: 'waiting_for_mentor' }, { projection: { waitingSince: 1 } }),
+    students.find({ status: 'awaiting_mentor' }, { projection: { waitingSince: 1 } }),
     // Only open items are kept: all of them, keys only.
     items.find({}, { projection: { kind: 1, since: 1 } }),
     recentAlerts(store.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS), now, options.alertWeeks, options.limit),

@@ -5,7 +5,7 @@ import { PROFILES } from '../read-side-support/params';
 import { sortValues } from '../read-side-support/keyset';
 import { ID_FILTER, ID_FILTER_MESSAGE, PageQueryDto } from '../read-side-support/page-query.dto';
 
-export const STUDENT_STATUSES = ['waiting_for_mentor', 'active', 'paused', 'completed', 'withdrawn'] as const;
+export const STUDENT_STATUSES = ['awaiting_mentor', 'active', 'paused', 'completed', 'withdrawn'] as const;
 export const STUDENT_SORTS = sortValues(['name', 'enrolledAt']);
 
 export class ListStudentsQueryDto extends PageQueryDto {
