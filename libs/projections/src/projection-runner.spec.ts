@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EventStore, formatPosition, NewEvent, SqliteEventStore } from '@mentoring/event-store';
 import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
-import { ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
+import { PROJECTION_VERSIONS, ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
+import { Projection } from './projection';
 import { rebuildProjection } from './rebuild';
 import { ALL_PROJECTIONS, MENTOR_CASELOAD_ENTRIES, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
 import { applyBatch } from './apply-batch';
@@ -138,6 +139,44 @@ describe('projections', () => {
     expect(await runner.waitFor((await store.headPosition())!, 5000)).toBe(true);
     expect((await runner.status()).map((s) => s.processedSinceStart)).toEqual(ALL_PROJECTIONS.map(() => 1));
     expect(await readStore.collection(STUDENT_PROFILES).countDocuments()).toBe(4);
+    await runner.stop();
+  });
+
+  it('a new version of a projection (its documents changed shape) is rebuilt at start without downtime; a projection never run just starts at its version', async () => {
+    await history(store);
+    const head = (await store.headPosition())!;
+    const named = (version: number, field: string): Projection => ({
+      name: 'noted',
+      version,
+      collections: ['noted_students'],
+      eventTypes: new Set(['StudentEnrolled']),
+      async apply(event, tx) {
+        const { studentId } = event.data as { studentId: string };
+        await tx.collection('noted_students').replaceOne({ _id: studentId }, { _id: studentId, [field]: true }, { upsert: true });
+      },
+    });
+    let runner = new ProjectionRunner(store, readStore, [named(1, 'v1')], undefined, { pollMs: 20 });
+    await runner.start();
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    expect(await readStore.collection(PROJECTION_VERSIONS).find({})).toEqual([{ _id: 'noted', version: 1, since: expect.any(String) }]);
+    await runner.stop();
+
+    runner = new ProjectionRunner(store, readStore, [named(2, 'v2')], undefined, { pollMs: 20 });
+    await runner.start();
+    const versions = readStore.collection<{ _id: string; version: number }>(PROJECTION_VERSIONS);
+    for (let i = 0; i < 250 && (await versions.findOne({ _id: 'noted' }))?.version !== 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await documents(readStore, 'noted_students')).toEqual(['s1', 's2', 's3'].map((id) => ({ _id: id, v2: true })));
+    expect(await readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).findOne({ _id: 'noted' })).toMatchObject({ state: 'switched' });
+    await runner.stop();
+
+    // A projection that has never run starts at its version: nothing to rebuild.
+    const fresh = { ...named(3, 'v3'), name: 'fresh', collections: ['fresh_students'] };
+    runner = new ProjectionRunner(store, readStore, [fresh], undefined, { pollMs: 20 });
+    await runner.start();
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await versions.findOne({ _id: 'fresh' })).toMatchObject({ version: 3 });
+    expect(await readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).findOne({ _id: 'fresh' })).toBeNull();
     await runner.stop();
   });
 

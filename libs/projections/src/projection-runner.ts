@@ -4,7 +4,7 @@
 // restart continues where the last commit left off. A batch that keeps failing is retried, then split
 // until the failing event is alone: that event is parked and the others are committed.
 import { EventStore, RecordedEvent } from '@mentoring/event-store';
-import { ReadStore } from '@mentoring/read-store';
+import { Doc, ReadStore } from '@mentoring/read-store';
 import { applyBatch } from './apply-batch';
 import { Projection } from './projection';
 import { RebuildProgress, rebuildProjection } from './rebuild';
@@ -31,6 +31,15 @@ export interface RebuildRequestDoc {
 }
 
 /** Asks the process that runs `name` to rebuild it without downtime (it watches for requests). */
+/** The version of each projection's stored documents (see `Projection.version`). */
+export const PROJECTION_VERSIONS = '_projection_versions';
+
+export interface ProjectionVersionDoc extends Doc {
+  _id: string;
+  version: number;
+  since: string;
+}
+
 export async function requestRebuild(readStore: ReadStore, name: string, now = new Date()): Promise<RebuildRequestDoc> {
   const doc: RebuildRequestDoc = { _id: name, state: 'requested', requestedAt: now.toISOString(), startedAt: null, finishedAt: null, done: 0, total: 0, error: null };
   await readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).replaceOne({ _id: name }, doc, { upsert: true });
@@ -45,6 +54,8 @@ const SMALL_BATCH = 50;
 
 export class ProjectionRunner extends SubscriberRunner<Projection> {
   protected readonly kind = 'projection' as const;
+  /** Projections whose stored version was found current (no need to look again). */
+  private readonly checkedVersions = new Map<string, number>();
 
   constructor(
     eventStore: EventStore,
@@ -54,6 +65,16 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
     options?: SubscriberRunnerOptions,
   ) {
     super(eventStore, readStore, projections, logger, options);
+  }
+
+  /** A projection that has never run starts at its code's version (nothing to rebuild), before it writes anything. */
+  override async start(): Promise<void> {
+    const versions = this.readStore.collection<ProjectionVersionDoc>(PROJECTION_VERSIONS);
+    for (const projection of this.projections) {
+      if ((await this.readStore.getCheckpoint(projection.name)) || (await versions.findOne({ _id: projection.name }))) continue;
+      await versions.replaceOne({ _id: projection.name }, { _id: projection.name, version: projection.version ?? 1, since: new Date().toISOString() }, { upsert: true });
+    }
+    await super.start();
   }
 
   /** A batch in one unit of work with its checkpoint: a failure rolls all of it back (the base class retries, then isolates). */
@@ -74,7 +95,36 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
 
   protected override async poll(): Promise<void> {
     await super.poll();
+    await this.requestRebuildsOfOutdated();
     await this.serveRebuildRequests();
+  }
+
+  /**
+   * Documents written by an older version of a projection (`Projection.version`) are rebuilt, without
+   * downtime, by the runner that holds its lease; a projection with no checkpoint yet simply starts at its
+   * version. Checked at every poll, so it also happens after a rolling upgrade of the projector.
+   */
+  async requestRebuildsOfOutdated(): Promise<void> {
+    const versions = this.readStore.collection<ProjectionVersionDoc>(PROJECTION_VERSIONS);
+    const requests = this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS);
+    for (const projection of this.projections) {
+      const name = projection.name;
+      const wanted = projection.version ?? 1;
+      if (!this.owns(name) || this.checkedVersions.get(name) === wanted) continue;
+      const stored = await versions.findOne({ _id: name });
+      // Documents stored before versions were recorded are version 1 (start() records a new projection's).
+      const current = stored ? stored.version : 1;
+      if (current === wanted) {
+        if (stored?.version !== wanted) await versions.replaceOne({ _id: name }, { _id: name, version: wanted, since: new Date().toISOString() }, { upsert: true });
+        this.checkedVersions.set(name, wanted);
+        continue;
+      }
+      // One automatic attempt per version: a failed rebuild stays visible (GET /admin/projections) for an operator.
+      const pending = await requests.findOne({ _id: name });
+      if (pending && pending.state !== 'switched') continue;
+      this.logger.log(`projection ${name}: documents of version ${current}, code at ${wanted}: rebuilding without downtime`);
+      await requestRebuild(this.readStore, name);
+    }
   }
 
   /** Runs the rebuilds requested through {@link requestRebuild}, one at a time, reporting progress. */
@@ -94,6 +144,11 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
           }
         });
         await requests.updateOne({ _id: request._id }, { $set: { state: 'switched', done: result.done, total: result.total, finishedAt: new Date().toISOString() } });
+        const version = this.projections.find((p) => p.name === request._id)?.version ?? 1;
+        await this.readStore
+          .collection<ProjectionVersionDoc>(PROJECTION_VERSIONS)
+          .replaceOne({ _id: request._id }, { _id: request._id, version, since: new Date().toISOString() }, { upsert: true });
+        this.checkedVersions.set(request._id, version);
         this.logger.log(`projection ${request._id} rebuilt from ${result.done} events and switched`);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -8,6 +8,12 @@ export interface Projection {
   readonly name: string;
   /** Collections this projection owns; a rebuild drops them. */
   readonly collections: readonly string[];
+  /**
+   * The shape of its documents. Bump it when a change of `apply` changes what is stored (a new field, a
+   * renamed value): a runner that finds documents of an older version rebuilds them without downtime.
+   * Default 1.
+   */
+  readonly version?: number;
   /** Event types it handles; others still advance its checkpoint. */
   readonly eventTypes: ReadonlySet<string>;
   /** Creates indexes; runs before the first event and after a rebuild's drop. Must be idempotent. */

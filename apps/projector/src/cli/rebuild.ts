@@ -9,7 +9,7 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
 import { createEventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
-import { ALL_PROJECTIONS, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjection, requestRebuild } from '@mentoring/projections';
+import { ALL_PROJECTIONS, PROJECTION_VERSIONS, ProjectionVersionDoc, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjection, requestRebuild } from '@mentoring/projections';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, resume: { type: 'boolean' }, offline: { type: 'boolean' } } });
@@ -63,6 +63,10 @@ async function main(): Promise<void> {
         },
       });
       bar.stop();
+      // The documents are now of the code's version: the next start has nothing to upgrade.
+      await readStore
+        .collection<ProjectionVersionDoc>(PROJECTION_VERSIONS)
+        .replaceOne({ _id: name }, { _id: name, version: projection.version ?? 1, since: new Date().toISOString() }, { upsert: true });
       const seconds = (Date.now() - started) / 1000;
       console.log(`${name}: ${result.done} events in ${seconds.toFixed(2)} s (${Math.round(result.done / Math.max(seconds, 0.001))} events/s)`);
     }

@@ -255,6 +255,8 @@ async function apply(event: RecordedEvent, tx: ReadStoreTransaction): Promise<vo
 
 export const analyticsProjection: Projection = {
   name: 'analytics',
+  /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. */
+  version: 2,
   collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS],
   eventTypes: new Set([...STUDENT_EVENTS, ...MENTOR_EVENTS]),
   async setup(store: ReadStore) {

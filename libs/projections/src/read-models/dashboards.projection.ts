@@ -582,6 +582,8 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
 
 export const dashboardsProjection: Projection = {
   name: 'dashboards',
+  /** 2: status `awaiting_mentor`. */
+  version: 2,
   collections: [DASHBOARD_STUDENTS, DASHBOARD_TEAM_ITEMS, DASHBOARD_ATTENDANCE_ALERTS],
   eventTypes: new Set(HANDLED),
   async setup(store: ReadStore) {

@@ -108,6 +108,8 @@ const MENTOR_EVENT_TYPES = Object.entries(EVENT_STREAM_CATEGORIES)
 
 export const mentorCaseloadsProjection: Projection = {
   name: 'mentor-caseloads',
+  /** 2: entries by reservation id (issue 8); revision of every mentor event. */
+  version: 2,
   collections: [MENTOR_CASELOADS, MENTOR_CASELOAD_ENTRIES],
   eventTypes: new Set([...Object.keys(handlers), ...MENTOR_EVENT_TYPES]),
   async setup(store: ReadStore) {

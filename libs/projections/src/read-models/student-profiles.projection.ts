@@ -134,6 +134,8 @@ const STUDENT_EVENT_TYPES = Object.entries(EVENT_STREAM_CATEGORIES)
 
 export const studentProfilesProjection: Projection = {
   name: 'student-profiles',
+  /** 2: comments, sessions; status `awaiting_mentor`; revision of every student event. */
+  version: 2,
   collections: [STUDENT_PROFILES],
   eventTypes: new Set([...Object.keys(handlers), ...STUDENT_EVENT_TYPES]),
   async setup(store: ReadStore) {
