@@ -61,15 +61,15 @@ export function reservationsOf(state: RegisteredMentorState, studentId: string):
   return Object.keys(state.reservations).filter((id) => state.reservations[id] === studentId);
 }
 
+/** When an unavailability really ends: its `to`, or earlier when it was ended early. */
+export function unavailabilityEnd(u: Unavailability): string {
+  return u.endedAt !== null && ms(u.endedAt) < ms(u.to) ? u.endedAt : u.to;
+}
+
 /** The unavailability covering this instant, if any. */
 export function unavailabilityAt(state: RegisteredMentorState, at: string): Unavailability | null {
   const t = ms(at);
-  return (
-    Object.values(state.unavailabilities).find((u) => {
-      const until = u.endedAt !== null && ms(u.endedAt) < ms(u.to) ? ms(u.endedAt) : ms(u.to);
-      return ms(u.from) <= t && t < until;
-    }) ?? null
-  );
+  return Object.values(state.unavailabilities).find((u) => ms(u.from) <= t && t < ms(unavailabilityEnd(u))) ?? null;
 }
 
 /** The snapshot the application passes in `AssignMentor`/`ChangeMentor`, read from the mentor's state at `at`. */

@@ -4,7 +4,7 @@
 // flagged unavailable has their stream folded to know whether the unavailability covers now or is still to come.
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { DEFAULT_SUGGESTION_POLICY, SuggestionPolicy, Unavailability, unavailabilityAt } from '@mentoring/domain';
+import { DEFAULT_SUGGESTION_POLICY, SuggestionPolicy, Unavailability, unavailabilityAt, unavailabilityEnd as until } from '@mentoring/domain';
 import { EventStore } from '@mentoring/event-store';
 import {
   MENTOR_CASELOADS,
@@ -35,7 +35,6 @@ interface Availability {
   next: Unavailability | null;
 }
 
-const until = (u: Unavailability) => (u.endedAt !== null && Date.parse(u.endedAt) < Date.parse(u.to) ? u.endedAt : u.to);
 const students = (n: number) => `${n} student${n === 1 ? '' : 's'}`;
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const byNameThenId = (a: { name: string; mentorId: string }, b: { name: string; mentorId: string }) =>
