@@ -115,9 +115,49 @@ export function CommandEndpoint(name: string, summary: string, refusals: Record<
   );
 }
 
-/** A query endpoint: `operationId` is `Get<Thing>`. */
-export function QueryEndpoint(name: string, summary: string) {
-  return applyDecorators(ApiOperation({ operationId: name, summary }), ApiBearerAuth(), problem(401, 'Missing or invalid bearer token'), problem(404, 'Not found'));
+/** What a query answers on success, for the document. */
+export interface QueryAnswerDoc {
+  /** The 200 body (application/json). Write 3.0-style `nullable: true`; the document is converted to 3.1 in one place. */
+  json?: SchemaObject;
+  /** Also answers `text/csv` with `?format=csv`. */
+  csv?: boolean;
+  /** Answers `ETag: "<stream revision>"` (reads of a stream-backed resource). */
+  etag?: boolean;
+  /** Other statuses the query may answer (e.g. `{ 403: 'Only staff' }`), besides 400, 401, 404 and 503. */
+  problems?: Record<number, string>;
+  /** The 404 description; `false` when the query never answers 404. */
+  notFound?: string | false;
+}
+
+/** A query endpoint: `operationId` is `Get<Thing>` or `List<Things>`. */
+export function QueryEndpoint(name: string, summary: string, answer: QueryAnswerDoc = {}) {
+  const content: Record<string, { schema: SchemaObject }> = {};
+  if (answer.json) content['application/json'] = { schema: answer.json };
+  if (answer.csv) content['text/csv'] = { schema: { type: 'string', description: 'RFC 4180 CSV with a header row' } };
+  const headers = answer.etag ? { ETag: header('The stream’s revision, quoted (the body’s `revision`): send it back as If-Match', '"3"') } : undefined;
+  return applyDecorators(
+    ApiOperation({ operationId: name, summary }),
+    ApiBearerAuth(),
+    ...(Object.keys(content).length > 0 ? [ApiResponse({ status: 200, description: 'OK', ...(headers ? { headers } : {}), content })] : []),
+    problem(400, 'Malformed or invalid query parameter'),
+    problem(401, 'Missing or invalid bearer token'),
+    ...(answer.notFound === false ? [] : [problem(404, answer.notFound ?? 'Not found, or not visible to you')]),
+    ...Object.entries(answer.problems ?? {}).map(([status, description]) => problem(Number(status), description)),
+  );
+}
+
+/** The one envelope of every list in the API: a page of items and where the next page starts. */
+export function pageSchema(item: SchemaObject, description = 'A page of items'): SchemaObject {
+  return {
+    type: 'object',
+    description,
+    required: ['items', 'nextCursor'],
+    properties: {
+      items: { type: 'array', items: item },
+      nextCursor: { type: 'string', nullable: true, description: 'Pass it back as `cursor` for the next page; null on the last page', example: null },
+    },
+    additionalProperties: false,
+  };
 }
 
 type Doc = OpenAPIObject;
