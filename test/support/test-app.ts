@@ -10,6 +10,7 @@ import { signToken, TokenRole } from '../../apps/api/src/http/auth';
 import { InfrastructureOverrides } from '../../apps/api/src/infrastructure.module';
 import { EVENT_STORE } from '../../apps/api/src/shared/tokens';
 import type { EventStore } from '@mentoring/event-store';
+import { ContractViolation, OpenApiValidator, validatorFor } from './openapi-validator';
 
 export interface Answer {
   status: number;
@@ -38,6 +39,11 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', SQLITE_SYNCHRONOUS: 'NORMAL', REACTOR_TICK_SECONDS: '0', ...env, DATA_DIR: dataDir });
   const app = await createApp(config, overrides);
   const fastify = app.getHttpAdapter().getInstance();
+  // Every exchange of the suite is checked against the served document (openapi-validator.ts). With
+  // OPENAPI_CONTRACT_REPORT=<file> the violations are appended to the file instead of failing the test
+  // (to survey a drift across the whole suite at once).
+  let contract: OpenApiValidator | undefined;
+  const contractOf = async () => (contract ??= validatorFor((await fastify.inject({ method: 'GET', url: '/docs-json' })).body));
   return {
     app,
     config,
@@ -53,6 +59,13 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
         headers['content-type'] ??= 'application/json';
       }
       const response = await fastify.inject({ method: method as 'GET', url, headers, payload });
+      const exchange = { method, url, requestHeaders: headers, requestBody: payload, status: response.statusCode, responseHeaders: response.headers, responseBody: response.body };
+      const { operationId, problems } = (await contractOf()).check(exchange);
+      if (problems.length > 0) {
+        const violation = new ContractViolation(exchange, operationId ?? '?', problems);
+        if (!process.env.OPENAPI_CONTRACT_REPORT) throw violation;
+        fs.appendFileSync(process.env.OPENAPI_CONTRACT_REPORT, JSON.stringify({ test: expect.getState().currentTestName, operationId, status: response.statusCode, problems }) + '\n');
+      }
       let body: unknown = response.body;
       try {
         body = response.body ? JSON.parse(response.body) : undefined;

@@ -11,7 +11,7 @@ import { titleFor } from './http/error-mapping';
 import { Problem } from './http/problem';
 import { sendProblem } from './http/problem.filter';
 import { recordRoutes } from './http/method-not-allowed';
-import { completeTheContract, PROBLEM_SCHEMA } from './shared/api-docs';
+import { completeTheContract, describeTheApi, PROBLEM_SCHEMA, toOpenApi31 } from './shared/api-docs';
 
 /** Response headers a browser script may read (CORS): the command conventions and Retry-After. */
 export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Global-Position', 'Idempotent-Replayed', 'Retry-After'];
@@ -68,6 +68,9 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   document.components = { ...document.components, schemas: { ...document.components?.schemas, Problem: PROBLEM_SCHEMA } };
   // 503 and 504 where they apply, no required `accept` header, closed request bodies (api-docs.ts).
   completeTheContract(document);
+  // Servers, license, tag descriptions, the bearer scheme explained, an example per body and answer; then 3.1.
+  describeTheApi(document, { serverUrl: '/' });
+  toOpenApi31(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   app.enableShutdownHooks();
   await app.init();

@@ -3,7 +3,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, OpenAPIObject } from '@nestjs/swagger';
 
-type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
+export type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
 
 /**
  * `#/components/schemas/Problem`, which every error answer references: RFC 9457 problem details with
@@ -88,6 +88,12 @@ export const STORE_UNAVAILABLE_RESPONSE = {
   content: PROBLEM_CONTENT,
 };
 
+/** 500 internal_error: a fault of the server (never a client's error); logged at ERROR with the request's correlation id. */
+export const INTERNAL_ERROR_RESPONSE = {
+  description: 'internal_error: an unexpected fault of the server, logged; not the client’s doing (application/problem+json)',
+  content: PROBLEM_CONTENT,
+};
+
 /** 504 projection_not_caught_up: `?waitFor=` was not reached by the read model within 5 s. */
 export const NOT_CAUGHT_UP_RESPONSE = {
   description: 'projection_not_caught_up: the read model did not reach ?waitFor= within 5 s (application/problem+json)',
@@ -165,7 +171,7 @@ type AnyObject = Record<string, any>;
 
 /**
  * The pass over the built document for what the decorators cannot say per operation (bootstrap.ts runs it):
- * - every operation may answer 503 store_unavailable (with Retry-After);
+ * - every operation may answer 500 internal_error (a fault of ours) and 503 store_unavailable (with Retry-After);
  * - every operation with a `waitFor` query parameter may answer 504 projection_not_caught_up;
  * - `accept` is never a required header (Nest marks `@Headers('accept')` required; a missing Accept means JSON);
  * - request bodies are closed: the validation pipe refuses unknown fields (forbidNonWhitelisted), so every
@@ -187,11 +193,139 @@ export function completeTheContract(document: Doc): Doc {
     for (const [method, operation] of Object.entries(methods as AnyObject)) {
       if (!['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) continue;
       operation.responses ??= {};
+      operation.responses['500'] ??= INTERNAL_ERROR_RESPONSE;
       operation.responses['503'] ??= STORE_UNAVAILABLE_RESPONSE;
       const parameters: AnyObject[] = operation.parameters ?? [];
       if (parameters.some((p) => p.in === 'query' && p.name === 'waitFor')) operation.responses['504'] ??= NOT_CAUGHT_UP_RESPONSE;
       for (const p of parameters) if (p.in === 'header' && String(p.name).toLowerCase() === 'accept') p.required = false;
       Object.values(operation.requestBody?.content ?? {}).forEach((media) => close((media as AnyObject).schema));
+    }
+  }
+  return document;
+}
+
+/**
+ * OpenAPI 3.1 (JSON Schema 2020-12) from the 3.0-style document Nest builds: `nullable: true` becomes a
+ * `null` member of the type (or of `anyOf` around a `$ref`), and an `enum` that may be null lists null.
+ * Done once here, over the whole document, so decorators and schema files stay in one (3.0) style.
+ */
+export function toOpenApi31(document: Doc): Doc {
+  const seen = new Set<unknown>();
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object' || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) return node.forEach(visit);
+    const schema = node as AnyObject;
+    if (schema.nullable === true) {
+      delete schema.nullable;
+      if (typeof schema.type === 'string') {
+        schema.type = [schema.type, 'null'];
+        if (Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum = [...schema.enum, null];
+      } else if (schema.$ref || schema.oneOf || schema.anyOf || schema.allOf) {
+        const inner: AnyObject = {};
+        for (const key of ['$ref', 'oneOf', 'anyOf', 'allOf', 'discriminator']) {
+          if (schema[key] !== undefined) {
+            inner[key] = schema[key];
+            delete schema[key];
+          }
+        }
+        schema.anyOf = [inner, { type: 'null' }];
+      }
+    } else if (schema.nullable === false) {
+      delete schema.nullable;
+    }
+    Object.values(schema).forEach(visit);
+  };
+  visit(document.paths);
+  visit(document.components);
+  (document as AnyObject).openapi = '3.1.0';
+  return document;
+}
+
+/** What each tag of the document is about (Swagger UI groups the operations by tag). */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  students: 'Enrolment, assignment and change of mentor, sessions, follow-ups and internal comments: commands on a student’s stream, and the student’s views',
+  mentors: 'Mentors: registration, capacity, disability-friendliness, unavailabilities; the mentor view and list',
+  dashboards: 'The mentor’s and the mentorship team’s dashboards (read models)',
+  oversight: 'What tutors, employers, companies and public funders may see of the students they oversee or fund (R2, R4)',
+  audit: 'The assignment history of a student, replayed from the event store, for auditors',
+  analytics: 'Pseudonymous aggregates for analysts (weekly activity, attendance, mentor load), JSON or CSV',
+  admin: 'Operations: projections (status, rebuild), parked events and failed due work',
+  health: 'Liveness and readiness of the service',
+};
+
+/** An example value built from a schema's own examples (the example of each operation's answers and bodies). */
+export function exampleOf(schema: AnyObject | undefined, components: AnyObject, depth = 0): unknown {
+  if (!schema || depth > 8) return undefined;
+  if (schema.example !== undefined) return schema.example;
+  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0];
+  if (typeof schema.$ref === 'string') return exampleOf(components[schema.$ref.split('/').pop() as string], components, depth + 1);
+  for (const key of ['oneOf', 'anyOf', 'allOf']) {
+    if (Array.isArray(schema[key]) && schema[key].length > 0) {
+      if (key === 'allOf') return Object.assign({}, ...schema.allOf.map((s: AnyObject) => exampleOf(s, components, depth + 1) ?? {}));
+      return exampleOf(schema[key].find((s: AnyObject) => s.type !== 'null') ?? schema[key][0], components, depth + 1);
+    }
+  }
+  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
+  const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
+  if (type === 'object' || schema.properties) {
+    const out: AnyObject = {};
+    const required = new Set<string>(schema.required ?? []);
+    for (const [name, property] of Object.entries(schema.properties ?? {})) {
+      const value = exampleOf(property as AnyObject, components, depth + 1);
+      if (value !== undefined || required.has(name)) out[name] = value ?? null;
+    }
+    return out;
+  }
+  if (type === 'array') {
+    const item = exampleOf(schema.items, components, depth + 1);
+    return item === undefined ? [] : [item];
+  }
+  if (type === 'string') return schema.format === 'date' ? '2027-03-01' : schema.format === 'date-time' ? '2027-03-01T09:00:00.000Z' : 'string';
+  if (type === 'integer' || type === 'number') return schema.minimum ?? 1;
+  if (type === 'boolean') return false;
+  return undefined;
+}
+
+export interface DocumentContext {
+  /** Where the API is served, for `servers` (PUBLIC_BASE_URL; `/` when unset: the document's own origin). */
+  serverUrl: string;
+}
+
+/**
+ * The document-level parts of the contract: `servers`, the license, a description per tag, the security
+ * scheme explained (how to get a token), and an example on every request body and success answer that
+ * has none, built from the schemas' property examples.
+ */
+export function describeTheApi(document: Doc, context: DocumentContext): Doc {
+  const doc = document as AnyObject;
+  doc.servers = [{ url: context.serverUrl, description: 'This deployment' }];
+  doc.info.license = { name: 'UNLICENSED (proprietary)', identifier: 'LicenseRef-Proprietary' };
+  delete doc.info.contact;
+  const used = new Set<string>();
+  for (const methods of Object.values(doc.paths ?? {})) for (const operation of Object.values(methods as AnyObject)) (operation as AnyObject).tags?.forEach((t: string) => used.add(t));
+  doc.tags = [...used].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  const bearer = doc.components?.securitySchemes?.bearer;
+  if (bearer) {
+    bearer.description =
+      'A JWT with `sub` (the caller’s id: a student’s is their studentId, a mentor’s their mentorId) and `role` ' +
+      '(student, mentor, staff, tutor, funder, auditor, analyst, admin). In development: `npm run token -- <role> <sub>` ' +
+      'prints one signed with the deployment’s key. In production: a token from the school’s identity provider.';
+  }
+  const components = doc.components?.schemas ?? {};
+  const addExamples = (content: AnyObject | undefined) => {
+    for (const [media, body] of Object.entries(content ?? {})) {
+      const entry = body as AnyObject;
+      if (entry.example !== undefined || entry.examples !== undefined || media === 'text/csv') continue;
+      const example = exampleOf(entry.schema, components);
+      if (example !== undefined) entry.example = example;
+    }
+  };
+  for (const methods of Object.values(doc.paths ?? {})) {
+    for (const operation of Object.values(methods as AnyObject)) {
+      const op = operation as AnyObject;
+      addExamples(op.requestBody?.content);
+      for (const [status, response] of Object.entries(op.responses ?? {})) if (/^2/.test(status)) addExamples((response as AnyObject).content);
     }
   }
   return document;
