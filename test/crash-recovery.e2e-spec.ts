@@ -2,7 +2,7 @@
 // the projections resume from their stored checkpoints instead of replaying the log from zero.
 import * as fs from 'node:fs';
 import { signToken } from '../apps/api/src/http/auth';
-import { DEVELOPMENT_JWT_SECRET } from '@mentoring/config';
+import { hs256Secret, loadConfig } from '@mentoring/config';
 import { call, kill, RunningApi, startApiProcess } from './support/process';
 import { enrolment, mentorBody, tempDataDir } from './support/test-app';
 
@@ -17,7 +17,7 @@ describe('crash recovery (real process, SIGKILL)', () => {
   });
 
   it('keeps the acknowledged event and resumes projections from their checkpoints', async () => {
-    const staff = await signToken(DEVELOPMENT_JWT_SECRET, 'staff-1', 'staff');
+    const staff = await signToken(hs256Secret(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })), 'staff-1', 'staff');
     api = await startApiProcess(env);
 
     // Some history, fully projected.

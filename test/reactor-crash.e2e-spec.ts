@@ -5,7 +5,7 @@
 // 2. Killed after the send has been recorded (the reactor has caught up).
 import * as fs from 'node:fs';
 import { signToken } from '../apps/api/src/http/auth';
-import { DEVELOPMENT_JWT_SECRET } from '@mentoring/config';
+import { hs256Secret, loadConfig } from '@mentoring/config';
 import { call, kill, RunningApi, startApiProcess } from './support/process';
 import { SmtpSink } from './support/smtp-sink';
 import { enrolment, mentorBody, tempDataDir } from './support/test-app';
@@ -36,7 +36,7 @@ describe('assignment e-mail across SIGKILL (real process, real SMTP server)', ()
   it('delivers exactly one message per assignment', async () => {
     sink = await SmtpSink.start();
     const env = { DATA_DIR: dataDir, SQLITE_SYNCHRONOUS: 'FULL', SMTP_URL: sink.url, MAIL_FROM: 'Mentoring <no-reply@school.example>', REACTOR_TICK_SECONDS: '0' };
-    const staff = await signToken(DEVELOPMENT_JWT_SECRET, 'staff-1', 'staff');
+    const staff = await signToken(hs256Secret(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })), 'staff-1', 'staff');
     const assign = async (running: RunningApi, n: number) => {
       const { mentorId } = (await call(running, 'POST', '/mentors', staff, mentorBody({ name: `Mentor ${n}`, email: `mentor${n}@mentors.example` }))).body;
       const { studentId } = (await call(running, 'POST', '/students', staff, enrolment('self_funded', { name: `Student ${n}` }))).body;

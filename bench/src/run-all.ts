@@ -6,7 +6,9 @@
 //   (e) an audit replay of a student with 1,000 events, p99
 //   (f) dashboard and analytics queries over 10k students on the embedded store, p99
 //   (g) mixed load, 32 clients, 60 s (BENCH_QUICK: 10 s), then the event store folded: R9 and reservation counts
+//   (h) list, search and suggestion queries over 10k students and 300 mentors, over HTTP, embedded store: p50/p95/p99, req/s
 // Set BENCH_QUICK=1 for a smaller, faster run.
+import { benchEnv } from './bench-env';
 import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,6 +23,7 @@ import { ALL_PROJECTIONS, rebuildProjection } from '@mentoring/projections';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchDashboards } from './read-side.bench';
 import { benchMixedLoad } from './mixed-load/section';
+import { benchLists } from './lists.bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 64;
@@ -95,7 +98,7 @@ async function assignMentorCommands(bareRate: number): Promise<void> {
   const dataDir = tempDir();
   const server = await startServer('full', dataDir);
   const base = server.base;
-  const staff = await signToken(loadConfig({ NODE_ENV: 'test' }).jwtSecret, 'bench-staff', 'staff');
+  const staff = await signToken(benchEnv().JWT_SECRET, 'bench-staff', 'staff');
   const headers = { authorization: `Bearer ${staff}`, 'content-type': 'application/json' };
   const students = QUICK ? 3000 : 12000;
   const mentors = 100;
@@ -244,8 +247,8 @@ function isolated(fn: string, module: string): Array<[string, string]> {
 
 async function main(): Promise<void> {
   console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB${QUICK ? ' (BENCH_QUICK)' : ''}\n`);
-  const config = loadConfig({ NODE_ENV: 'test' });
-  const token = await signToken(config.jwtSecret, 'bench', 'staff');
+  const config = loadConfig({ ...benchEnv(), NODE_ENV: 'test' });
+  const token = await signToken(benchEnv().JWT_SECRET, 'bench', 'staff');
   const bare = await bareValidatedPost(token);
   await assignMentorCommands(bare);
   await sqliteAppends();
@@ -255,6 +258,7 @@ async function main(): Promise<void> {
   await rebuild();
   for (const [name, value] of await benchDashboards()) report(name, value);
   for (const [name, value] of await benchMixedLoad(QUICK)) report(name, value);
+  for (const [name, value] of await benchLists(QUICK)) report(name, value);
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [name, value] of results) console.log(`| ${name} | ${value} |`);
 }

@@ -1,5 +1,6 @@
 // The server side of the HTTP benchmarks, in its own process so that the load generator does not
 // share its event loop: `node bench/dist/server.js bare|full <dataDir>` prints `ready <port>`.
+import { benchEnv } from './bench-env';
 import 'reflect-metadata';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, NestFactory } from '@nestjs/core';
@@ -23,13 +24,13 @@ class BareController {
 
 async function main(): Promise<void> {
   const [mode, dataDir] = process.argv.slice(2);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir ?? '/tmp/mentoring-bench', SQLITE_SYNCHRONOUS: 'FULL' });
+  const config = loadConfig({ ...benchEnv(), NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: dataDir ?? '/tmp/mentoring-bench', SQLITE_SYNCHRONOUS: 'FULL' });
   let app: NestFastifyApplication;
   if (mode === 'bare') {
     @Module({
       controllers: [BareController],
       providers: [
-        { provide: JWT_SECRET, useValue: config.jwtSecret },
+        { provide: JWT_SECRET, useValue: benchEnv().JWT_SECRET },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

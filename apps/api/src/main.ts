@@ -1,7 +1,7 @@
 // Entry point of the API (and, in the embedded default, of the projections too).
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
-import { ConfigError, DEVELOPMENT_JWT_SECRET, loadConfig } from '@mentoring/config';
+import { ConfigError, loadConfig } from '@mentoring/config';
 
 async function main(): Promise<void> {
   let config;
@@ -15,7 +15,9 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = new Logger('Main');
-  if (config.jwtSecret === DEVELOPMENT_JWT_SECRET) logger.warn('JWT_SECRET is not set: using the development secret (never in production)');
+  if (config.jwtSecretSource === 'generated') {
+    logger.warn(`JWT_SECRET is not set: tokens are signed with a key generated for this DATA_DIR (${config.dataDir}/secrets/jwt-secret); npm run token uses it. Set JWT_SECRET or JWT_JWKS_URL in production.`);
+  }
   const app = await createApp(config);
   await app.listen({ port: config.port, host: config.host });
   const mode = config.esdbConnectionString ? 'EventStoreDB' : `SQLite at ${config.dataDir}`;

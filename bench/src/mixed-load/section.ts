@@ -4,6 +4,7 @@
 // RESERVATION_GRACE_SECONDS and scheduler tick); the server stops and the SQLite event store itself is
 // folded (libs/application/src/invariants). Prints the commands by type and status and the invariant counts.
 // Also runs alone: `node bench/dist/mixed-load/section.js` (after `npm run build`).
+import { benchEnv } from '../bench-env';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -125,7 +126,7 @@ export async function benchMixedLoad(quick = process.env.BENCH_QUICK === '1'): P
   const api = await startApi(dataDir);
   const rows: Row[] = [];
   try {
-    const token = await signToken(loadConfig({ NODE_ENV: 'test' }).jwtSecret, 'bench-staff', 'staff');
+    const token = await signToken(benchEnv().JWT_SECRET, 'bench-staff', 'staff');
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     const post = async (url: string, body: unknown) => {
       const response = await fetch(`${api.base}${url}`, { method: 'POST', headers, body: JSON.stringify(body) });

@@ -1,5 +1,7 @@
 // Configuration from the environment, validated once at boot: a bad value stops the process with a
 // message that names the variable. Every variable is listed, with its default, in `.env.example`.
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface AppConfig {
@@ -11,7 +13,47 @@ export interface AppConfig {
   esdbConnectionString?: string;
   /** Unset = embedded read store under `dataDir`. */
   mongodbUri?: string;
-  jwtSecret: string;
+  /**
+   * HS256 key for bearer tokens (development, or a deployment without an identity provider). Undefined when
+   * only an identity provider (`jwksUrl`) is configured. Without JWT_SECRET and JWT_JWKS_URL outside
+   * production, a random key generated on the first start into `dataDir/secrets/jwt-secret` (mode 0600).
+   */
+  jwtSecret?: string;
+  /** Where `jwtSecret` came from: the environment, or generated into DATA_DIR. */
+  jwtSecretSource: 'environment' | 'generated' | 'none';
+  /** An OIDC provider's JSON Web Key Set (RS256/ES256 tokens), e.g. https://idp/realms/school/protocol/openid-connect/certs. */
+  jwtJwksUrl?: string;
+  /** Required `iss` of tokens (checked when set; required with JWT_JWKS_URL). */
+  jwtIssuer?: string;
+  /** Required `aud` of tokens (checked when set; required with JWT_JWKS_URL). */
+  jwtAudience?: string;
+  /** The claim naming the caller (a student's studentId, a mentor's mentorId…). */
+  jwtSubjectClaim: string;
+  /** The claim carrying the role (a string, or an array of which exactly one is a known role); dots reach into objects (`realm_access.roles`). */
+  jwtRoleClaim: string;
+  /** Longest accepted token lifetime (`exp` − `iat`, or `exp` − now without `iat`), in seconds. */
+  jwtMaxLifetimeSeconds: number;
+  /** Clock skew tolerated on `exp`, `nbf` and `iat`, in seconds. */
+  jwtClockSkewSeconds: number;
+  /** Rate limits (429 with Retry-After): on by default. */
+  rateLimitEnabled: boolean;
+  /** Requests per minute per authenticated subject (and per client address for anonymous requests). */
+  rateLimitPerMinute: number;
+  /** Requests with a missing or invalid token per minute per client address before 429. */
+  rateLimitAuthFailuresPerMinute: number;
+  /** Deepest JSON nesting (objects and arrays) accepted in a request body; deeper is 400 before parsing into classes. */
+  jsonMaxDepth: number;
+  /** Serve Swagger UI and /docs-json. Default: on, except with NODE_ENV=production. */
+  docsEnabled: boolean;
+  /** How long a stored Idempotency-Key answer is kept (and a retry answered from it), in hours. */
+  idempotencyTtlHours: number;
+  /** Analytics groups with fewer students than this are suppressed (re-identification). */
+  analyticsMinGroup: number;
+  /**
+   * HMAC key of the analytics pseudonyms (rotating it changes every pseudonym: rebuild the analytics).
+   * Outside production, generated on the first start into `dataDir/secrets/analytics-pseudonym-key`.
+   */
+  analyticsPseudonymKey: string;
   /** Run projections inside the API process. */
   runProjections: boolean;
   /** Run the reactors (e-mails, automatic escalations, weekly rhythm) in this process. */
@@ -52,8 +94,40 @@ export class ConfigError extends Error {
   }
 }
 
-/** Only ever used when NODE_ENV is not `production`; printed as a warning at boot. */
-export const DEVELOPMENT_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+/**
+ * SHA-256 of secrets that were once written in this repository (the former development JWT secret):
+ * public, so refused as JWT_SECRET even if copied from an old checkout. Tokens signed with them never verify.
+ */
+const PUBLIC_SECRET_HASHES = new Set(['36620796abfc961346babb2e52970263066bf2764c43c11bbf63a42faeca14d7']);
+
+export function sha256Hex(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}
+
+/**
+ * A secret kept in `dataDir/secrets/<name>`: read when present, else generated (32 random bytes, hex) and
+ * written with mode 0600 (the folder 0700). Only outside production: there, secrets come from the environment.
+ */
+export function generatedSecret(dataDir: string, name: string): string {
+  const folder = path.join(dataDir, 'secrets');
+  const file = path.join(folder, name);
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new ConfigError('DATA_DIR', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('hex');
+  try {
+    // wx: two processes starting together do not overwrite each other's key; the loser reads the winner's.
+    fs.writeFileSync(file, secret + '\n', { mode: 0o600, flag: 'wx' });
+    return secret;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return fs.readFileSync(file, 'utf8').trim();
+    throw new ConfigError('DATA_DIR', `cannot write ${file}: ${(error as Error).message}`);
+  }
+}
 
 type Env = Record<string, string | undefined>;
 
@@ -133,6 +207,27 @@ function origins(env: Env, name: string): string[] {
   return out.includes('*') ? ['*'] : [...new Set(out)];
 }
 
+/** An https URL (http allowed outside production, for a local identity provider in tests). */
+function httpsUrl(env: Env, name: string, production: boolean): string | undefined {
+  const raw = optional(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !production)) throw new ConfigError(name, 'must be an https:// URL');
+  return url.toString();
+}
+
+/** A claim name: letters, digits, `_`, `-`, `:` and `/` (namespaced claims), dots for nested claims. */
+function claimName(env: Env, name: string, fallback: string): string {
+  const raw = optional(env, name) ?? fallback;
+  if (!/^[A-Za-z0-9_:\/-]+(\.[A-Za-z0-9_:\/-]+)*$/.test(raw) || raw.length > 200) throw new ConfigError(name, `must be a claim name (dots for nested claims), got "${raw}"`);
+  return raw;
+}
+
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = optional(env, name);
   if (raw === undefined) return fallback;
@@ -151,12 +246,32 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (mongodbUri && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
     throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
   }
+  const production = nodeEnv === 'production';
+  const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? './data');
+  const jwtJwksUrl = httpsUrl(env, 'JWT_JWKS_URL', production);
+  const jwtIssuer = optional(env, 'JWT_ISSUER');
+  const jwtAudience = optional(env, 'JWT_AUDIENCE');
+  if (jwtJwksUrl && !jwtIssuer) throw new ConfigError('JWT_ISSUER', 'is required with JWT_JWKS_URL (the identity provider’s issuer)');
+  if (jwtJwksUrl && !jwtAudience) throw new ConfigError('JWT_AUDIENCE', 'is required with JWT_JWKS_URL (this API’s audience at the identity provider)');
   let jwtSecret = optional(env, 'JWT_SECRET');
-  if (!jwtSecret) {
-    if (nodeEnv === 'production') throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production');
-    jwtSecret = DEVELOPMENT_JWT_SECRET;
-  } else if (jwtSecret.length < 32) {
-    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters (HS256 key)');
+  let jwtSecretSource: AppConfig['jwtSecretSource'] = 'environment';
+  if (jwtSecret) {
+    if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters (HS256 key)');
+    if (PUBLIC_SECRET_HASHES.has(sha256Hex(jwtSecret))) throw new ConfigError('JWT_SECRET', 'is a value published in the repository: generate one (openssl rand -hex 32)');
+  } else if (jwtJwksUrl) {
+    jwtSecretSource = 'none';
+  } else if (production) {
+    throw new ConfigError('JWT_SECRET', 'or JWT_JWKS_URL is required when NODE_ENV=production (no token could be verified)');
+  } else {
+    jwtSecret = generatedSecret(dataDir, 'jwt-secret');
+    jwtSecretSource = 'generated';
+  }
+  let analyticsPseudonymKey = optional(env, 'ANALYTICS_PSEUDONYM_KEY');
+  if (analyticsPseudonymKey === undefined) {
+    if (production) throw new ConfigError('ANALYTICS_PSEUDONYM_KEY', 'is required when NODE_ENV=production (at least 32 characters)');
+    analyticsPseudonymKey = generatedSecret(dataDir, 'analytics-pseudonym-key');
+  } else if (analyticsPseudonymKey.length < 32) {
+    throw new ConfigError('ANALYTICS_PSEUDONYM_KEY', 'must be at least 32 characters');
   }
   // The embedded read store lives in the memory of the process that writes it, so with it the
   // projections must run in the API process; with MongoDB they run in the projector by default.
@@ -168,11 +283,29 @@ export function loadConfig(env: Env = process.env): AppConfig {
   return {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
-    host: optional(env, 'HOST') ?? '0.0.0.0',
-    dataDir: path.resolve(optional(env, 'DATA_DIR') ?? './data'),
+    // Loopback unless told otherwise: a development start is not reachable from the network. The
+    // container images set HOST=0.0.0.0.
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    dataDir,
     esdbConnectionString,
     mongodbUri,
     jwtSecret,
+    jwtSecretSource,
+    jwtJwksUrl,
+    jwtIssuer,
+    jwtAudience,
+    jwtSubjectClaim: claimName(env, 'JWT_SUBJECT_CLAIM', 'sub'),
+    jwtRoleClaim: claimName(env, 'JWT_ROLE_CLAIM', 'role'),
+    jwtMaxLifetimeSeconds: integer(env, 'JWT_MAX_LIFETIME_SECONDS', 12 * 3600, 60, 30 * 86_400),
+    jwtClockSkewSeconds: integer(env, 'JWT_CLOCK_SKEW_SECONDS', 30, 0, 600),
+    rateLimitEnabled: boolean(env, 'RATE_LIMIT_ENABLED', true),
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
+    rateLimitAuthFailuresPerMinute: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
+    jsonMaxDepth: integer(env, 'JSON_MAX_DEPTH', 32, 2, 256),
+    docsEnabled: boolean(env, 'DOCS_ENABLED', !production),
+    idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
+    analyticsMinGroup: integer(env, 'ANALYTICS_MIN_GROUP', 5, 1, 1000),
+    analyticsPseudonymKey,
     runProjections,
     // Like the projections: in the API process with the embedded read store, in the projector with MongoDB.
     runReactors: boolean(env, 'RUN_REACTORS', runProjections),
@@ -188,4 +321,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose', 'silent'] as const, 'log'),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
+}
+
+/**
+ * The HS256 key, for what signs its own tokens (`npm run token`, the seed, benches, tests): refused when
+ * tokens come from an identity provider only, since then no key of ours can sign a token the API accepts.
+ */
+export function hs256Secret(config: Pick<AppConfig, 'jwtSecret'>): string {
+  if (!config.jwtSecret) throw new ConfigError('JWT_SECRET', 'is not set: tokens come from the identity provider (JWT_JWKS_URL), so none can be signed here');
+  return config.jwtSecret;
 }

@@ -6,7 +6,7 @@
 // checkpoint (e-mails for past assignments go to DATA_DIR/outbox when SMTP_URL is unset).
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { loadConfig } from '@mentoring/config';
+import { hs256Secret, loadConfig } from '@mentoring/config';
 import { createApp } from '../bootstrap';
 import { signToken } from '../http/auth';
 
@@ -57,11 +57,11 @@ async function main(): Promise<void> {
   now.setUTCHours(8, 0, 0, 0);
   const app = await createApp(config, { clock: { now: () => now } });
   const fastify = app.getHttpAdapter().getInstance();
-  const staff = `Bearer ${await signToken(config.jwtSecret, 'seed-staff', 'staff')}`;
+  const staff = `Bearer ${await signToken(hs256Secret(config), 'seed-staff', 'staff')}`;
   const tokens = new Map<string, string>();
   const tokenFor = async (role: 'mentor' | 'student', id: string) => {
     const key = `${role}:${id}`;
-    if (!tokens.has(key)) tokens.set(key, `Bearer ${await signToken(config.jwtSecret, id, role)}`);
+    if (!tokens.has(key)) tokens.set(key, `Bearer ${await signToken(hs256Secret(config), id, role)}`);
     return tokens.get(key)!;
   };
 

@@ -1,7 +1,7 @@
 // `npm run token -- --role staff --sub u-1 [--expires 12h]` prints a development bearer token signed
 // with JWT_SECRET (or the development secret when NODE_ENV is not production).
 import { parseArgs } from 'node:util';
-import { loadConfig } from '@mentoring/config';
+import { hs256Secret, loadConfig } from '@mentoring/config';
 import { signToken, TOKEN_ROLES, TokenRole } from '../http/auth';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  console.log(await signToken(config.jwtSecret, values.sub, values.role as TokenRole, values.expires));
+  console.log(await signToken(hs256Secret(config), values.sub, values.role as TokenRole, values.expires));
 }
 
 void main();

@@ -1,0 +1,8 @@
+// One HS256 key for a whole bench run, shared with the servers it starts in child processes (they
+// inherit the environment), so tokens signed here verify there whatever DATA_DIR each one uses.
+import { randomBytes } from 'node:crypto';
+
+export function benchEnv(): { JWT_SECRET: string } {
+  process.env.JWT_SECRET ??= randomBytes(32).toString('hex');
+  return { JWT_SECRET: process.env.JWT_SECRET };
+}
