@@ -1,6 +1,7 @@
 // Who may do what, on the command side: a mentor acts only on their own students and profile, a student
 // only on themself, assignment and changes are staff's, read-only roles command nothing. Every refusal is
-// 403 problem+json with a stable code and appends nothing.
+// 403 problem+json with a stable code and appends nothing. On the read side, 403 or 404 (README): a read
+// hides with 404 what the reader may not see, and refuses with 403 a role closed to the endpoint.
 import { allEvents, enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
 import { expectProblem, outcome, Person, person, post, TestClock } from './support/commands';
 import { reactionsSettled } from './support/reactors';
@@ -109,6 +110,68 @@ describe('authorization of commands over HTTP', () => {
     expectProblem(answer, 403, code);
     expect(answer.body).toMatchObject({ status: 403, title: 'Forbidden', type: expect.any(String) });
     expect((await allEvents(t.eventStore)).length).toBe(before);
+  });
+
+  // 403 or 404, decided once (README, "The API"): a read hides what the reader may not see with 404, exactly
+  // as if it did not exist; a role that may read none of a kind of resource is refused with 403
+  // role_not_allowed; a list shows only what the reader may see (a filter never widens it). Role × resource:
+  it('reads: 404 for what exists but may not be seen (as for what does not exist), 403 for a role closed to the endpoint', async () => {
+    const tutor = await person(t, 'tutor', 'tutor-1'); // student1's tutor (R2)
+    const otherTutor = await person(t, 'tutor', 'tutor-2');
+    const funder = await person(t, 'funder', 'acme'); // funds student1 (R2)
+    const otherFunder = await person(t, 'funder', 'globex'); // funds `waiting`, not student1
+    const auditor = await person(t, 'auditor', 'auditor-1');
+    const analyst = await person(t, 'analyst', 'analyst-1');
+    const admin = await person(t, 'admin', 'admin-1');
+    const s1 = `/students/${student1.actor.id}`;
+    const a = `/mentors/${mentorA.actor.id}`;
+    const readers: Record<string, Person> = { staff, admin, auditor, student1, student2, mentorA, mentorB, tutor, otherTutor, funder, otherFunder, analyst };
+    const matrix: Record<string, Record<string, number | string>> = {
+      // GetStudent: the student, their mentor, staff, auditors; their tutor or funder (R2, R4).
+      [s1]: {
+        staff: 200, admin: 200, auditor: 200, student1: 200, student2: 'student_not_found', mentorA: 200, mentorB: 'student_not_found',
+        tutor: 200, otherTutor: 'student_not_found', funder: 200, otherFunder: 'student_not_found', analyst: 'role_not_allowed',
+      },
+      '/students/nobody': { staff: 'student_not_found', auditor: 'student_not_found', student1: 'student_not_found', mentorA: 'student_not_found', tutor: 'student_not_found', analyst: 'role_not_allowed' },
+      // GetMentor: the mentor, staff, auditors.
+      [a]: {
+        staff: 200, admin: 200, auditor: 200, mentorA: 200, mentorB: 'mentor_not_found',
+        student1: 'role_not_allowed', tutor: 'role_not_allowed', funder: 'role_not_allowed', analyst: 'role_not_allowed',
+      },
+      '/mentors/nobody': { staff: 'mentor_not_found', auditor: 'mentor_not_found', mentorA: 'mentor_not_found', student1: 'role_not_allowed' },
+      // GetStudentHistory: auditors and staff.
+      [`${s1}/history`]: { staff: 200, admin: 200, auditor: 200, student1: 'role_not_allowed', mentorA: 'role_not_allowed', tutor: 'role_not_allowed', funder: 'role_not_allowed', analyst: 'role_not_allowed' },
+      '/students/nobody/history': { auditor: 'student_not_found', staff: 'student_not_found', mentorA: 'role_not_allowed' },
+      // GetMentorSuggestions: staff.
+      [`${s1}/mentor-suggestions`]: { staff: 200, admin: 200, mentorA: 'role_not_allowed', student1: 'role_not_allowed', auditor: 'role_not_allowed', analyst: 'role_not_allowed' },
+      '/students/nobody/mentor-suggestions': { staff: 'student_not_found', mentorA: 'role_not_allowed' },
+      // ListStudents: staff, and a mentor for their own students; ListMentors: staff.
+      '/students': { staff: 200, admin: 200, mentorA: 200, student1: 'role_not_allowed', tutor: 'role_not_allowed', funder: 'role_not_allowed', auditor: 'role_not_allowed', analyst: 'role_not_allowed' },
+      '/mentors': { staff: 200, admin: 200, mentorA: 'role_not_allowed', student1: 'role_not_allowed', auditor: 'role_not_allowed', analyst: 'role_not_allowed' },
+      // Reads owned elsewhere that follow the policy today (deviations are reported, not asserted here).
+      [`${a}/dashboard`]: { mentorA: 200, staff: 200, mentorB: 'mentor_not_found' },
+      '/funders/acme/attendance': { funder: 200, staff: 200, auditor: 200, otherFunder: 'funder_not_found', student1: 'role_not_allowed', analyst: 'role_not_allowed' },
+      '/team/dashboard': { staff: 200, mentorA: 'role_not_allowed', analyst: 'role_not_allowed', auditor: 'role_not_allowed' },
+    };
+    const seen: typeof matrix = {};
+    for (const [url, expected] of Object.entries(matrix)) {
+      seen[url] = {};
+      for (const who of Object.keys(expected)) {
+        const answer = await t.request('GET', url, { token: readers[who].token });
+        seen[url][who] = answer.status === 200 ? 200 : `${answer.status} ${answer.body.code}`;
+      }
+    }
+    const statusOf = (code: string) => (code === 'role_not_allowed' ? 403 : 404);
+    expect(seen).toEqual(
+      Object.fromEntries(Object.entries(matrix).map(([url, row]) => [url, Object.fromEntries(Object.entries(row).map(([who, v]) => [who, v === 200 ? 200 : `${statusOf(String(v))} ${v}`]))])),
+    );
+  });
+
+  it('reads: a mentor’s list filtered on another mentor is an empty page, not a 403 (a filter never widens a list)', async () => {
+    const answer = await t.request('GET', `/students?mentorId=${mentorB.actor.id}`, { token: mentorA.token });
+    expect({ status: answer.status, body: answer.body }).toEqual({ status: 200, body: { items: [], nextCursor: null } });
+    const own = await t.request('GET', '/students', { token: mentorA.token });
+    expect(own.body.items.map((i: { studentId: string }) => i.studentId)).toEqual([student1.actor.id]);
   });
 
   it('403: the previous mentor may no longer act once the mentor changed', async () => {

@@ -2,13 +2,14 @@
 // and the poison events they parked (read from the read store, so the API shows them in the
 // distributed deployment too, where the projector runs the subscribers).
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EventStore, formatPosition } from '@mentoring/event-store';
 import { ProjectionRunner, listParkedEvents } from '@mentoring/projections';
 import { ReactorRunner, listFailedDueWork } from '@mentoring/reactors';
 import { ReadStore } from '@mentoring/read-store';
 import { Public } from '../http/auth';
 import { Problem } from '../http/problem';
+import { HEALTH_SCHEMA } from './health.schema';
 import { EVENT_STORE, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE } from '../shared/tokens';
 
 /** At most this many parked events are listed in /health (the count is always complete). Errors are for admins: GET /admin/parked-events. */
@@ -26,7 +27,15 @@ export class HealthController {
 
   @Get()
   @Public()
-  @ApiOperation({ operationId: 'GetHealth', summary: 'Liveness, event-store head, projection and reactor lag, parked events' })
+  // Not QueryEndpoint: /health is public (no bearer, no 401) and has no id (no 404).
+  @ApiOperation({ operationId: 'GetHealth', summary: 'Liveness, event-store head, projection and reactor lag, parked events (anyone)', security: [] })
+  @ApiResponse({ status: 200, description: 'The process serves: `ok`, or `degraded` when parked events or failed due work wait for an operator', content: { 'application/json': { schema: HEALTH_SCHEMA } } })
+  @ApiResponse({
+    status: 503,
+    description: 'store_unavailable: a store is unreachable; retry after Retry-After seconds (application/problem+json)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 2 } } },
+    content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+  })
   async health(): Promise<Record<string, unknown>> {
     try {
       const head = await this.eventStore.headPosition();

@@ -10,6 +10,7 @@ import { withStreamEtag } from '../../shared/read-etag';
 import { parseWaitFor } from '../../shared/read-your-writes';
 import { GetMentorQuery } from './get-mentor.query';
 import { MentorView } from './get-mentor.handler';
+import { MENTOR_SCHEMA } from './mentor.schema';
 
 @ApiTags('mentors')
 @Controller('mentors')
@@ -17,7 +18,12 @@ export class GetMentorController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':mentorId')
-  @QueryEndpoint('GetMentor', 'A mentor with their caseload and remaining capacity')
+  @QueryEndpoint('GetMentor', 'A mentor with their caseload and remaining capacity (the mentor, staff, auditors)', {
+    json: MENTOR_SCHEMA,
+    etag: true,
+    problems: { 403: 'role_not_allowed: a student, tutor, funder or analyst reads no mentor' },
+    notFound: 'mentor_not_found: no such mentor, or another mentor than you',
+  })
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
   async get(
     @IdParam('mentorId') mentorId: string,

@@ -49,6 +49,11 @@ export class GetMentorHandler implements IQueryHandler<GetMentorQuery> {
   ) {}
 
   async execute({ mentorId, actor, waitFor }: GetMentorQuery): Promise<MentorView> {
+    // 403 or 404 (README): a role that may read no mentor is refused as such; another mentor learns
+    // nothing about whether this one exists (404, as for a mentor that does not).
+    if (!MAY_READ_ANY_MENTOR.has(actor.role) && actor.role !== 'mentor') {
+      throw new Problem(403, 'role_not_allowed', 'Forbidden', `A ${actor.role} may not read mentors.`, { role: actor.role });
+    }
     await this.readYourWrites.waitFor(waitFor, [mentorCaseloadsProjection.name, studentProfilesProjection.name]);
     const mayRead = MAY_READ_ANY_MENTOR.has(actor.role) || (actor.role === 'mentor' && actor.id === mentorId);
     const doc = mayRead ? await this.readStore.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: mentorId }) : null;

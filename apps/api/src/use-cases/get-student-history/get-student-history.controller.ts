@@ -1,13 +1,14 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
 import { Problem } from '../../http/problem';
 import { StudentAudit, studentAuditCsv } from '../../audit/student-audit';
+import { STUDENT_AUDIT_SCHEMA } from '../../audit/student-audit.schema';
 import { QueryEndpoint } from '../../shared/api-docs';
-import { csvReply } from '../../shared/csv';
+import { csvReply, wantsCsv } from '../../shared/csv';
 import { IdParam } from '../../shared/id-param';
 import { GetStudentHistoryQuery } from './get-student-history.query';
 
@@ -24,10 +25,14 @@ export class GetStudentHistoryController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':studentId/history')
-  @QueryEndpoint('GetStudentHistory', 'Replay a student’s assignments, sessions and attendance from the event store (auditors, staff)')
+  @QueryEndpoint('GetStudentHistory', 'Replay a student’s assignments, sessions and attendance from the event store (auditors, staff)', {
+    json: STUDENT_AUDIT_SCHEMA,
+    csv: true,
+    problems: { 403: 'role_not_allowed: only auditors and the mentorship team (staff, admin) replay a history' },
+    notFound: 'student_not_found: no such student',
+  })
   @ApiQuery({ name: 'asOf', required: false, description: 'ISO instant: the mentor and the training state at that instant' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
-  @ApiProduces('application/json', 'text/csv')
   async history(
     @IdParam('studentId') studentId: string,
     @CurrentActor() actor: Actor,
@@ -36,11 +41,10 @@ export class GetStudentHistoryController {
     @Query('format') format?: string,
     @Headers('accept') accept?: string,
   ): Promise<StudentAudit | string> {
-    if (format !== undefined && format !== 'json' && format !== 'csv') {
-      throw new Problem(400, 'invalid_format', 'Bad Request', 'format must be json or csv.');
-    }
+    // The reports' one rule (shared/csv.ts): ?format= wins over Accept; another format is 400 invalid_query.
+    const csv = wantsCsv(format, accept);
     const audit = await this.queries.execute(new GetStudentHistoryQuery(studentId, actor, parseInstant(asOf)));
-    if (format === 'csv' || (format === undefined && accept?.includes('text/csv'))) {
+    if (csv) {
       return csvReply(reply, `student-${studentId}-history.csv`, studentAuditCsv(audit));
     }
     return audit;

@@ -10,6 +10,7 @@ import { withStreamEtag } from '../../shared/read-etag';
 import { parseWaitFor } from '../../shared/read-your-writes';
 import { GetStudentQuery } from './get-student.query';
 import { StudentProfileView } from './student-profile.view';
+import { STUDENT_PROFILE_SCHEMA } from './student-profile.schema';
 
 @ApiTags('students')
 @Controller('students')
@@ -17,7 +18,12 @@ export class GetStudentController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':studentId')
-  @QueryEndpoint('GetStudent', 'A student’s profile, status and current mentor')
+  @QueryEndpoint('GetStudent', 'A student’s profile, status, sessions and current mentor (the student, their mentor, staff, auditors; their tutor or funder)', {
+    json: STUDENT_PROFILE_SCHEMA,
+    etag: true,
+    problems: { 403: 'role_not_allowed: an analyst reads no student' },
+    notFound: 'student_not_found: no such student, or one you may not read (another mentor’s, a tutor’s or funder’s who does not oversee or fund them)',
+  })
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
   async get(
     @IdParam('studentId') studentId: string,

@@ -41,6 +41,9 @@ function fundingParty(doc: StudentProfileDoc, key: string): string | undefined {
   return party?.id;
 }
 
+/** The roles that may read some student: an analyst may read none (403 role_not_allowed, not 404). */
+export const MAY_READ_SOME_STUDENT: ReadonlySet<string> = new Set(['staff', 'admin', 'auditor', 'student', 'mentor', 'tutor', 'funder']);
+
 /** The student, their mentor, staff and auditors; a tutor or funder for the students they oversee or fund. */
 export function mayReadStudent(actor: Actor, doc: StudentProfileDoc): boolean {
   if (STAFF.has(actor.role) || actor.role === 'auditor') return true;
@@ -63,13 +66,25 @@ export function mayReadComments(actor: Actor, doc: StudentProfileDoc): boolean {
   return STAFF.has(actor.role) || (actor.role === 'mentor' && actor.id === doc.mentorId);
 }
 
+/** Field by field (never a spread of the stored document), so the answer is exactly STUDENT_PROFILE_SCHEMA. */
 export function studentProfileView(actor: Actor, doc: StudentProfileDoc, mentor: StudentMentorContact | null = null): StudentProfileView {
-  const { _id, registeredDisability, comments, ...rest } = doc;
   return {
-    ...rest,
+    studentId: doc.studentId,
+    name: doc.name,
+    email: doc.email,
+    trainingPath: doc.trainingPath,
+    ...(mayReadDisability(actor, doc) ? { registeredDisability: doc.registeredDisability } : {}),
+    startDate: doc.startDate,
+    funding: doc.funding,
+    attendanceObligatory: doc.attendanceObligatory,
+    status: doc.status,
+    mentorId: doc.mentorId,
+    assignedAt: doc.assignedAt,
+    enrolledAt: doc.enrolledAt,
+    updatedAt: doc.updatedAt,
+    revision: doc.revision,
     sessions: doc.sessions ?? [],
+    ...(mayReadComments(actor, doc) ? { comments: doc.comments ?? [] } : {}),
     mentor,
-    ...(mayReadDisability(actor, doc) ? { registeredDisability } : {}),
-    ...(mayReadComments(actor, doc) ? { comments: comments ?? [] } : {}),
   };
 }

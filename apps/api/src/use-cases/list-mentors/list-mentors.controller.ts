@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
@@ -9,6 +9,7 @@ import type { Page } from '../read-side-support/keyset';
 import { ListMentorsQueryDto } from './list-mentors.dto';
 import type { MentorListItem } from './list-mentors.handler';
 import { ListMentorsQuery } from './list-mentors.query';
+import { MENTOR_PAGE_SCHEMA } from './list-mentors.schema';
 
 @ApiTags('mentors')
 @Controller('mentors')
@@ -19,9 +20,12 @@ export class ListMentorsController {
   @QueryEndpoint(
     'ListMentors',
     'Mentors with their remaining capacity, filtered, searched and sorted, a page at a time (`{items, nextCursor}`; pass nextCursor back as cursor) (staff)',
+    {
+      json: MENTOR_PAGE_SCHEMA,
+      problems: { 403: 'role_not_allowed: only the mentorship team (staff, admin)' },
+      notFound: false,
+    },
   )
-  @ApiResponse({ status: 400, description: 'Unknown or malformed parameter, or a cursor not from this list and sort (application/problem+json)' })
-  @ApiResponse({ status: 403, description: 'Only the mentorship team (staff, admin) (application/problem+json)' })
   list(@CurrentActor() actor: Actor, @Query() query: ListMentorsQueryDto): Promise<Page<MentorListItem>> {
     const { waitFor, ...params } = query;
     return this.queries.execute(new ListMentorsQuery(actor, params, parseWaitFor(waitFor)));

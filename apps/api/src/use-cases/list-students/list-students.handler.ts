@@ -2,7 +2,6 @@ import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { STUDENT_PROFILES, StudentProfileDoc, studentProfilesProjection } from '@mentoring/projections';
 import { Filter, ReadStore } from '@mentoring/read-store';
-import { Problem } from '../../http/problem';
 import { ReadYourWrites } from '../../shared/read-your-writes';
 import { READ_STORE } from '../../shared/tokens';
 import { afterFilter, containsText, decodeCursor, Page, parseSort, toPage } from '../read-side-support/keyset';
@@ -34,12 +33,12 @@ export class ListStudentsHandler implements IQueryHandler<ListStudentsQuery> {
   async execute({ actor, params, waitFor }: ListStudentsQuery): Promise<Page<StudentListItem>> {
     requireRole(actor, [...STAFF, 'mentor'], 'the list of students');
     const staff = STAFF.includes(actor.role);
-    if (!staff && params.mentorId !== undefined && params.mentorId !== actor.id) {
-      throw new Problem(403, 'role_not_allowed', 'Forbidden', 'A mentor may only list their own students.', { role: actor.role });
-    }
     const sort = parseSort(params.sort, 'name');
     const after = decodeCursor(params.cursor, sort);
     const limit = params.limit ?? DEFAULT_PAGE_SIZE;
+    // 403 or 404 (README): a list is what the reader may see, narrowed by the filters; a filter never widens
+    // it. A mentor naming another mentor gets an empty page (neither 403 nor a hint that the mentor exists).
+    if (!staff && params.mentorId !== undefined && params.mentorId !== actor.id) return { items: [], nextCursor: null };
 
     const and: Filter[] = [];
     const mentorId = staff ? params.mentorId : actor.id;

@@ -11,6 +11,9 @@ import { CurrentActor } from '../../http/auth';
 import { Problem } from '../../http/problem';
 import { IdParam } from '../../shared/id-param';
 import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
+import { REBUILD_REQUEST_SCHEMA } from './rebuild-projection.schema';
+
+const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
 export function assertAdmin(actor: Actor): void {
   if (actor.role !== 'admin') throw new Problem(403, 'role_not_allowed', 'Forbidden', 'Only admins operate the projections.');
@@ -28,7 +31,18 @@ export class RebuildProjectionController {
   @HttpCode(202)
   @ApiBearerAuth()
   @ApiOperation({ operationId: 'RebuildProjection', summary: 'Rebuild a read model from the first event without downtime (admin); progress in GetProjections' })
-  @ApiResponse({ status: 202, description: 'Requested; follow it with GET /admin/projections' })
+  @ApiResponse({
+    status: 202,
+    description: 'Requested; follow it with GET /admin/projections',
+    headers: { Location: { description: 'Where to follow the rebuild', schema: { type: 'string', example: '/admin/projections' } } },
+    content: { 'application/json': { schema: REBUILD_REQUEST_SCHEMA } },
+  })
+  @ApiResponse({ status: 400, description: 'invalid_id: the name is not an id (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 401, description: 'unauthenticated: missing or invalid bearer token (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 403, description: 'role_not_allowed: only admins operate the projections (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 404, description: 'projection_not_found: no projection of that name (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 409, description: 'rebuild_in_progress: a rebuild of it is requested or running (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 415, description: 'unsupported_media_type: a body, if any, is application/json (application/problem+json)', content: PROBLEM })
   async rebuild(@IdParam('name') name: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<RebuildRequestDoc> {
     assertAdmin(actor);
     if (!ALL_PROJECTIONS.some((p) => p.name === name)) {
