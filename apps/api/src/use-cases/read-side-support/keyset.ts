@@ -80,3 +80,8 @@ export function toPage<D, T>(rows: D[], limit: number, sort: SortSpec, positionO
 export function containsText(text: string): { $regex: string; $options: string } {
   return { $regex: text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), $options: 'i' };
 }
+
+/** A list answered whole, never paged (bounded by nature, e.g. a mentor's caseload): `nextCursor` is null. */
+export function wholePage<T>(items: T[]): Page<T> {
+  return { items, nextCursor: null };
+}
