@@ -1,6 +1,9 @@
 // The mentorship team's dashboard at an instant: who waits for a mentor and since when, open follow-ups
 // oldest first, change-of-mentor requests, first-session recordings awaiting feedback, recent attendance
 // alerts, and mentors near their capacity (derived from capacity and caseload, never stored).
+// Every list is a keyset page `{items, nextCursor, total}`: the dashboard shows the first page of each,
+// GET /team/dashboard/{list} pages one further. A page starts strictly after the (sort key, id) of the
+// previous one's last item, so writes between two pages never show an item twice or skip one.
 import {
   addIsoWeeks,
   AttendanceAlertDoc,
@@ -19,7 +22,8 @@ import {
   isoWeekStartMs,
 } from '@mentoring/projections';
 import type { Collection, ReadStore } from '@mentoring/read-store';
-import { compare, round } from '../read-side-support/stats';
+import { compareKeyed, CursorPosition, decodeCursor, Page, parseSort, SortSpec, toPage } from '../read-side-support/keyset';
+import { round } from '../read-side-support/stats';
 
 export interface TeamDashboardOptions {
   /** Items per list (the totals count them all). */
@@ -32,10 +36,8 @@ export interface TeamDashboardOptions {
 
 export const DEFAULT_TEAM_DASHBOARD_OPTIONS: TeamDashboardOptions = { limit: 50, alertWeeks: 2, nearCapacity: 0.8 };
 
-interface List<T> {
-  total: number;
-  items: T[];
-}
+/** A page of one of the team's lists; `total` counts the whole list. */
+export type TeamList<T> = Page<T> & { total: number };
 
 export interface WaitingStudentView {
   studentId: string;
@@ -105,98 +107,135 @@ export interface NearCapacityMentorView {
   unavailable: boolean;
 }
 
+/** `weeks`: the ISO weeks covered, oldest first; `since`: the Monday the oldest starts. */
+export type AttendanceAlertList = TeamList<AttendanceAlertView> & { weeks: string[]; since: string };
+export type NearCapacityMentorList = TeamList<NearCapacityMentorView> & { threshold: number };
+
 export interface TeamDashboardView {
   asOf: string;
-  waitingForMentor: List<WaitingStudentView>;
-  openFollowUps: List<FollowUpView>;
-  mentorChangeRequests: List<ChangeRequestView>;
-  recordingsAwaitingFeedback: List<RecordingView>;
-  /** `weeks`: the ISO weeks covered, oldest first; `since`: the Monday the oldest starts. */
-  attendanceAlerts: List<AttendanceAlertView> & { weeks: string[]; since: string };
-  mentorsNearCapacity: List<NearCapacityMentorView> & { threshold: number };
+  waitingForMentor: TeamList<WaitingStudentView>;
+  openFollowUps: TeamList<FollowUpView>;
+  mentorChangeRequests: TeamList<ChangeRequestView>;
+  recordingsAwaitingFeedback: TeamList<RecordingView>;
+  attendanceAlerts: AttendanceAlertList;
+  mentorsNearCapacity: NearCapacityMentorList;
+}
+
+/** The lists, by the name GET /team/dashboard/{list} takes, and the dashboard's field for each. */
+export const TEAM_DASHBOARD_LISTS = {
+  'waiting-students': 'waitingForMentor',
+  'follow-ups': 'openFollowUps',
+  'mentor-change-requests': 'mentorChangeRequests',
+  'recordings-awaiting-feedback': 'recordingsAwaitingFeedback',
+  'attendance-alerts': 'attendanceAlerts',
+  'mentors-near-capacity': 'mentorsNearCapacity',
+} as const satisfies Record<string, Exclude<keyof TeamDashboardView, 'asOf'>>;
+
+export type TeamDashboardListName = keyof typeof TEAM_DASHBOARD_LISTS;
+export type TeamDashboardListView = TeamDashboardView[(typeof TEAM_DASHBOARD_LISTS)[TeamDashboardListName]];
+
+export function isTeamDashboardList(name: string): name is TeamDashboardListName {
+  return Object.prototype.hasOwnProperty.call(TEAM_DASHBOARD_LISTS, name);
 }
 
 const DAY_MS = 86_400_000;
 const days = (from: string | null, nowMs: number) => (from === null ? null : round((nowMs - Date.parse(from)) / DAY_MS, 1));
 
-/** Ids and sort keys of what matched, then the page of whole documents by id, in that order. */
-async function page<T extends { _id: string }>(collection: Collection<T>, keys: ReadonlyArray<{ _id: string }>, limit: number, projection?: Record<string, 1>): Promise<T[]> {
-  const ids = keys.slice(0, limit).map((k) => k._id);
-  if (ids.length === 0) return [];
+/** The key a list is ordered by, then its id. */
+interface Keyed {
+  _id: string;
+  key: string;
+}
+const position = (k: Keyed): CursorPosition => ({ key: k.key, id: k._id });
+
+/** Which part of a list: `limit` items after the cursor (none: from the start). */
+export interface ListPageRequest {
+  limit: number;
+  cursor?: string;
+}
+
+/** The page of `keys` (all of the list, in any order) after the request's cursor: ids and the next cursor. */
+function pageOfKeys(keys: Keyed[], sort: SortSpec, request: ListPageRequest, after = decodeCursor(request.cursor, sort)): Page<Keyed> {
+  const rest = after ? keys.filter((k) => compareKeyed(sort.dir, position(k), after) > 0) : keys;
+  rest.sort((a, b) => compareKeyed(sort.dir, position(a), position(b)));
+  return toPage(rest.slice(0, request.limit + 1), request.limit, sort, position, (k) => k);
+}
+
+/** The whole documents of a page of keys, in the page's order. */
+async function documents<T extends { _id: string }>(collection: Collection<T>, keys: readonly Keyed[], projection?: Record<string, 1>): Promise<T[]> {
+  if (keys.length === 0) return [];
+  const ids = keys.map((k) => k._id);
   const byId = new Map((await collection.find({ _id: { $in: ids } }, projection ? { projection } : {})).map((d) => [d._id, d] as const));
   return ids.map((id) => byId.get(id)).filter((d): d is T => d !== undefined);
 }
 
-/**
- * Alerts of the last `weeks` ISO weeks, most recent first: counted per week, and read week by week
- * (newest first) only until a page is full. Equality lookups on the week, never a scan of the history.
- */
-async function recentAlerts(alerts: Collection<AttendanceAlertDoc>, now: Date, weeks: number, limit: number) {
-  const current = isoWeekOf(now.toISOString())!;
-  const newestFirst = Array.from({ length: weeks }, (_, i) => addIsoWeeks(current, -i));
-  const keys: Array<{ _id: string; raisedAt: string }> = [];
-  let total = 0;
-  for (const raisedWeek of newestFirst) {
-    if (keys.length >= limit) {
-      total += await alerts.countDocuments({ raisedWeek });
-      continue;
-    }
-    const found = await alerts.find({ raisedWeek }, { projection: { raisedAt: 1 } });
-    total += found.length;
-    keys.push(...found.sort((a, b) => compare(b.raisedAt, a.raisedAt) || compare(a._id, b._id)));
+const TEAM_ITEM_LISTS: Record<TeamItemKind, TeamDashboardListName> = {
+  follow_up: 'follow-ups',
+  mentor_change_request: 'mentor-change-requests',
+  recording_review: 'recordings-awaiting-feedback',
+};
+
+/** Reads the team's lists at `now`; the open items' keys are read once for the three lists made of them. */
+export class TeamDashboardReader {
+  private readonly nowMs: number;
+  private readonly students: Collection<DashboardStudentDoc>;
+  private readonly items: Collection<TeamItemDoc>;
+  private openItemKeys?: Promise<Array<{ _id: string; kind: TeamItemKind; since: string }>>;
+
+  constructor(
+    private readonly store: ReadStore,
+    private readonly now: Date,
+    private readonly options: Omit<TeamDashboardOptions, 'limit'>,
+  ) {
+    this.nowMs = now.getTime();
+    this.students = store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS);
+    this.items = store.collection<TeamItemDoc>(DASHBOARD_TEAM_ITEMS);
   }
-  const oldest = newestFirst[newestFirst.length - 1];
-  return { weeks: [...newestFirst].reverse(), since: new Date(isoWeekStartMs(oldest)).toISOString(), total, items: await page(alerts, keys, limit) };
-}
 
-export async function readTeamDashboard(store: ReadStore, now: Date, options: TeamDashboardOptions = DEFAULT_TEAM_DASHBOARD_OPTIONS): Promise<TeamDashboardView> {
-  const nowMs = now.getTime();
-  const students = store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS);
-  const items = store.collection<TeamItemDoc>(DASHBOARD_TEAM_ITEMS);
-  // One pass over each collection for the keys (ids and sort fields), then the pages by id.
-  const [waitingKeys, openKeys, alerts, mentors] = await Promise.all([
-    students.find({ status: 'awaiting_mentor' }, { projection: { waitingSince: 1 } }),
-    // Only open items are kept: all of them, keys only.
-    items.find({}, { projection: { kind: 1, since: 1 } }),
-    recentAlerts(store.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS), now, options.alertWeeks, options.limit),
-    store.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).find({}, { projection: { name: 1, capacity: 1, caseloadSize: 1, unavailable: 1 } }),
-  ]);
-  const oldestFirst = (a: { since: string; _id: string }, b: { since: string; _id: string }) => compare(a.since, b.since) || compare(a._id, b._id);
-  waitingKeys.sort((a, b) => compare(a.waitingSince, b.waitingSince) || compare(a._id, b._id));
-  const keysOf = (kind: TeamItemKind) => openKeys.filter((k) => k.kind === kind).sort(oldestFirst);
-  const [followUpKeys, requestKeys, recordingKeys] = [keysOf('follow_up'), keysOf('mentor_change_request'), keysOf('recording_review')];
-  const [waiting, followUps, requests, recordings] = await Promise.all([
-    page(students, waitingKeys, options.limit, { studentId: 1, profileKind: 1, cohort: 1, waitingSince: 1, student: 1 }),
-    page(items, followUpKeys, options.limit) as Promise<FollowUpItem[]>,
-    page(items, requestKeys, options.limit) as Promise<MentorChangeRequestItem[]>,
-    page(items, recordingKeys, options.limit) as Promise<RecordingReviewItem[]>,
-  ]);
+  /** One list's page; 400 `invalid_cursor` when the cursor was not made by this list. */
+  list(name: TeamDashboardListName, request: ListPageRequest): Promise<TeamDashboardListView> {
+    switch (name) {
+      case 'waiting-students':
+        return this.waitingForMentor(request);
+      case 'follow-ups':
+        return this.openFollowUps(request);
+      case 'mentor-change-requests':
+        return this.mentorChangeRequests(request);
+      case 'recordings-awaiting-feedback':
+        return this.recordingsAwaitingFeedback(request);
+      case 'attendance-alerts':
+        return this.attendanceAlerts(request);
+      case 'mentors-near-capacity':
+        return this.mentorsNearCapacity(request);
+    }
+  }
 
-  // Names of the students the lists mention: one lookup by ids.
-  const ids = [...new Set([...followUps, ...requests, ...recordings, ...alerts.items].map((i) => i.studentId))];
-  const names = new Map(
-    ids.length === 0 ? [] : (await students.find({ _id: { $in: ids } }, { projection: { student: 1 } })).map((s) => [s._id, s.student.name] as const),
-  );
-  const nameOf = (studentId: string) => names.get(studentId) ?? null;
+  /** The first page of every list. */
+  async dashboard(limit: number): Promise<TeamDashboardView> {
+    const first = { limit };
+    const [waitingForMentor, openFollowUps, mentorChangeRequests, recordingsAwaitingFeedback, attendanceAlerts, mentorsNearCapacity] = await Promise.all([
+      this.waitingForMentor(first),
+      this.openFollowUps(first),
+      this.mentorChangeRequests(first),
+      this.recordingsAwaitingFeedback(first),
+      this.attendanceAlerts(first),
+      this.mentorsNearCapacity(first),
+    ]);
+    return { asOf: this.now.toISOString(), waitingForMentor, openFollowUps, mentorChangeRequests, recordingsAwaitingFeedback, attendanceAlerts, mentorsNearCapacity };
+  }
 
-  const near = mentors
-    .map((m) => ({
-      mentorId: m._id,
-      name: m.name,
-      capacity: m.capacity,
-      caseloadSize: m.caseloadSize,
-      remainingCapacity: Math.max(0, m.capacity - m.caseloadSize),
-      load: m.capacity > 0 ? round(m.caseloadSize / m.capacity, 4) : null,
-      unavailable: m.unavailable,
-    }))
-    .filter((m) => m.remainingCapacity === 0 || (m.load !== null && m.load >= options.nearCapacity))
-    .sort((a, b) => a.remainingCapacity - b.remainingCapacity || (b.load ?? 0) - (a.load ?? 0) || compare(a.mentorId, b.mentorId));
-
-  return {
-    asOf: now.toISOString(),
-    waitingForMentor: {
-      total: waitingKeys.length,
-      items: waiting.map((s) => ({
+  /** Oldest waiting first. */
+  async waitingForMentor(request: ListPageRequest): Promise<TeamList<WaitingStudentView>> {
+    const sort = parseSort('waiting-students', 'waiting-students');
+    const after = decodeCursor(request.cursor, sort);
+    const found = await this.students.find({ status: 'awaiting_mentor' }, { projection: { waitingSince: 1 } });
+    const keys = found.map((s) => ({ _id: s._id, key: s.waitingSince ?? '' }));
+    const page = pageOfKeys(keys, sort, request, after);
+    const docs = await documents(this.students, page.items, { studentId: 1, profileKind: 1, cohort: 1, waitingSince: 1, student: 1 });
+    return {
+      total: found.length,
+      nextCursor: page.nextCursor,
+      items: docs.map((s) => ({
         studentId: s.studentId,
         name: s.student.name,
         trainingPath: s.student.trainingPath,
@@ -205,12 +244,18 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
         funder: s.student.funder,
         cohort: s.cohort,
         waitingSince: s.waitingSince,
-        waitingDays: days(s.waitingSince, nowMs),
+        waitingDays: days(s.waitingSince, this.nowMs),
       })),
-    },
-    openFollowUps: {
-      total: followUpKeys.length,
-      items: followUps.map((i) => ({
+    };
+  }
+
+  async openFollowUps(request: ListPageRequest): Promise<TeamList<FollowUpView>> {
+    const { total, nextCursor, docs } = await this.openItems<FollowUpItem>('follow_up', request);
+    const nameOf = await this.studentNames(docs);
+    return {
+      total,
+      nextCursor,
+      items: docs.map((i) => ({
         followUpId: i.followUpId,
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
@@ -219,12 +264,18 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
         note: i.note,
         requestedBy: i.requestedBy,
         requestedAt: i.since,
-        ageDays: days(i.since, nowMs)!,
+        ageDays: days(i.since, this.nowMs)!,
       })),
-    },
-    mentorChangeRequests: {
-      total: requestKeys.length,
-      items: requests.map((i) => ({
+    };
+  }
+
+  async mentorChangeRequests(request: ListPageRequest): Promise<TeamList<ChangeRequestView>> {
+    const { total, nextCursor, docs } = await this.openItems<MentorChangeRequestItem>('mentor_change_request', request);
+    const nameOf = await this.studentNames(docs);
+    return {
+      total,
+      nextCursor,
+      items: docs.map((i) => ({
         requestId: i.requestId,
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
@@ -233,10 +284,16 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
         requestedBy: i.requestedBy,
         requestedAt: i.since,
       })),
-    },
-    recordingsAwaitingFeedback: {
-      total: recordingKeys.length,
-      items: recordings.map((i) => ({
+    };
+  }
+
+  async recordingsAwaitingFeedback(request: ListPageRequest): Promise<TeamList<RecordingView>> {
+    const { total, nextCursor, docs } = await this.openItems<RecordingReviewItem>('recording_review', request);
+    const nameOf = await this.studentNames(docs);
+    return {
+      total,
+      nextCursor,
+      items: docs.map((i) => ({
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
         sessionId: i.sessionId,
@@ -244,12 +301,41 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
         recordingUrl: i.recordingUrl,
         submittedAt: i.since,
       })),
-    },
-    attendanceAlerts: {
-      weeks: alerts.weeks,
-      since: alerts.since,
-      total: alerts.total,
-      items: alerts.items.map((i) => ({
+    };
+  }
+
+  /**
+   * Alerts of the last `alertWeeks` ISO weeks, most recent first: counted per week, and read week by week
+   * (newest first) only until a page is full. Equality lookups on the week, never a scan of the history.
+   */
+  async attendanceAlerts(request: ListPageRequest): Promise<AttendanceAlertList> {
+    const sort = parseSort('-attendance-alerts', '-attendance-alerts');
+    const after = decodeCursor(request.cursor, sort);
+    const alerts = this.store.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS);
+    const current = isoWeekOf(this.now.toISOString())!;
+    const newestFirst = Array.from({ length: this.options.alertWeeks }, (_, i) => addIsoWeeks(current, -i));
+    // A week's alerts are all older than those of the weeks after it: the pages of the weeks, in turn.
+    const keys: Keyed[] = [];
+    let total = 0;
+    for (const raisedWeek of newestFirst) {
+      if (keys.length > request.limit) {
+        total += await alerts.countDocuments({ raisedWeek });
+        continue;
+      }
+      const found = await alerts.find({ raisedWeek }, { projection: { raisedAt: 1 } });
+      total += found.length;
+      keys.push(...pageOfKeys(found.map((a) => ({ _id: a._id, key: a.raisedAt })), sort, { limit: found.length }, after).items);
+    }
+    const page = pageOfKeys(keys, sort, request, after);
+    const docs = await documents(alerts, page.items);
+    const nameOf = await this.studentNames(docs);
+    const oldest = newestFirst[newestFirst.length - 1];
+    return {
+      weeks: [...newestFirst].reverse(),
+      since: new Date(isoWeekStartMs(oldest)).toISOString(),
+      total,
+      nextCursor: page.nextCursor,
+      items: docs.map((i) => ({
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
         kind: i.kind,
@@ -261,7 +347,70 @@ export async function readTeamDashboard(store: ReadStore, now: Date, options: Te
         mentorId: i.mentorId,
         raisedAt: i.raisedAt,
       })),
-    },
-    mentorsNearCapacity: { threshold: options.nearCapacity, total: near.length, items: near.slice(0, options.limit) },
-  };
+    };
+  }
+
+  /** Fullest first: the least capacity left, then the highest load, then by id. */
+  async mentorsNearCapacity(request: ListPageRequest): Promise<NearCapacityMentorList> {
+    const sort = parseSort('mentors-near-capacity', 'mentors-near-capacity');
+    const after = decodeCursor(request.cursor, sort);
+    const mentors = await this.store
+      .collection<MentorCaseloadDoc>(MENTOR_CASELOADS)
+      .find({}, { projection: { name: 1, capacity: 1, caseloadSize: 1, unavailable: 1 } });
+    const near = new Map<string, NearCapacityMentorView>();
+    for (const m of mentors) {
+      const remainingCapacity = Math.max(0, m.capacity - m.caseloadSize);
+      const load = m.capacity > 0 ? round(m.caseloadSize / m.capacity, 4) : null;
+      if (remainingCapacity === 0 || (load !== null && load >= this.options.nearCapacity)) {
+        near.set(m._id, { mentorId: m._id, name: m.name, capacity: m.capacity, caseloadSize: m.caseloadSize, remainingCapacity, load, unavailable: m.unavailable });
+      }
+    }
+    const keys = [...near.values()].map((m) => ({ _id: m.mentorId, key: fullestFirstKey(m) }));
+    const page = pageOfKeys(keys, sort, request, after);
+    return { threshold: this.options.nearCapacity, total: near.size, nextCursor: page.nextCursor, items: page.items.map((k) => near.get(k._id)!) };
+  }
+
+  /** The open team items of a kind, oldest first. */
+  private async openItems<T extends TeamItemDoc>(kind: TeamItemKind, request: ListPageRequest): Promise<{ total: number; nextCursor: string | null; docs: T[] }> {
+    const list = TEAM_ITEM_LISTS[kind];
+    const sort = parseSort(list, list);
+    const after = decodeCursor(request.cursor, sort);
+    // Only open items are kept: all of them, keys only, once for the three lists.
+    this.openItemKeys ??= this.items.find({}, { projection: { kind: 1, since: 1 } });
+    const keys = (await this.openItemKeys).filter((k) => k.kind === kind).map((k) => ({ _id: k._id, key: k.since }));
+    const page = pageOfKeys(keys, sort, request, after);
+    return { total: keys.length, nextCursor: page.nextCursor, docs: (await documents(this.items, page.items)) as T[] };
+  }
+
+  /** Names of the students a page mentions: one lookup by ids. */
+  private async studentNames(items: ReadonlyArray<{ studentId: string }>): Promise<(studentId: string) => string | null> {
+    const ids = [...new Set(items.map((i) => i.studentId))];
+    const found = ids.length === 0 ? [] : await this.students.find({ _id: { $in: ids } }, { projection: { student: 1 } });
+    const names = new Map(found.map((s) => [s._id, s.student.name] as const));
+    return (studentId) => names.get(studentId) ?? null;
+  }
+}
+
+/**
+ * One string key for "least capacity left, then highest load": the remaining capacity and the complement of
+ * the load (in hundredths of a percent), zero-padded so that the strings sort as the numbers.
+ */
+function fullestFirstKey(m: NearCapacityMentorView): string {
+  const loadBasisPoints = Math.min(Math.round((m.load ?? 0) * 10_000), 9_999_999_999);
+  return `${String(m.remainingCapacity).padStart(12, '0')}|${String(9_999_999_999 - loadBasisPoints).padStart(10, '0')}`;
+}
+
+export async function readTeamDashboard(store: ReadStore, now: Date, options: TeamDashboardOptions = DEFAULT_TEAM_DASHBOARD_OPTIONS): Promise<TeamDashboardView> {
+  return new TeamDashboardReader(store, now, options).dashboard(options.limit);
+}
+
+/** One list of the dashboard, a page at a time. */
+export async function readTeamDashboardList(
+  store: ReadStore,
+  now: Date,
+  name: TeamDashboardListName,
+  options: TeamDashboardOptions,
+  cursor?: string,
+): Promise<TeamDashboardListView> {
+  return new TeamDashboardReader(store, now, options).list(name, { limit: options.limit, cursor });
 }
