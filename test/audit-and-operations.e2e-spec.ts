@@ -1,6 +1,7 @@
 // Auditors replay the assignment history from the event store (R8), as of any instant, in JSON and
 // CSV; admins rebuild a read model without downtime.
 import { enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
+import { conformanceTo, ExpectConforms } from './openapi-conformance';
 
 describe('audit and projection operations over HTTP', () => {
   let t: TestApp;
@@ -8,12 +9,14 @@ describe('audit and projection operations over HTTP', () => {
   let staff: string;
   let admin: string;
   let auditor: string;
+  let expectConforms: ExpectConforms;
 
   beforeAll(async () => {
     t = await startTestApp({}, { clock: { now: () => now } });
     staff = await t.token('staff', 'staff-1');
     admin = await t.token('admin', 'admin-1');
     auditor = await t.token('auditor', 'auditor-1');
+    expectConforms = await conformanceTo(t);
   });
   afterAll(() => t.close());
 
@@ -61,17 +64,26 @@ describe('audit and projection operations over HTTP', () => {
   it('admins rebuild a read model without downtime and follow it in GetProjections', async () => {
     expect((await t.request('POST', '/admin/projections/student-profiles/rebuild', { token: staff })).status).toBe(403);
     expect((await t.request('POST', '/admin/projections/nope/rebuild', { token: admin })).body.code).toBe('projection_not_found');
-    const count = async () => (await t.request('GET', '/admin/projections', { token: admin })).body;
+    const projections = async () => {
+      const answer = await t.request('GET', '/admin/projections', { token: admin });
+      expect([answer.status, answer.body.nextCursor]).toEqual([200, null]);
+      expectConforms('GetProjections', answer);
+      return answer.body.items;
+    };
+    const refused = await t.request('GET', '/admin/projections', { token: staff });
+    expect([refused.status, refused.body.code]).toEqual([403, 'role_not_allowed']);
+    expectConforms('GetProjections', refused);
     const requested = await t.request('POST', '/admin/projections/student-profiles/rebuild', { token: admin });
     expect(requested.status).toBe(202);
     expect(requested.body).toMatchObject({ _id: 'student-profiles', state: 'requested' });
     let status;
     for (let i = 0; i < 100; i++) {
-      status = (await count()).find((p: { name: string }) => p.name === 'student-profiles');
+      status = (await projections()).find((p: { name: string }) => p.name === 'student-profiles');
       if (status.rebuild.state === 'switched') break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(status.rebuild).toMatchObject({ state: 'switched', error: null });
     expect(status.status).toMatchObject({ lag: 0, running: true });
+    expect((await projections()).map((p: { name: string }) => p.name)).toContain('dashboards');
   });
 });

@@ -11,6 +11,7 @@ import { Person, TestClock, person, post } from './support/commands';
 import { discoverySessionHeld, postCreated, reactorsSettled, tickReactorsAt } from './support/reactors';
 import { SmtpSink, parseMessage } from './support/smtp-sink';
 import { enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
+import { conformanceTo } from './openapi-conformance';
 
 /** An instant `day` days after Monday 2027-01-04, at `time` UTC. */
 const on = (day: number, time: string) => new Date(Date.parse(`2027-01-04T${time}:00.000Z`) + day * 86_400_000).toISOString();
@@ -315,7 +316,11 @@ describe('parked reactor events over HTTP (admin), with SMTP_URL', () => {
 
     expect((await t.request('GET', '/admin/parked-events', { token: staff.token })).status).toBe(403);
     const listed = await t.request('GET', '/admin/parked-events', { token: admin.token });
-    expect(listed.body.parkedEvents).toEqual([expect.objectContaining({ _id: parked.id, error: expect.stringContaining('No such user') })]);
+    expect(listed.body).toEqual({
+      parkedEvents: { items: [expect.objectContaining({ _id: parked.id, state: 'parked', error: expect.stringContaining('No such user') })], nextCursor: null },
+      failedDueWork: { items: [], nextCursor: null },
+    });
+    (await conformanceTo(t))('ListParkedEvents', listed);
 
     sink.refusedRecipients.clear();
     const retried = await t.request('POST', `/admin/parked-events/${parked.id}/retry`, { token: admin.token });

@@ -1,8 +1,10 @@
 // The read side over HTTP (issue 4): dashboards, oversight, funders' attendance and analytics, each
 // filtered by who asks, reading its own writes through `waitFor`, with CSV where a report is exported.
-// Needs READ_SIDE (apps/api/src/use-cases/read-side.ts) wired into the application module.
+// Needs READ_SIDE (apps/api/src/use-cases/read-side.ts) wired into the application module. Every list is
+// `{items, nextCursor}`, and every answer is checked against the schema the OpenAPI document gives it.
 import { enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
 import { expectProblem, outcome, Person, person, post, TestClock } from './support/commands';
+import { conformanceTo, ExpectConforms } from './openapi-conformance';
 
 describe('read side over HTTP', () => {
   const clock = new TestClock('2027-03-01T08:00:00.000Z');
@@ -14,6 +16,7 @@ describe('read side over HTTP', () => {
   let social: string; // pub-employment, cohort 2027-spring; discovery held, then a no-show
   let waiting: string; // employee of globex, no mentor
   let position: string;
+  let expectConforms: ExpectConforms;
 
   async function created(who: Person, url: string, body?: unknown): Promise<any> {
     const answer = await post(t, who, url, body);
@@ -27,6 +30,7 @@ describe('read side over HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestApp({}, { clock });
+    expectConforms = await conformanceTo(t);
     staff = await person(t, 'staff', 'staff-1');
     ava = await person(t, 'mentor', (await created(staff, '/mentors', mentorBody({ name: 'Ava Moreno', email: 'ava.moreno@mentors.example', capacity: 2 }))).mentorId);
     bo = await person(t, 'mentor', (await created(staff, '/mentors', mentorBody({ name: 'Boris Ivanov', email: 'boris.ivanov@mentors.example' }))).mentorId);
@@ -55,6 +59,7 @@ describe('read side over HTTP', () => {
     it('a mentor reads their own: students with profile, status, next session and pending actions; remaining capacity', async () => {
       const answer = await get(ava, fresh(`/mentors/${ava.actor.id}/dashboard`));
       expect(answer.status).toBe(200);
+      expectConforms('GetMentorDashboard', answer);
       expect(answer.body).toMatchObject({
         mentorId: ava.actor.id,
         name: 'Ava Moreno',
@@ -63,8 +68,10 @@ describe('read side over HTTP', () => {
         remainingCapacity: 0,
         asOf: '2027-03-04T09:00:00.000Z',
         pendingActionCounts: { no_first_contact: 1, discovery_session_not_booked: 0, first_session_recording_not_submitted: 1, session_outcome_not_recorded: 0 },
+        students: { items: expect.any(Array), nextCursor: null },
+        otherPendingActions: { items: [], nextCursor: null },
       });
-      const byId = Object.fromEntries(answer.body.students.map((s: any) => [s.studentId, s]));
+      const byId = Object.fromEntries(answer.body.students.items.map((s: any) => [s.studentId, s]));
       expect(byId[apprentice]).toMatchObject({
         name: 'Alice Martin',
         profileKind: 'apprenticeship',
@@ -81,7 +88,11 @@ describe('read side over HTTP', () => {
     });
 
     it('staff read any mentor’s; another mentor, a student or an overseer learn nothing (404)', async () => {
-      expect((await get(staff, `/mentors/${ava.actor.id}/dashboard`)).status).toBe(200);
+      const byStaff = await get(staff, `/mentors/${ava.actor.id}/dashboard`);
+      expect(byStaff.status).toBe(200);
+      expectConforms('GetMentorDashboard', byStaff);
+      const missing = await get(bo, `/mentors/${ava.actor.id}/dashboard`);
+      expectConforms('GetMentorDashboard', missing);
       expectProblem(await get(bo, `/mentors/${ava.actor.id}/dashboard`), 404, 'mentor_not_found');
       expectProblem(await get(await person(t, 'student', apprentice), `/mentors/${ava.actor.id}/dashboard`), 404, 'mentor_not_found');
       expectProblem(await get(await person(t, 'tutor', 'tutor-1'), `/mentors/${ava.actor.id}/dashboard`), 404, 'mentor_not_found');
@@ -93,8 +104,10 @@ describe('read side over HTTP', () => {
     it('staff see the waiting student, the open follow-up, the recording awaiting feedback, the attendance alert and full mentors', async () => {
       const answer = await get(staff, fresh('/team/dashboard'));
       expect(answer.status).toBe(200);
+      expectConforms('GetTeamDashboard', answer);
       expect(answer.body.waitingForMentor).toEqual({
         total: 1,
+        nextCursor: null,
         items: [
           {
             studentId: waiting,
@@ -109,22 +122,31 @@ describe('read side over HTTP', () => {
           },
         ],
       });
-      expect(answer.body.openFollowUps).toMatchObject({ total: 1, items: [{ studentId: social, studentName: 'Samir Haddou', reason: 'missed_sessions' }] });
-      expect(answer.body.recordingsAwaitingFeedback).toMatchObject({ total: 1, items: [{ studentId: apprentice, recordingUrl: 'https://recordings.example/1' }] });
+      expect(answer.body.openFollowUps).toMatchObject({ total: 1, nextCursor: null, items: [{ studentId: social, studentName: 'Samir Haddou', reason: 'missed_sessions' }] });
+      expect(answer.body.mentorChangeRequests).toEqual({ total: 0, nextCursor: null, items: [] });
+      expect(answer.body.recordingsAwaitingFeedback).toMatchObject({ total: 1, nextCursor: null, items: [{ studentId: apprentice, recordingUrl: 'https://recordings.example/1' }] });
       expect(answer.body.attendanceAlerts).toMatchObject({
         total: 1,
+        nextCursor: null,
+        weeks: ['2027-W08', '2027-W09'],
+        since: '2027-02-22T00:00:00.000Z',
         items: [{ studentId: social, kind: 'no_show', funderId: 'pub-employment', funder: 'Public Employment Service', cohort: '2027-spring' }],
       });
-      expect(answer.body.mentorsNearCapacity).toMatchObject({ threshold: 0.8, total: 1, items: [{ mentorId: ava.actor.id, remainingCapacity: 0, load: 1 }] });
+      expect(answer.body.mentorsNearCapacity).toMatchObject({ threshold: 0.8, total: 1, nextCursor: null, items: [{ mentorId: ava.actor.id, remainingCapacity: 0, load: 1 }] });
     });
 
     it('only the mentorship team: others are refused with 403; parameters are checked', async () => {
       for (const who of [ava, await person(t, 'analyst', 'analyst-1'), await person(t, 'tutor', 'tutor-1'), await person(t, 'student', waiting)]) {
         expectProblem(await get(who, '/team/dashboard'), 403, 'role_not_allowed');
+        expectConforms('GetTeamDashboard', await get(who, '/team/dashboard'));
       }
       expectProblem(await get(staff, '/team/dashboard?limit=0'), 400, 'invalid_query');
       expectProblem(await get(staff, '/team/dashboard?nearCapacity=2'), 400, 'invalid_query');
-      expect((await get(await person(t, 'admin', 'admin-1'), '/team/dashboard?limit=1&alertWeeks=1&nearCapacity=0.5')).status).toBe(200);
+      expectProblem(await get(staff, '/team/dashboard?limit=501'), 400, 'invalid_query');
+      const byAdmin = await get(await person(t, 'admin', 'admin-1'), '/team/dashboard?limit=1&alertWeeks=1&nearCapacity=0.5');
+      expect(byAdmin.status).toBe(200);
+      expectConforms('GetTeamDashboard', byAdmin);
+      expect(byAdmin.body.attendanceAlerts).toMatchObject({ weeks: ['2027-W09'], since: '2027-03-01T00:00:00.000Z' });
     });
   });
 
@@ -133,8 +155,9 @@ describe('read side over HTTP', () => {
       for (const who of [await person(t, 'tutor', 'tutor-1'), await person(t, 'funder', 'acme')]) {
         const answer = await get(who, fresh('/oversight/apprentices'));
         expect(answer.status).toBe(200);
-        expect(answer.body.apprentices.map((a: any) => a.studentId)).toEqual([apprentice]);
-        expect(answer.body.apprentices[0]).toMatchObject({
+        expectConforms('GetOverseenApprentices', answer);
+        expect([answer.body.asOf, answer.body.nextCursor, answer.body.items.map((a: any) => a.studentId)]).toEqual(['2027-03-04T09:00:00.000Z', null, [apprentice]]);
+        expect(answer.body.items[0]).toMatchObject({
           name: 'Alice Martin',
           status: 'active',
           mentor: { mentorId: ava.actor.id, name: 'Ava Moreno' },
@@ -146,10 +169,13 @@ describe('read side over HTTP', () => {
     });
 
     it('nobody else’s apprentices; staff name the party; other roles 403', async () => {
-      expect((await get(await person(t, 'tutor', 'tutor-2'), '/oversight/apprentices')).body.apprentices).toEqual([]);
-      expect((await get(await person(t, 'funder', 'globex'), '/oversight/apprentices')).body.apprentices).toEqual([]);
+      for (const [role, id] of [['tutor', 'tutor-2'], ['funder', 'globex']] as const) {
+        const none = await get(await person(t, role, id), '/oversight/apprentices');
+        expect(none.body).toEqual({ asOf: '2027-03-04T09:00:00.000Z', items: [], nextCursor: null });
+        expectConforms('GetOverseenApprentices', none);
+      }
       expectProblem(await get(await person(t, 'tutor', 'tutor-2'), '/oversight/apprentices?partyId=tutor-1'), 403, 'not_the_overseer');
-      expect((await get(staff, '/oversight/apprentices?partyId=tutor-1')).body.apprentices.map((a: any) => a.studentId)).toEqual([apprentice]);
+      expect((await get(staff, '/oversight/apprentices?partyId=tutor-1')).body.items.map((a: any) => a.studentId)).toEqual([apprentice]);
       expectProblem(await get(staff, '/oversight/apprentices'), 400, 'invalid_query');
       expectProblem(await get(ava, '/oversight/apprentices'), 403, 'role_not_allowed');
       expectProblem(await get(await person(t, 'analyst', 'analyst-1'), '/oversight/apprentices'), 403, 'role_not_allowed');
@@ -161,12 +187,13 @@ describe('read side over HTTP', () => {
       const funder = await person(t, 'funder', 'pub-employment');
       const answer = await get(funder, fresh('/funders/pub-employment/attendance'));
       expect(answer.status).toBe(200);
+      expectConforms('GetFunderAttendance', answer);
       expect(answer.body).toMatchObject({
         funderId: 'pub-employment',
         funder: 'Public Employment Service',
         totals: { students: 1, held: 1, noShows: 1, attendanceRate: 0.5 },
-        cohorts: [{ profileKind: 'social_programme', cohort: '2027-spring', students: 1, held: 1, noShows: 1, attendanceRate: 0.5 }],
-        students: [{ studentId: social, name: 'Samir Haddou', held: 1, noShows: 1, facts: [{ kind: 'no_show' }] }],
+        cohorts: { items: [{ profileKind: 'social_programme', cohort: '2027-spring', students: 1, held: 1, noShows: 1, attendanceRate: 0.5 }], nextCursor: null },
+        students: { items: [{ studentId: social, name: 'Samir Haddou', held: 1, noShows: 1, facts: [{ kind: 'no_show' }] }], nextCursor: null },
       });
       expect(answer.raw).not.toMatch(/disab|@students/i);
       const csv = await get(funder, '/funders/pub-employment/attendance?format=csv');
@@ -181,7 +208,9 @@ describe('read side over HTTP', () => {
     it('another funder’s report does not exist for a funder (404); staff and auditors read any; others 403', async () => {
       expectProblem(await get(await person(t, 'funder', 'acme'), '/funders/pub-employment/attendance'), 404, 'funder_not_found');
       expect((await get(await person(t, 'auditor', 'auditor-1'), '/funders/pub-employment/attendance')).status).toBe(200);
-      expect((await get(staff, '/funders/acme/attendance')).body.students.map((s: any) => s.studentId)).toEqual([apprentice]);
+      const notFound = await get(await person(t, 'funder', 'acme'), '/funders/pub-employment/attendance');
+      expectConforms('GetFunderAttendance', notFound);
+      expect((await get(staff, '/funders/acme/attendance')).body.students.items.map((s: any) => s.studentId)).toEqual([apprentice]);
       expectProblem(await get(staff, '/funders/nobody/attendance'), 404, 'funder_not_found');
       expectProblem(await get(await person(t, 'analyst', 'analyst-1'), '/funders/pub-employment/attendance'), 403, 'role_not_allowed');
       expectProblem(await get(ava, '/funders/pub-employment/attendance'), 403, 'role_not_allowed');
@@ -193,8 +222,10 @@ describe('read side over HTTP', () => {
       const analyst = await person(t, 'analyst', 'analyst-1');
       const answer = await get(analyst, fresh('/analytics/weekly?from=2027-W09&to=2027-W09'));
       expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ from: '2027-W09', to: '2027-W09', generatedAt: '2027-03-04T09:00:00.000Z' });
-      expect(answer.body.rows.map((r: any) => [r.profile, r.studentsEnrolled, r.waitingForMentor.count, r.assignmentToDiscovery.count])).toEqual([
+      expectConforms('GetWeeklyAnalytics', answer);
+      expect(answer.body).toMatchObject({ from: '2027-W09', to: '2027-W09', generatedAt: '2027-03-04T09:00:00.000Z', nextCursor: null });
+      expect(Object.keys(answer.body).sort()).toEqual(['from', 'generatedAt', 'items', 'nextCursor', 'to']);
+      expect(answer.body.items.map((r: any) => [r.profile, r.studentsEnrolled, r.waitingForMentor.count, r.assignmentToDiscovery.count])).toEqual([
         ['apprenticeship', 1, 1, 1],
         ['employee', 1, 0, 0],
         ['social_programme', 1, 1, 1],
@@ -225,6 +256,13 @@ describe('read side over HTTP', () => {
     it('attendance per cohort and funder, and mentor load, as JSON and CSV', async () => {
       const analyst = await person(t, 'analyst', 'analyst-1');
       const attendance = await get(analyst, fresh('/analytics/attendance?from=2027-W09&to=2027-W09&funderId=pub-employment'));
+      expectConforms('GetAttendanceAnalytics', attendance);
+      expect(attendance.body).toMatchObject({
+        from: '2027-W09',
+        to: '2027-W09',
+        nextCursor: null,
+        items: [{ week: '2027-W09', profile: 'social_programme', funderId: 'pub-employment', cohort: '2027-spring', held: 1, noShows: 1, attendanceRate: 0.5 }],
+      });
       expect(attendance.body.totals).toEqual([
         { profile: 'social_programme', funderId: 'pub-employment', cohort: '2027-spring', students: 1, held: 1, noShows: 1, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, sessions: 2, attendanceRate: 0.5 },
       ]);
@@ -235,7 +273,23 @@ describe('read side over HTTP', () => {
         '',
       ]);
       const load = await get(staff, fresh('/analytics/mentor-load'));
-      expect(load.body).toMatchObject({ mentors: 2, totalCapacity: 7, totalCaseload: 2, atCapacity: 1 });
+      expectConforms('GetMentorLoadAnalytics', load);
+      expect(load.body).toMatchObject({
+        mentors: 2,
+        totalCapacity: 7,
+        totalCaseload: 2,
+        atCapacity: 1,
+        nextCursor: null,
+        items: [
+          { bucket: 'empty', mentors: 1 },
+          { bucket: 'under 25%', mentors: 0 },
+          { bucket: '25-50%', mentors: 0 },
+          { bucket: '50-75%', mentors: 0 },
+          { bucket: '75-100%', mentors: 0 },
+          { bucket: 'full', mentors: 1 },
+        ],
+        caseloadSizes: [{ caseloadSize: 0, mentors: 1 }, { caseloadSize: 2, mentors: 1 }],
+      });
       expect((await get(analyst, '/analytics/mentor-load?format=csv')).raw).toBe(
         'bucket,mentors\r\nempty,1\r\nunder 25%,0\r\n25-50%,0\r\n50-75%,0\r\n75-100%,0\r\nfull,1\r\n',
       );
@@ -247,6 +301,7 @@ describe('read side over HTTP', () => {
         for (const who of [ava, await person(t, 'student', apprentice), await person(t, 'funder', 'acme'), await person(t, 'auditor', 'auditor-1')]) {
           expectProblem(await get(who, url), 403, 'role_not_allowed');
         }
+        expectConforms(({ '/analytics/weekly': 'GetWeeklyAnalytics', '/analytics/attendance': 'GetAttendanceAnalytics', '/analytics/mentor-load': 'GetMentorLoadAnalytics' } as Record<string, string>)[url], await get(ava, url));
         expectProblem(await get(null, url), 401, 'unauthenticated');
       }
       const analyst = await person(t, 'analyst', 'analyst-1');
@@ -264,12 +319,127 @@ describe('read side over HTTP', () => {
     await created(staff, `/students/${student}/assignment`, { mentorId: bo.actor.id });
     const assigned = await get(bo, fresh(`/mentors/${bo.actor.id}/dashboard`));
     expect(assigned.body).toMatchObject({ capacity: 5, caseloadSize: 1, remainingCapacity: 4 });
-    expect(assigned.body.students.map((s: any) => s.studentId)).toEqual([student]);
+    expect(assigned.body.students.items.map((s: any) => s.studentId)).toEqual([student]);
     // The withdrawal's answer comes before the release; waitFor waits for the process, then the projections.
     await created(await person(t, 'student', student), `/students/${student}/withdrawal`, { reason: 'Moved abroad' });
     const freed = await get(bo, fresh(`/mentors/${bo.actor.id}/dashboard`));
     expect(freed.status).toBe(200);
     expect(freed.body).toMatchObject({ capacity: 5, caseloadSize: 0, remainingCapacity: 5 });
+  });
+
+  // After the figures above: it enrols many students.
+  describe('GetTeamDashboardList: GET /team/dashboard/{list}, a page at a time', () => {
+    const enrol = async (tag: string) => (await created(staff, '/students', enrolment('self_funded', { name: `Pat ${tag}`, email: `pat.${tag}@students.example` }))).studentId as string;
+    const page = (list: string, query: string) => get(staff, fresh(`/team/dashboard/${list}?${query}`));
+
+    it('pages the students waiting for a mentor through 120 new ones while more enrol between pages: each seen once, oldest first', async () => {
+      clock.set('2027-03-05T09:00:00.000Z');
+      const before = (await get(staff, fresh('/team/dashboard/waiting-students?limit=500'))).body.items.map((s: any) => s.studentId);
+      const enrolled: string[] = [];
+      for (let i = 0; i < 120; i++) enrolled.push(await enrol(`a${i}`));
+      const expected = [...before, ...enrolled];
+
+      // The dashboard shows the first page of each list: the same page.
+      const dashboard = await get(staff, fresh('/team/dashboard?limit=50'));
+      const first = await page('waiting-students', 'limit=50');
+      expect(first.status).toBe(200);
+      expectConforms('GetTeamDashboardList', first);
+      expect(dashboard.body.waitingForMentor).toEqual(first.body);
+      expect([first.body.total, first.body.items.length, typeof first.body.nextCursor]).toEqual([expected.length, 50, 'string']);
+
+      const seen: any[] = [...first.body.items];
+      const lateComers: string[] = [];
+      let cursor: string | null = first.body.nextCursor;
+      let pages = 1;
+      while (cursor !== null) {
+        // Between pages: some enrol at the same instant as the others (their ids fall before or after the
+        // cursor), some later (after every page so far).
+        lateComers.push(await enrol(`b${pages}`));
+        clock.set(`2027-03-0${5 + pages}T09:00:00.000Z`);
+        lateComers.push(await enrol(`c${pages}`));
+        clock.set('2027-03-05T09:00:00.000Z');
+        const next = await page('waiting-students', `limit=50&cursor=${cursor}`);
+        expect(next.status).toBe(200);
+        expectConforms('GetTeamDashboardList', next);
+        expect(next.body.total).toBe(expected.length + lateComers.length);
+        seen.push(...next.body.items);
+        cursor = next.body.nextCursor;
+        pages++;
+      }
+      const ids = seen.map((s) => s.studentId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.filter((id) => expected.includes(id)).sort()).toEqual([...expected].sort());
+      // Each list keeps its order: oldest wait first, then by id.
+      const order = seen.map((s) => `${s.waitingSince}|${s.studentId}`);
+      expect(order).toEqual([...order].sort());
+      // Those enrolled later than the cursor's position are on a later page; only same-instant ones may be behind it.
+      const later = lateComers.filter((_, i) => i % 2 === 1);
+      expect(later.every((id) => ids.includes(id))).toBe(true);
+      // 121 + 4 enrolled between pages, 50 a page.
+      expect([pages, seen.length >= expected.length + 2, seen.length <= expected.length + lateComers.length]).toEqual([3, true, true]);
+      clock.set('2027-03-04T09:00:00.000Z');
+    });
+
+    it('every list pages with its own cursors, in the dashboard’s shape', async () => {
+      const dashboard = (await get(staff, fresh('/team/dashboard?limit=1'))).body;
+      const fields: Record<string, string> = {
+        'waiting-students': 'waitingForMentor',
+        'follow-ups': 'openFollowUps',
+        'mentor-change-requests': 'mentorChangeRequests',
+        'recordings-awaiting-feedback': 'recordingsAwaitingFeedback',
+        'attendance-alerts': 'attendanceAlerts',
+        'mentors-near-capacity': 'mentorsNearCapacity',
+      };
+      for (const [list, field] of Object.entries(fields)) {
+        const answer = await page(list, 'limit=1');
+        expect({ list, status: answer.status }).toEqual({ list, status: 200 });
+        expectConforms('GetTeamDashboardList', answer);
+        expect({ list, body: answer.body }).toEqual({ list, body: dashboard[field] });
+      }
+      expect(await page('follow-ups', 'limit=1').then((a) => a.body)).toEqual({
+        total: 1,
+        nextCursor: null,
+        items: [expect.objectContaining({ studentId: social, studentName: 'Samir Haddou', reason: 'missed_sessions' })],
+      });
+      expect((await page('mentors-near-capacity', 'nearCapacity=0&limit=1')).body).toEqual({
+        threshold: 0,
+        total: 2,
+        nextCursor: expect.any(String),
+        items: [expect.objectContaining({ mentorId: ava.actor.id, remainingCapacity: 0 })],
+      });
+      const fuller = await page('mentors-near-capacity', 'nearCapacity=0&limit=1');
+      const rest = await page('mentors-near-capacity', `nearCapacity=0&limit=1&cursor=${fuller.body.nextCursor}`);
+      expect([rest.body.total, rest.body.nextCursor, rest.body.items.map((m: any) => m.mentorId)]).toEqual([2, null, [bo.actor.id]]);
+    });
+
+    it('staff only (403 before anything else); an unknown list is 404; a cursor not made by this list is 400; limits are checked', async () => {
+      for (const who of [ava, await person(t, 'analyst', 'analyst-1'), await person(t, 'student', waiting)]) {
+        for (const url of ['/team/dashboard/waiting-students', '/team/dashboard/nope']) {
+          const refused = await get(who, url);
+          expectProblem(refused, 403, 'role_not_allowed');
+          expectConforms('GetTeamDashboardList', refused);
+        }
+      }
+      expectProblem(await get(null, '/team/dashboard/waiting-students'), 401, 'unauthenticated');
+      const unknown = await get(staff, '/team/dashboard/waitingStudents');
+      expectProblem(unknown, 404, 'list_not_found');
+      expectConforms('GetTeamDashboardList', unknown);
+      const other = (await page('waiting-students', 'limit=1')).body.nextCursor;
+      for (const [list, cursor] of [
+        ['follow-ups', other],
+        ['waiting-students', 'not-a-cursor'],
+        ['waiting-students', '%E2%9C%93'],
+        ['waiting-students', Buffer.from('{"s":"waiting-students","k":{},"i":"x"}').toString('base64url')],
+      ]) {
+        const bad = await get(staff, `/team/dashboard/${list}?cursor=${cursor}`);
+        expect({ list, cursor, ...outcome(bad) }).toEqual({ list, cursor, status: 400, code: 'invalid_cursor' });
+        expectConforms('GetTeamDashboardList', bad);
+      }
+      for (const query of ['limit=0', 'limit=501', 'limit=ten', 'alertWeeks=53', 'nearCapacity=-1']) {
+        const bad = await get(staff, `/team/dashboard/waiting-students?${query}`);
+        expect({ query, ...outcome(bad) }).toEqual({ query, status: 400, code: 'invalid_query' });
+      }
+    });
   });
 
   it('every read-side query is in the OpenAPI document under its Get<Thing> operationId', async () => {
@@ -281,6 +451,7 @@ describe('read side over HTTP', () => {
     expect({
       GetMentorDashboard: operations.GetMentorDashboard,
       GetTeamDashboard: operations.GetTeamDashboard,
+      GetTeamDashboardList: operations.GetTeamDashboardList,
       GetOverseenApprentices: operations.GetOverseenApprentices,
       GetFunderAttendance: operations.GetFunderAttendance,
       GetWeeklyAnalytics: operations.GetWeeklyAnalytics,
@@ -289,6 +460,7 @@ describe('read side over HTTP', () => {
     }).toEqual({
       GetMentorDashboard: 'GET /mentors/{mentorId}/dashboard',
       GetTeamDashboard: 'GET /team/dashboard',
+      GetTeamDashboardList: 'GET /team/dashboard/{list}',
       GetOverseenApprentices: 'GET /oversight/apprentices',
       GetFunderAttendance: 'GET /funders/{funderId}/attendance',
       GetWeeklyAnalytics: 'GET /analytics/weekly',

@@ -1,17 +1,22 @@
 // Admin: poison events that a projection or reactor parked, and due work that failed for good; retry
 // them once the cause is fixed. The same lists are in /health. `npm run parked -- list|retry <id>`
-// uses these routes when the API holds the embedded read store open.
+// uses these routes when the API holds the embedded read store open. GET answers the two lists, each in the
+// one envelope `{items, nextCursor}` (never paged: nextCursor is null).
 import { Controller, Get, HttpCode, Inject, Optional, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@mentoring/event-store';
 import { ParkedEventDoc, ProjectionRunner, findParkedEvent, listParkedEvents, requestParkedRetry } from '@mentoring/projections';
 import { DueWorkDoc, ReactorRunner, listFailedDueWork, retryDueWork, DUE_WORK } from '@mentoring/reactors';
 import { ReadStore } from '@mentoring/read-store';
 import { CurrentActor } from '../http/auth';
 import { Problem } from '../http/problem';
+import { QueryEndpoint } from '../shared/api-docs';
 import { CLOCK, Clock, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE } from '../shared/tokens';
+import { wholePage } from '../use-cases/read-side-support/keyset';
+import { dueWorkView, PARKED_EVENTS_SCHEMA, parkedEventView, ParkedEventsView } from './parked-events.schema';
 
 const PARKED_ID = /^[A-Za-z0-9_:.-]{1,300}$/;
+const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
 
 function assertAdmin(actor: Actor): void {
   if (actor.role !== 'admin') throw new Problem(403, 'role_not_allowed', 'Forbidden', 'Only admins operate the projections and reactors.');
@@ -28,12 +33,16 @@ export class ParkedEventsController {
   ) {}
 
   @Get()
-  @ApiBearerAuth()
   @ApiQuery({ name: 'all', required: false, description: 'true: resolved parked events too' })
-  @ApiOperation({ operationId: 'ListParkedEvents', summary: 'Parked poison events and failed due work (admin)' })
-  async list(@CurrentActor() actor: Actor, @Query('all') all?: string): Promise<{ parkedEvents: ParkedEventDoc[]; failedDueWork: DueWorkDoc[] }> {
+  @QueryEndpoint('ListParkedEvents', 'Parked poison events and failed due work (admin): `{parkedEvents: {items, nextCursor}, failedDueWork: {items, nextCursor}}`, never paged', {
+    json: PARKED_EVENTS_SCHEMA,
+    problems: { 403: 'role_not_allowed: only admins' },
+    notFound: false,
+  })
+  async list(@CurrentActor() actor: Actor, @Query('all') all?: string): Promise<ParkedEventsView> {
     assertAdmin(actor);
-    return { parkedEvents: await listParkedEvents(this.readStore, { includeResolved: all === 'true' }), failedDueWork: await listFailedDueWork(this.readStore) };
+    const [parked, failed] = await Promise.all([listParkedEvents(this.readStore, { includeResolved: all === 'true' }), listFailedDueWork(this.readStore)]);
+    return { parkedEvents: wholePage(parked.map(parkedEventView)), failedDueWork: wholePage(failed.map(dueWorkView)) };
   }
 
   @Post(':id/retry')
@@ -46,6 +55,11 @@ export class ParkedEventsController {
       'When this process runs the subscriber, the event is applied at once and the answer says whether it is resolved; ' +
       'otherwise the retry is requested and the process that runs it (the projector) performs it within a second.',
   })
+  @ApiResponse({ status: 400, description: 'invalid_id (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 401, description: 'Missing or invalid bearer token (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 403, description: 'role_not_allowed: only admins (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 404, description: 'parked_event_not_found (application/problem+json)', content: PROBLEM })
+  @ApiResponse({ status: 409, description: 'ambiguous_id: the bare event id is parked by several subscribers (application/problem+json)', content: PROBLEM })
   async retry(@Param('id') id: string, @CurrentActor() actor: Actor): Promise<{ kind: 'parked_event' | 'due_work'; item: ParkedEventDoc | DueWorkDoc }> {
     assertAdmin(actor);
     if (!PARKED_ID.test(id)) throw new Problem(400, 'invalid_id', 'Bad Request', 'id is a parked event id (<subscriber>:<eventId>), an event id, or a due-work id.');

@@ -2,6 +2,7 @@
 // sessions missed (no-shows) or cancelled late, from the anonymised per-student documents.
 import { ANALYTICS_STUDENTS, AnalyticsStudentDoc, isoWeeksBetween } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
+import { Page, wholePage } from '../read-side-support/keyset';
 import { attendanceRate, compare } from '../read-side-support/stats';
 
 export interface AttendanceCountsRow {
@@ -23,12 +24,11 @@ export interface WeeklyAttendanceRow extends AttendanceCountsRow {
   week: string;
 }
 
-export interface AttendanceAnalyticsView {
+/** `items`: one row per week, profile, funder and cohort that had anything to count (the whole table: `nextCursor` is always null). */
+export interface AttendanceAnalyticsView extends Page<WeeklyAttendanceRow> {
   from: string;
   to: string;
   generatedAt: string;
-  /** One row per week, profile, funder and cohort that had anything to count. */
-  rows: WeeklyAttendanceRow[];
   /** The same over the whole range, per profile, funder and cohort. */
   totals: AttendanceCountsRow[];
 }
@@ -89,7 +89,7 @@ export async function readAttendanceAnalytics(
     from: range.from,
     to: range.to,
     generatedAt: now.toISOString(),
-    rows: [...rows.values()].map(({ week, ...c }) => ({ week, ...finish(c) })).sort((a, b) => compare(a.week, b.week) || order(a, b)),
+    ...wholePage([...rows.values()].map(({ week, ...c }) => ({ week, ...finish(c) })).sort((a, b) => compare(a.week, b.week) || order(a, b))),
     totals: [...totals.values()].map(finish).sort(order),
   };
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
@@ -9,6 +9,7 @@ import { parseWaitFor } from '../../shared/read-your-writes';
 import { csvReply, CsvValue, toCsv, wantsCsv } from '../../shared/csv';
 import { idParam, profileParam } from '../read-side-support/params';
 import { AttendanceAnalyticsView, WeeklyAttendanceRow } from './attendance-analytics.read';
+import { ATTENDANCE_ANALYTICS_SCHEMA } from './attendance-analytics.schema';
 import { GetAttendanceAnalyticsQuery } from './get-attendance-analytics.query';
 
 const COLUMNS: ReadonlyArray<readonly [string, (r: WeeklyAttendanceRow) => CsvValue]> = [
@@ -34,11 +35,9 @@ export class GetAttendanceAnalyticsController {
   @Get('attendance')
   @QueryEndpoint(
     'GetAttendanceAnalytics',
-    'Attendance rate (held vs no-shows and late cancellations) per ISO week, profile, funder and cohort, with totals over the range. No personal data (analysts, staff); JSON or CSV (totals as week "total")',
+    'Attendance rate (held vs no-shows and late cancellations) per ISO week, profile, funder and cohort, with totals over the range, as `{items, nextCursor: null, from, to, generatedAt, totals}` (the whole table). No personal data (analysts, staff); JSON or CSV (totals as week "total")',
+    { json: ATTENDANCE_ANALYTICS_SCHEMA, csv: true, problems: { 403: 'role_not_allowed: only analysts and the mentorship team' }, notFound: false },
   )
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 400, description: 'Malformed parameter (application/problem+json)' })
-  @ApiResponse({ status: 403, description: 'Only analysts and the mentorship team (application/problem+json)' })
   @ApiQuery({ name: 'from', required: false, description: 'First week: ISO week (2026-W10) or a date in it (default: 11 weeks before to)' })
   @ApiQuery({ name: 'to', required: false, description: 'Last week: ISO week or date (default: this week); at most 104 weeks' })
   @ApiQuery({ name: 'profile', required: false, enum: ['apprenticeship', 'employee', 'social_programme', 'self_funded'] })
@@ -62,7 +61,7 @@ export class GetAttendanceAnalyticsController {
     const filters = { profile: profileParam(profile), funderId: idParam(funderId, 'funderId'), cohort: idParam(cohort, 'cohort') };
     const view: AttendanceAnalyticsView = await this.queries.execute(new GetAttendanceAnalyticsQuery(actor, from, to, filters, parseWaitFor(waitFor)));
     if (!csv) return view;
-    const rows = [...view.rows, ...view.totals.map((t) => ({ week: 'total', ...t }))];
+    const rows = [...view.items, ...view.totals.map((t) => ({ week: 'total', ...t }))];
     return csvReply(reply, `attendance-analytics-${view.from}-${view.to}.csv`, toCsv(COLUMNS, rows));
   }
 }

@@ -4,6 +4,7 @@
 import { DASHBOARD_STUDENTS, DashboardStudentDoc } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { AttendanceFactView, attendanceView, AttendanceView, sumAttendance } from '../read-side-support/attendance';
+import { Page, wholePage } from '../read-side-support/keyset';
 import { compare, compareNames } from '../read-side-support/stats';
 
 export interface FunderStudentAttendanceView extends AttendanceView {
@@ -28,8 +29,10 @@ export interface FunderAttendanceView {
   funder: string | null;
   asOf: string;
   totals: AttendanceView & { students: number };
-  cohorts: CohortAttendanceView[];
-  students: FunderStudentAttendanceView[];
+  /** All the cohorts (`nextCursor` is always null). */
+  cohorts: Page<CohortAttendanceView>;
+  /** All the students, by cohort then name (`nextCursor` is always null). */
+  students: Page<FunderStudentAttendanceView>;
 }
 
 const FIELDS = { studentId: 1, profileKind: 1, cohort: 1, status: 1, student: 1, mentoring: 1, attendance: 1 } as const;
@@ -64,7 +67,7 @@ export async function readFunderAttendance(store: ReadStore, funderId: string, n
     funder: docs.find((d) => d.student.funder)?.student.funder ?? null,
     asOf: now.toISOString(),
     totals: { students: students.length, ...sumAttendance(students) },
-    cohorts,
-    students,
+    cohorts: wholePage(cohorts),
+    students: wholePage(students),
   };
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
@@ -10,6 +10,7 @@ import { parseWaitFor } from '../../shared/read-your-writes';
 import { csvReply, toCsv, wantsCsv } from '../../shared/csv';
 import { idParam } from '../read-side-support/params';
 import { FunderAttendanceView, FunderStudentAttendanceView } from './funder-attendance.read';
+import { FUNDER_ATTENDANCE_SCHEMA } from './funder-attendance.schema';
 import { GetFunderAttendanceQuery } from './get-funder-attendance.query';
 
 const COLUMNS: ReadonlyArray<readonly [string, (s: FunderStudentAttendanceView) => string | number | null]> = [
@@ -33,9 +34,16 @@ export class GetFunderAttendanceController {
   constructor(private readonly queries: QueryBus) {}
 
   @Get(':funderId/attendance')
-  @QueryEndpoint('GetFunderAttendance', 'R4: attendance per student and per cohort of the students a funder funds (the funder itself, staff, auditors); JSON or CSV')
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 403, description: 'Role not allowed (application/problem+json)' })
+  @QueryEndpoint(
+    'GetFunderAttendance',
+    'R4: attendance per student and per cohort of the students a funder funds (the funder itself, staff, auditors); `cohorts` and `students` are whole lists (`nextCursor: null`); JSON or CSV',
+    {
+      json: FUNDER_ATTENDANCE_SCHEMA,
+      csv: true,
+      problems: { 403: 'role_not_allowed: only funders, staff and auditors' },
+      notFound: 'funder_not_found: the funder funds nobody, or it is another funder',
+    },
+  )
   @ApiQuery({ name: 'cohort', required: false, description: 'Only this cohort' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: one line per student (also with Accept: text/csv)' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
@@ -50,6 +58,6 @@ export class GetFunderAttendanceController {
   ): Promise<FunderAttendanceView | string> {
     const csv = wantsCsv(format, accept);
     const view: FunderAttendanceView = await this.queries.execute(new GetFunderAttendanceQuery(funderId, actor, idParam(cohort, 'cohort'), parseWaitFor(waitFor)));
-    return csv ? csvReply(reply, `attendance-${funderId}.csv`, toCsv(COLUMNS, view.students)) : view;
+    return csv ? csvReply(reply, `attendance-${funderId}.csv`, toCsv(COLUMNS, view.students.items)) : view;
   }
 }

@@ -8,6 +8,7 @@ import { IdParam } from '../../shared/id-param';
 import { parseWaitFor } from '../../shared/read-your-writes';
 import { GetMentorDashboardQuery } from './get-mentor-dashboard.query';
 import { MentorDashboardView } from './mentor-dashboard.read';
+import { MENTOR_DASHBOARD_SCHEMA } from './mentor-dashboard.schema';
 
 @ApiTags('dashboards')
 @Controller('mentors')
@@ -17,7 +18,8 @@ export class GetMentorDashboardController {
   @Get(':mentorId/dashboard')
   @QueryEndpoint(
     'GetMentorDashboard',
-    'A mentor’s dashboard: their students with profile, status and next session, pending actions, remaining capacity (the mentor themself, staff)',
+    'A mentor’s dashboard: their students with profile, status and next session, pending actions, remaining capacity (the mentor themself, staff). The lists are whole (`nextCursor` always null): a caseload is bounded by the mentor’s capacity',
+    { json: MENTOR_DASHBOARD_SCHEMA, notFound: 'mentor_not_found: no such mentor, or not yours' },
   )
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
   get(@IdParam('mentorId') mentorId: string, @CurrentActor() actor: Actor, @Query('waitFor') waitFor?: string): Promise<MentorDashboardView> {

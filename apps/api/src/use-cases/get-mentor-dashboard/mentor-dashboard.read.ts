@@ -9,6 +9,7 @@ import {
   MentorCaseloadDoc,
 } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
+import { Page, wholePage } from '../read-side-support/keyset';
 import { compare } from '../read-side-support/stats';
 
 export type PendingAction =
@@ -68,8 +69,10 @@ export interface MentorDashboardView {
   unavailable: boolean | null;
   /** The instant the dashboard was computed for. */
   asOf: string;
-  students: MentorDashboardStudent[];
-  otherPendingActions: FormerStudentActions[];
+  /** The whole list (bounded by the mentor's caseload): `nextCursor` is always null. */
+  students: Page<MentorDashboardStudent>;
+  /** The whole list (bounded by what the mentor still owes): `nextCursor` is always null. */
+  otherPendingActions: Page<FormerStudentActions>;
   pendingActionCounts: Record<PendingActionKind, number>;
 }
 
@@ -156,8 +159,8 @@ export async function readMentorDashboard(store: ReadStore, mentorId: string, no
     remainingCapacity: mentor ? Math.max(0, mentor.capacity - mentor.caseloadSize) : null,
     unavailable: mentor?.unavailable ?? null,
     asOf: now.toISOString(),
-    students,
-    otherPendingActions: others,
+    students: wholePage(students),
+    otherPendingActions: wholePage(others),
     pendingActionCounts: counts,
   };
 }

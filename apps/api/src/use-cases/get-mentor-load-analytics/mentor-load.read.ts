@@ -1,6 +1,7 @@
 // The distribution of mentors' load (caseload / capacity, R9), from the anonymised per-mentor documents.
 import { ANALYTICS_MENTORS, AnalyticsMentorDoc } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
+import { Page, wholePage } from '../read-side-support/keyset';
 import { quantile, round } from '../read-side-support/stats';
 
 export interface LoadBucket {
@@ -9,7 +10,8 @@ export interface LoadBucket {
   mentors: number;
 }
 
-export interface MentorLoadView {
+/** `items`: the mentors per load bucket, emptiest first (the whole table: `nextCursor` is always null). */
+export interface MentorLoadView extends Page<LoadBucket> {
   generatedAt: string;
   mentors: number;
   unavailableMentors: number;
@@ -19,7 +21,6 @@ export interface MentorLoadView {
   overallLoad: number | null;
   load: { mean: number | null; median: number | null; p90: number | null };
   atCapacity: number;
-  buckets: LoadBucket[];
   caseloadSizes: Array<{ caseloadSize: number; mentors: number }>;
 }
 
@@ -52,7 +53,7 @@ export async function readMentorLoad(store: ReadStore, now: Date): Promise<Mento
       p90: round(quantile(loads, 0.9), 4),
     },
     atCapacity: loads.filter((l) => l >= 1).length,
-    buckets: BUCKETS.map(([bucket, test]) => ({ bucket, mentors: loads.filter(test).length })),
+    ...wholePage(BUCKETS.map(([bucket, test]) => ({ bucket, mentors: loads.filter(test).length }))),
     caseloadSizes: [...sizes.entries()].sort((a, b) => a[0] - b[0]).map(([caseloadSize, mentors]) => ({ caseloadSize, mentors })),
   };
 }

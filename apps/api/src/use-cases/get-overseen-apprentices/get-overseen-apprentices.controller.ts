@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
@@ -8,6 +8,7 @@ import { parseWaitFor } from '../../shared/read-your-writes';
 import { idParam } from '../read-side-support/params';
 import { GetOverseenApprenticesQuery } from './get-overseen-apprentices.query';
 import { OverseenApprenticesView } from './overseen-apprentices.read';
+import { OVERSEEN_APPRENTICES_SCHEMA } from './overseen-apprentices.schema';
 
 @ApiTags('oversight')
 @Controller('oversight')
@@ -17,9 +18,13 @@ export class GetOverseenApprenticesController {
   @Get('apprentices')
   @QueryEndpoint(
     'GetOverseenApprentices',
-    'R2: progress and attendance of the apprentices the caller oversees (a tutor by tutor.id, an employer or company by employer.id / company.id; staff name partyId)',
+    'R2: progress and attendance of the apprentices the caller oversees (a tutor by tutor.id, an employer or company by employer.id / company.id; staff name partyId), as `{items, nextCursor: null, asOf}` (all of them)',
+    {
+      json: OVERSEEN_APPRENTICES_SCHEMA,
+      problems: { 403: 'role_not_allowed: only tutors, employers and companies (role funder), and staff; not_the_overseer: partyId names another overseer' },
+      notFound: false,
+    },
   )
-  @ApiResponse({ status: 403, description: 'Only tutors, employers and companies (role funder), and staff (application/problem+json)' })
   @ApiQuery({ name: 'partyId', required: false, description: 'Staff only: the employer, company or tutor whose apprentices to show' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
   get(@CurrentActor() actor: Actor, @Query('partyId') partyId?: string, @Query('waitFor') waitFor?: string): Promise<OverseenApprenticesView> {

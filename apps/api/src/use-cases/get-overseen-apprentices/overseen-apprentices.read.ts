@@ -4,6 +4,7 @@
 import { DASHBOARD_STUDENTS, DashboardStudentDoc, MENTOR_CASELOADS, MentorCaseloadDoc } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { AttendanceFactView, attendanceView, AttendanceView } from '../read-side-support/attendance';
+import { Page, wholePage } from '../read-side-support/keyset';
 import { compare, compareNames } from '../read-side-support/stats';
 
 /**
@@ -37,9 +38,9 @@ export interface ApprenticeProgressView {
   attendanceFacts: AttendanceFactView[];
 }
 
-export interface OverseenApprenticesView {
+/** `items`: the overseer's apprentices by name, all of them (`nextCursor` is always null). */
+export interface OverseenApprenticesView extends Page<ApprenticeProgressView> {
   asOf: string;
-  apprentices: ApprenticeProgressView[];
 }
 
 const FIELDS = { studentId: 1, status: 1, profileKind: 1, companyId: 1, employerId: 1, tutorId: 1, student: 1, mentoring: 1, attendance: 1 } as const;
@@ -66,33 +67,35 @@ export async function readOverseenApprentices(store: ReadStore, overseer: Overse
   const nowMs = now.getTime();
   return {
     asOf: now.toISOString(),
-    apprentices: docs.map((d) => {
-      const { student, mentoring } = d;
-      const upcoming = mentoring.bookedSessions.filter((s) => Date.parse(s.start) > nowMs).sort((a, b) => compare(a.start, b.start))[0];
-      const last = mentoring.lastHeldSession;
-      return {
-        studentId: d.studentId,
-        name: student.name,
-        trainingPath: student.trainingPath,
-        status: d.status,
-        startDate: student.startDate,
-        endDate: student.endDate,
-        companyId: d.companyId,
-        employerId: d.employerId,
-        tutorId: d.tutorId,
-        mentor: mentoring.mentorId ? { mentorId: mentoring.mentorId, name: mentors.get(mentoring.mentorId) ?? null } : null,
-        progress: {
-          mentorSince: mentoring.mentorship?.since ?? null,
-          firstContactAt: mentoring.mentorship?.firstContactAt ?? null,
-          discoveryHeldAt: mentoring.mentorship?.discoveryHeldAt ?? null,
-          sessionsHeld: d.attendance.held,
-          lastHeldSession: last ? { start: last.start, kind: last.kind } : null,
-          nextSession: upcoming ? { start: upcoming.start, end: upcoming.end, kind: upcoming.kind } : null,
-          sessionsAwaitingOutcome: mentoring.bookedSessions.filter((s) => Date.parse(s.end) <= nowMs).length,
-        },
-        attendance: attendanceView(d),
-        attendanceFacts: d.attendance.facts,
-      };
-    }),
+    ...wholePage(
+      docs.map((d) => {
+        const { student, mentoring } = d;
+        const upcoming = mentoring.bookedSessions.filter((s) => Date.parse(s.start) > nowMs).sort((a, b) => compare(a.start, b.start))[0];
+        const last = mentoring.lastHeldSession;
+        return {
+          studentId: d.studentId,
+          name: student.name,
+          trainingPath: student.trainingPath,
+          status: d.status,
+          startDate: student.startDate,
+          endDate: student.endDate,
+          companyId: d.companyId,
+          employerId: d.employerId,
+          tutorId: d.tutorId,
+          mentor: mentoring.mentorId ? { mentorId: mentoring.mentorId, name: mentors.get(mentoring.mentorId) ?? null } : null,
+          progress: {
+            mentorSince: mentoring.mentorship?.since ?? null,
+            firstContactAt: mentoring.mentorship?.firstContactAt ?? null,
+            discoveryHeldAt: mentoring.mentorship?.discoveryHeldAt ?? null,
+            sessionsHeld: d.attendance.held,
+            lastHeldSession: last ? { start: last.start, kind: last.kind } : null,
+            nextSession: upcoming ? { start: upcoming.start, end: upcoming.end, kind: upcoming.kind } : null,
+            sessionsAwaitingOutcome: mentoring.bookedSessions.filter((s) => Date.parse(s.end) <= nowMs).length,
+          },
+          attendance: attendanceView(d),
+          attendanceFacts: d.attendance.facts,
+        };
+      }),
+    ),
   };
 }

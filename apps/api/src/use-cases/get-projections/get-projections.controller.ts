@@ -1,12 +1,15 @@
-// Admin: every projection's checkpoint, lag and last rebuild.
+// Admin: every projection's checkpoint, lag and last rebuild: `{items, nextCursor: null}`, all of them.
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@mentoring/event-store';
 import { ALL_PROJECTIONS, ProjectionRunner, ProjectionStatus, REBUILD_REQUESTS, RebuildRequestDoc } from '@mentoring/projections';
 import { ReadStore } from '@mentoring/read-store';
 import { CurrentActor } from '../../http/auth';
+import { QueryEndpoint } from '../../shared/api-docs';
+import { Page, wholePage } from '../read-side-support/keyset';
 import { PROJECTION_RUNNER, READ_STORE } from '../../shared/tokens';
 import { assertAdmin } from '../rebuild-projection/rebuild-projection.controller';
+import { PROJECTIONS_SCHEMA, ProjectionView, RebuildView } from './projections.schema';
 
 @ApiTags('admin')
 @Controller('admin/projections')
@@ -17,16 +20,33 @@ export class GetProjectionsController {
   ) {}
 
   @Get()
-  @ApiBearerAuth()
-  @ApiOperation({ operationId: 'GetProjections', summary: 'Projections: checkpoint, lag (when run by this process) and rebuilds (admin)' })
-  async list(@CurrentActor() actor: Actor): Promise<Array<{ name: string; status: ProjectionStatus | null; rebuild: RebuildRequestDoc | null }>> {
+  @QueryEndpoint('GetProjections', 'Projections: checkpoint, lag (when run by this process) and rebuilds (admin), as `{items, nextCursor: null}` (all of them)', {
+    json: PROJECTIONS_SCHEMA,
+    problems: { 403: 'role_not_allowed: only admins' },
+    notFound: false,
+  })
+  async list(@CurrentActor() actor: Actor): Promise<Page<ProjectionView>> {
     assertAdmin(actor);
     const statuses = this.runner ? await this.runner.status() : [];
     const rebuilds = await this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).find({});
-    return ALL_PROJECTIONS.map((p) => ({
-      name: p.name,
-      status: statuses.find((s) => s.name === p.name) ?? null,
-      rebuild: rebuilds.find((r) => r._id === p.name) ?? null,
-    }));
+    return wholePage(
+      ALL_PROJECTIONS.map((p) => ({
+        name: p.name,
+        status: statusView(statuses.find((s) => s.name === p.name)),
+        rebuild: rebuildView(rebuilds.find((r) => r._id === p.name)),
+      })),
+    );
   }
+}
+
+/** Exactly the documented fields (the runner's status and the stored request may carry more). */
+function statusView(s: ProjectionStatus | undefined): ProjectionStatus | null {
+  if (!s) return null;
+  const { name, running, checkpoint, lag, processedSinceStart, lastError, parked, lease } = s;
+  return { name, running, checkpoint, lag, processedSinceStart, lastError, parked, lease: { owner: lease.owner, expiresAt: lease.expiresAt, fencingToken: lease.fencingToken, held: lease.held } };
+}
+
+function rebuildView(r: RebuildRequestDoc | undefined): RebuildView | null {
+  if (!r) return null;
+  return { _id: r._id, state: r.state, requestedAt: r.requestedAt, startedAt: r.startedAt, finishedAt: r.finishedAt, done: r.done, total: r.total, error: r.error };
 }

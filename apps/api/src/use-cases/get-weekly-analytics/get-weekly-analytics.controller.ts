@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
@@ -10,6 +10,7 @@ import { csvReply, CsvValue, toCsv, wantsCsv } from '../../shared/csv';
 import { profileParam } from '../read-side-support/params';
 import { GetWeeklyAnalyticsQuery } from './get-weekly-analytics.query';
 import { WeeklyAnalyticsRow, WeeklyAnalyticsView } from './weekly-analytics.read';
+import { WEEKLY_ANALYTICS_SCHEMA } from './weekly-analytics.schema';
 
 const COLUMNS: ReadonlyArray<readonly [string, (r: WeeklyAnalyticsRow) => CsvValue]> = [
   ['week', (r) => r.week],
@@ -36,11 +37,9 @@ export class GetWeeklyAnalyticsController {
   @Get('weekly')
   @QueryEndpoint(
     'GetWeeklyAnalytics',
-    'Per funding profile and ISO week: students enrolled, time waiting for a mentor and from assignment to discovery session (median, p90), mentor-change rate. No personal data (analysts, staff); JSON or CSV',
+    'Per funding profile and ISO week: students enrolled, time waiting for a mentor and from assignment to discovery session (median, p90), mentor-change rate, as `{items, nextCursor: null, from, to, generatedAt}` (the whole table). No personal data (analysts, staff); JSON or CSV',
+    { json: WEEKLY_ANALYTICS_SCHEMA, csv: true, problems: { 403: 'role_not_allowed: only analysts and the mentorship team' }, notFound: false },
   )
-  @ApiProduces('application/json', 'text/csv')
-  @ApiResponse({ status: 400, description: 'Malformed from, to, profile or format (application/problem+json)' })
-  @ApiResponse({ status: 403, description: 'Only analysts and the mentorship team (application/problem+json)' })
   @ApiQuery({ name: 'from', required: false, description: 'First week: ISO week (2026-W10) or a date in it (default: 11 weeks before to)' })
   @ApiQuery({ name: 'to', required: false, description: 'Last week: ISO week or date (default: this week); at most 104 weeks' })
   @ApiQuery({ name: 'profile', required: false, enum: ['apprenticeship', 'employee', 'social_programme', 'self_funded'] })
@@ -58,6 +57,6 @@ export class GetWeeklyAnalyticsController {
   ): Promise<WeeklyAnalyticsView | string> {
     const csv = wantsCsv(format, accept);
     const view: WeeklyAnalyticsView = await this.queries.execute(new GetWeeklyAnalyticsQuery(actor, from, to, profileParam(profile), parseWaitFor(waitFor)));
-    return csv ? csvReply(reply, `weekly-analytics-${view.from}-${view.to}.csv`, toCsv(COLUMNS, view.rows)) : view;
+    return csv ? csvReply(reply, `weekly-analytics-${view.from}-${view.to}.csv`, toCsv(COLUMNS, view.items)) : view;
   }
 }

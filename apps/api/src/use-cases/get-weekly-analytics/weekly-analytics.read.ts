@@ -3,6 +3,7 @@
 // p90), and the mentor-change rate. No names, e-mails or disability data exist in what is read here.
 import { ANALYTICS_STUDENTS, AnalyticsStudentDoc, isoWeekStartMs, isoWeeksBetween } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
+import { Page, wholePage } from '../read-side-support/keyset';
 import { PROFILES } from '../read-side-support/params';
 import { DurationSummary, durationSummary, round } from '../read-side-support/stats';
 
@@ -25,11 +26,11 @@ export interface WeeklyAnalyticsRow {
   mentorChangeRate: number | null;
 }
 
-export interface WeeklyAnalyticsView {
+/** One row per week and profile, weeks in order: the whole table (`nextCursor` is always null). */
+export interface WeeklyAnalyticsView extends Page<WeeklyAnalyticsRow> {
   from: string;
   to: string;
   generatedAt: string;
-  rows: WeeklyAnalyticsRow[];
 }
 
 const WEEK_MS = 7 * 86_400_000;
@@ -93,5 +94,5 @@ export async function readWeeklyAnalytics(store: ReadStore, range: { from: strin
       });
     }
   });
-  return { from: range.from, to: range.to, generatedAt: now.toISOString(), rows };
+  return { from: range.from, to: range.to, generatedAt: now.toISOString(), ...wholePage(rows) };
 }

@@ -39,7 +39,9 @@ describe('read-side queries over the scripted history', () => {
         remainingCapacity: 2,
         unavailable: false,
         asOf: SCRIPTED_NOW,
-        students: [
+        students: {
+          nextCursor: null,
+          items: [
           {
             studentId: 's-appr',
             name: 'Alice Martin',
@@ -55,8 +57,11 @@ describe('read-side queries over the scripted history', () => {
             openFollowUps: 0,
             pendingActions: [{ kind: 'session_outcome_not_recorded', sessionId: 'sess-appr-2', start: '2026-03-02T10:00:00.000Z', end: '2026-03-02T10:45:00.000Z' }],
           },
-        ],
-        otherPendingActions: [
+          ],
+        },
+        otherPendingActions: {
+          nextCursor: null,
+          items: [
           {
             studentId: 's-soc',
             name: 'Samir Haddou',
@@ -64,22 +69,23 @@ describe('read-side queries over the scripted history', () => {
             currentMentorId: 'm-cy',
             pendingActions: [{ kind: 'first_session_recording_not_submitted', sessionId: 'sess-soc-1', heldAt: '2026-02-24T10:46:00.000Z' }],
           },
-        ],
+          ],
+        },
         pendingActionCounts: { ...noActions, first_session_recording_not_submitted: 1, session_outcome_not_recorded: 1 },
       });
     });
 
     it('"next" and "past" follow the time of the question: once the 9 March session has ended, it awaits its outcome too', async () => {
       const later = await readMentorDashboard(store, 'm-ava', new Date('2026-03-09T10:45:00.000Z'));
-      expect(later!.students[0].nextSession).toBeNull();
-      expect(later!.students[0].pendingActions.map((a) => a.kind === 'session_outcome_not_recorded' && a.sessionId)).toEqual(['sess-appr-2', 'sess-appr-3']);
+      expect(later!.students.items[0].nextSession).toBeNull();
+      expect(later!.students.items[0].pendingActions.map((a) => a.kind === 'session_outcome_not_recorded' && a.sessionId)).toEqual(['sess-appr-2', 'sess-appr-3']);
       const during = await readMentorDashboard(store, 'm-ava', new Date('2026-03-09T10:15:00.000Z'));
-      expect([during!.students[0].nextSession, during!.pendingActionCounts.session_outcome_not_recorded]).toEqual([null, 1]);
+      expect([during!.students.items[0].nextSession, during!.pendingActionCounts.session_outcome_not_recorded]).toEqual([null, 1]);
     });
 
     it('Cyril: a student just taken over, with no first contact and no discovery session yet; disability visible to the mentor (R7)', async () => {
       const view = await readMentorDashboard(store, 'm-cy', now);
-      expect(view!.students).toEqual([
+      expect(view!.students.items).toEqual([
         {
           studentId: 's-soc',
           name: 'Samir Haddou',
@@ -96,12 +102,12 @@ describe('read-side queries over the scripted history', () => {
           pendingActions: [{ kind: 'no_first_contact' }, { kind: 'discovery_session_not_booked' }],
         },
       ]);
-      expect([view!.otherPendingActions, view!.pendingActionCounts]).toEqual([[], { ...noActions, no_first_contact: 1, discovery_session_not_booked: 1 }]);
+      expect([view!.otherPendingActions, view!.pendingActionCounts]).toEqual([{ items: [], nextCursor: null }, { ...noActions, no_first_contact: 1, discovery_session_not_booked: 1 }]);
     });
 
     it('Boris: at capacity, a paused student with nothing to do, the completed student gone', async () => {
       const view = await readMentorDashboard(store, 'm-bo', now);
-      expect([view!.remainingCapacity, view!.students.map((s) => [s.studentId, s.status, s.pendingActions]), view!.otherPendingActions]).toEqual([
+      expect([view!.remainingCapacity, view!.students.items.map((s) => [s.studentId, s.status, s.pendingActions]), view!.otherPendingActions.items]).toEqual([
         0,
         [['s-self', 'paused', []]],
         [],
@@ -118,6 +124,7 @@ describe('read-side queries over the scripted history', () => {
       asOf: SCRIPTED_NOW,
       waitingForMentor: {
         total: 1,
+        nextCursor: null,
         items: [
           {
             studentId: 's-emp',
@@ -134,6 +141,7 @@ describe('read-side queries over the scripted history', () => {
       },
       openFollowUps: {
         total: 1,
+        nextCursor: null,
         items: [
           {
             followUpId: 'f-soc-1',
@@ -149,9 +157,10 @@ describe('read-side queries over the scripted history', () => {
         ],
       },
       // Sam's request was granted, Sid's declined: none open.
-      mentorChangeRequests: { total: 0, items: [] },
+      mentorChangeRequests: { total: 0, nextCursor: null, items: [] },
       recordingsAwaitingFeedback: {
         total: 1,
+        nextCursor: null,
         items: [
           {
             studentId: 's-appr',
@@ -167,6 +176,7 @@ describe('read-side queries over the scripted history', () => {
         weeks: ['2026-W09', '2026-W10', '2026-W11'],
         since: '2026-02-23T00:00:00.000Z',
         total: 4,
+        nextCursor: null,
         items: [
           { studentId: 's-appr', studentName: 'Alice Martin', kind: 'week_without_session', sessionId: null, weekStart: '2026-03-02', funderId: 'co-acme', funder: 'Acme SA', cohort: null, mentorId: 'm-ava', raisedAt: '2026-03-09T08:00:00.000Z' },
           { studentId: 's-soc', studentName: 'Samir Haddou', kind: 'late_cancellation', sessionId: 'sess-soc-3', weekStart: null, funderId: 'pf-agency', funder: 'Regional Employment Agency', cohort: '2026-spring', mentorId: 'm-ava', raisedAt: '2026-02-27T09:00:00.000Z' },
@@ -177,6 +187,7 @@ describe('read-side queries over the scripted history', () => {
       mentorsNearCapacity: {
         threshold: 0.8,
         total: 1,
+        nextCursor: null,
         items: [{ mentorId: 'm-bo', name: 'Boris Ivanov', capacity: 1, caseloadSize: 1, remainingCapacity: 0, load: 1, unavailable: false }],
       },
     });
@@ -191,12 +202,14 @@ describe('read-side queries over the scripted history', () => {
     expect([later.attendanceAlerts.total, later.attendanceAlerts.items.map((a) => a.kind)]).toEqual([3, ['late_cancellation', 'no_show']]);
     expect([view.openFollowUps.total, view.openFollowUps.items.length, view.waitingForMentor.total]).toEqual([1, 1, 1]);
     expect([view.mentorsNearCapacity.total, view.mentorsNearCapacity.items.map((m) => m.mentorId)]).toEqual([2, ['m-bo']]);
+    expect([typeof later.attendanceAlerts.nextCursor, view.mentorsNearCapacity.nextCursor === null, view.openFollowUps.nextCursor]).toEqual(['string', false, null]);
   });
 
   it('oversight (R2): the tutor, the employer and the company see their apprentice, and no one else', async () => {
     const expected = {
       asOf: SCRIPTED_NOW,
-      apprentices: [
+      nextCursor: null,
+      items: [
         {
           studentId: 's-appr',
           name: 'Alice Martin',
@@ -230,10 +243,10 @@ describe('read-side queries over the scripted history', () => {
     expect(await readOverseenApprentices(store, { partyId: 'co-acme' }, now)).toEqual(expected);
     expect(JSON.stringify(expected)).not.toMatch(/disab|@/i);
     // Another tutor; a funder of employees (R3, not an apprenticeship); a tutor id used as an employer's.
-    expect((await readOverseenApprentices(store, { tutorId: 'tut-other' }, now)).apprentices).toEqual([]);
-    expect((await readOverseenApprentices(store, { partyId: 'emp-globex' }, now)).apprentices).toEqual([]);
-    expect((await readOverseenApprentices(store, { partyId: 'tut-tom' }, now)).apprentices).toEqual([]);
-    expect((await readOverseenApprentices(store, { partyId: 'tut-tom', asTutorToo: true }, now)).apprentices).toEqual(expected.apprentices);
+    expect((await readOverseenApprentices(store, { tutorId: 'tut-other' }, now)).items).toEqual([]);
+    expect((await readOverseenApprentices(store, { partyId: 'emp-globex' }, now)).items).toEqual([]);
+    expect((await readOverseenApprentices(store, { partyId: 'tut-tom' }, now)).items).toEqual([]);
+    expect((await readOverseenApprentices(store, { partyId: 'tut-tom', asTutorToo: true }, now)).items).toEqual(expected.items);
   });
 
   it('a funder’s attendance (R4): per student and per cohort, without e-mail or disability', async () => {
@@ -244,8 +257,10 @@ describe('read-side queries over the scripted history', () => {
       funder: 'Regional Employment Agency',
       asOf: SCRIPTED_NOW,
       totals: { students: 1, ...counts },
-      cohorts: [{ profileKind: 'social_programme', cohort: '2026-spring', students: 1, ...counts }],
-      students: [
+      cohorts: { items: [{ profileKind: 'social_programme', cohort: '2026-spring', students: 1, ...counts }], nextCursor: null },
+      students: {
+        nextCursor: null,
+        items: [
         {
           studentId: 's-soc',
           name: 'Samir Haddou',
@@ -259,21 +274,22 @@ describe('read-side queries over the scripted history', () => {
             { kind: 'late_cancellation', sessionId: 'sess-soc-3', weekStart: null, occurredAt: '2026-02-27T15:00:00.000Z', recordedAt: '2026-02-27T09:00:00.000Z' },
           ],
         },
-      ],
+        ],
+      },
     });
     expect(JSON.stringify(view)).not.toMatch(/disab|@/i);
     expect(await readFunderAttendance(store, 'pf-agency', now, '2025-autumn')).toBeNull();
     expect(await readFunderAttendance(store, 'pf-nobody', now)).toBeNull();
-    expect((await readFunderAttendance(store, 'co-acme', now))!.cohorts).toEqual([
+    expect((await readFunderAttendance(store, 'co-acme', now))!.cohorts.items).toEqual([
       { profileKind: 'apprenticeship', cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, cancellations: 0, substantialDelays: 1, weeksWithoutSession: 1, attendanceRate: 1 },
     ]);
   });
 
   it('weekly analytics per profile: enrolments, waiting time and time to discovery (median, p90), mentor-change rate', async () => {
     const view = await readWeeklyAnalytics(store, { from: '2026-W08', to: '2026-W10' }, now);
-    expect([view.from, view.to, view.generatedAt, view.rows.length]).toEqual(['2026-W08', '2026-W10', SCRIPTED_NOW, 12]);
+    expect([view.from, view.to, view.generatedAt, view.items.length]).toEqual(['2026-W08', '2026-W10', SCRIPTED_NOW, 12]);
     const none = { count: 0, medianHours: null, p90Hours: null };
-    const row = (week: string, profile: string) => view.rows.find((r) => r.week === week && r.profile === profile);
+    const row = (week: string, profile: string) => view.items.find((r) => r.week === week && r.profile === profile);
     expect(row('2026-W08', 'self_funded')).toEqual({
       week: '2026-W08',
       weekStart: '2026-02-16',
@@ -303,7 +319,7 @@ describe('read-side queries over the scripted history', () => {
     expect(row('2026-W09', 'employee')).toMatchObject({ studentsEnrolled: 1, waitingForMentor: none, mentoredStudents: 0, mentorChangeRate: null });
     // Dora completed on 20 February: no longer mentored in W09.
     expect(row('2026-W09', 'self_funded')).toMatchObject({ mentoredStudents: 1 });
-    expect((await readWeeklyAnalytics(store, { from: '2026-W08', to: '2026-W08' }, now, 'apprenticeship')).rows).toEqual([
+    expect((await readWeeklyAnalytics(store, { from: '2026-W08', to: '2026-W08' }, now, 'apprenticeship')).items).toEqual([
       {
         week: '2026-W08',
         weekStart: '2026-02-16',
@@ -325,7 +341,8 @@ describe('read-side queries over the scripted history', () => {
       from: '2026-W08',
       to: '2026-W10',
       generatedAt: SCRIPTED_NOW,
-      rows: [
+      nextCursor: null,
+      items: [
         { week: '2026-W08', profile: 'self_funded', funderId: null, cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, sessions: 1, attendanceRate: 1 },
         { week: '2026-W09', profile: 'apprenticeship', funderId: 'co-acme', cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, substantialDelays: 1, sessions: 1, attendanceRate: 1 },
         { week: '2026-W09', profile: 'social_programme', funderId: 'pf-agency', cohort: '2026-spring', students: 1, held: 1, noShows: 1, lateCancellations: 1, ...c, sessions: 3, attendanceRate: 0.3333 },
@@ -352,7 +369,8 @@ describe('read-side queries over the scripted history', () => {
       // Loads 1/3, 1/1 and 1/4.
       load: { mean: 0.5278, median: 0.3333, p90: 0.8667 },
       atCapacity: 1,
-      buckets: [
+      nextCursor: null,
+      items: [
         { bucket: 'empty', mentors: 0 },
         { bucket: 'under 25%', mentors: 0 },
         { bucket: '25-50%', mentors: 2 },
