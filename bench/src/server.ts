@@ -7,7 +7,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@mentoring/config';
 import { createApp } from '@mentoring/api/dist/bootstrap';
-import { JWT_SECRET, JwtAuthGuard } from '@mentoring/api/dist/http/auth';
+import { TOKEN_VERIFIER, TokenVerifier, JwtAuthGuard } from '@mentoring/api/dist/http/auth';
 import { ProblemDetailsFilter } from '@mentoring/api/dist/http/problem.filter';
 import { createValidationPipe } from '@mentoring/api/dist/http/validation';
 import { AssignMentorDto } from '@mentoring/api/dist/use-cases/assign-mentor/assign-mentor.dto';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     @Module({
       controllers: [BareController],
       providers: [
-        { provide: JWT_SECRET, useValue: benchEnv().JWT_SECRET },
+        { provide: TOKEN_VERIFIER, useValue: new TokenVerifier(config) },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, loadConfig } from '@mentoring/config';
+import { AppConfig, hs256Secret, loadConfig } from '@mentoring/config';
 import { createApp } from '../../apps/api/src/bootstrap';
 import { signToken, TokenRole } from '../../apps/api/src/http/auth';
 import { InfrastructureOverrides } from '../../apps/api/src/infrastructure.module';
@@ -49,7 +49,7 @@ export async function startTestApp(env: Record<string, string> = {}, overrides: 
     config,
     dataDir,
     eventStore: app.get<EventStore>(EVENT_STORE),
-    token: (role, sub) => signToken(config.jwtSecret, sub, role),
+    token: (role, sub) => signToken(hs256Secret(config), sub, role, '12h', { issuer: config.jwtIssuer, audience: config.jwtAudience }),
     async request(method, url, options = {}) {
       const headers: Record<string, string> = { ...(options.headers ?? {}) };
       if (options.token) headers.authorization = `Bearer ${options.token}`;

@@ -7,7 +7,7 @@ import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@mentoring/projections';
 import { createMailer, createReactorRunner, Mailer, ReactorRunner } from '@mentoring/reactors';
 import { AppConfig } from '@mentoring/config';
-import { JWT_SECRET } from './http/auth';
+import { TOKEN_VERIFIER, TokenVerifier } from './http/auth';
 import { ParkedEventsController } from './health/parked-events.controller';
 import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE, systemClock } from './shared/tokens';
 
@@ -18,6 +18,8 @@ export interface InfrastructureOverrides {
   eventStore?: EventStore;
   readStore?: ReadStore;
   mailer?: Mailer;
+  /** A verifier with test settings (e.g. a short JWKS cooldown to observe a key rotation). */
+  tokenVerifier?: TokenVerifier;
 }
 
 /** Starts the in-process projections and reactors after boot, stops them and closes every store on shutdown. */
@@ -63,7 +65,7 @@ export class InfrastructureModule {
     const runnerOptions = { maxAttempts: config.parkAfterAttempts, leaseTtlMs: config.subscriberLeaseSeconds * 1000 };
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
-      { provide: JWT_SECRET, useValue: config.jwtSecret },
+      { provide: TOKEN_VERIFIER, useValue: overrides.tokenVerifier ?? new TokenVerifier(config) },
       { provide: CLOCK, useValue: clock },
       { provide: ID_GENERATOR, useValue: ids },
       { provide: 'OWNS_STORES', useValue: !overrides.eventStore && !overrides.readStore },

@@ -1,5 +1,5 @@
-// `npm run token -- --role staff --sub u-1 [--expires 12h]` prints a development bearer token signed
-// with JWT_SECRET (or the development secret when NODE_ENV is not production).
+// `npm run token -- --role staff --sub u-1 [--expires 12h]` prints a bearer token signed with the local HS256 key:
+// JWT_SECRET, or the key generated into DATA_DIR on a development start (the same DATA_DIR as the API's).
 import { parseArgs } from 'node:util';
 import { hs256Secret, loadConfig } from '@mentoring/config';
 import { signToken, TOKEN_ROLES, TokenRole } from '../http/auth';
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  console.log(await signToken(hs256Secret(config), values.sub, values.role as TokenRole, values.expires));
+  console.log(await signToken(hs256Secret(config), values.sub, values.role as TokenRole, values.expires, { issuer: config.jwtIssuer, audience: config.jwtAudience }));
 }
 
 void main();
