@@ -89,7 +89,9 @@ export async function runJourney(baseUrl: string, tokens: JourneyTokens, discove
     });
     if (!assigned.data) fail('AssignMentor', assigned.response.status, assigned.error);
 
-    const discovery = await client.POST('/students/{studentId}/discovery-session', { params, headers: asMentor, body: { start: discoveryStart } });
+    // One hour apart: the mentor cannot hold two sessions at once (R14).
+    const start = new Date(Date.parse(discoveryStart) + index * 3_600_000).toISOString();
+    const discovery = await client.POST('/students/{studentId}/discovery-session', { params, headers: asMentor, body: { start } });
     if (!discovery.data) fail('BookDiscoverySession', discovery.response.status, discovery.error);
     const sessionId: string = discovery.data.sessionId;
 

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
-import { AppConfig, loadConfig } from '@mentoring/config';
+import { AppConfig, hs256Secret, loadConfig } from '@mentoring/config';
 import { EmbeddedReadStore, ReadStore, createReadStore } from '@mentoring/read-store';
 import { ParkedEventDoc, PARKED_EVENTS, findParkedEvent, listParkedEvents, requestParkedRetry } from '@mentoring/projections';
 import { DUE_WORK, DueWorkDoc, listFailedDueWork, retryDueWork } from '@mentoring/reactors';
@@ -51,12 +51,10 @@ async function viaApi(config: AppConfig, baseUrl: string, command: string, id: s
   } catch {
     return false;
   }
-  const token = await new SignJWT({ role: 'admin' })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject('parked-cli')
-    .setIssuedAt()
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(config.jwtSecret));
+  let jwt = new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setSubject('parked-cli').setIssuedAt().setExpirationTime('5m');
+  if (config.jwtIssuer) jwt = jwt.setIssuer(config.jwtIssuer);
+  if (config.jwtAudience) jwt = jwt.setAudience(config.jwtAudience);
+  const token = await jwt.sign(new TextEncoder().encode(hs256Secret(config)));
   const headers = { authorization: `Bearer ${token}` };
   const res =
     command === 'list'
@@ -64,7 +62,8 @@ async function viaApi(config: AppConfig, baseUrl: string, command: string, id: s
       : await fetch(`${baseUrl}/admin/parked-events/${encodeURIComponent(id!)}/retry`, { method: 'POST', headers });
   const body = (await res.json().catch(() => ({}))) as any;
   if (!res.ok) throw new Error(`${res.status} ${body.code ?? ''} ${body.detail ?? body.title ?? ''}`.trim());
-  if (command === 'list') print(body as Listing);
+  // The API answers each list in the one envelope of the API: {items, nextCursor}.
+  if (command === 'list') print({ parkedEvents: body.parkedEvents?.items ?? [], failedDueWork: body.failedDueWork?.items ?? [] });
   else console.log(describe(body));
   return true;
 }
