@@ -90,7 +90,7 @@ describe('The served OpenAPI document, as a frontend team uses it', () => {
       '2027-03-03T10:00:00.000Z',
     );
     expect(outcomes.map((o) => ({ kind: o.kind, status: o.status, sessions: o.sessions, mentorName: o.mentorName }))).toEqual(
-      ['apprenticeship', 'employee', 'social_programme', 'self_funded'].map((kind) => ({ kind, status: 'mentored', sessions: 1, mentorName: 'Joy Adams' })),
+      ['apprenticeship', 'employee', 'social_programme', 'self_funded'].map((kind) => ({ kind, status: 'active', sessions: 1, mentorName: 'Joy Adams' })),
     );
   });
 });

@@ -13,7 +13,7 @@ import { Problem } from '../http/problem';
 import { QueryEndpoint } from '../shared/api-docs';
 import { CLOCK, Clock, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE } from '../shared/tokens';
 import { wholePage } from '../use-cases/read-side-support/keyset';
-import { dueWorkView, PARKED_EVENTS_SCHEMA, parkedEventView, ParkedEventsView } from './parked-events.schema';
+import { dueWorkView, PARKED_EVENTS_SCHEMA, parkedEventView, ParkedEventsView, RETRIED_ITEM_SCHEMA } from './parked-events.schema';
 
 const PARKED_ID = /^[A-Za-z0-9_:.-]{1,300}$/;
 const PROBLEM = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
@@ -55,6 +55,7 @@ export class ParkedEventsController {
       'When this process runs the subscriber, the event is applied at once and the answer says whether it is resolved; ' +
       'otherwise the retry is requested and the process that runs it (the projector) performs it within a second.',
   })
+  @ApiResponse({ status: 200, description: 'The parked event or due work, in its state after the retry', content: { 'application/json': { schema: RETRIED_ITEM_SCHEMA } } })
   @ApiResponse({ status: 400, description: 'invalid_id (application/problem+json)', content: PROBLEM })
   @ApiResponse({ status: 401, description: 'Missing or invalid bearer token (application/problem+json)', content: PROBLEM })
   @ApiResponse({ status: 403, description: 'role_not_allowed: only admins (application/problem+json)', content: PROBLEM })
@@ -72,10 +73,10 @@ export class ParkedEventsController {
     if (parked) {
       const runner = [this.projections, this.reactors].find((r) => r?.subscribers.some((s) => s.name === parked!.subscriber));
       const item = runner ? await runner.retryParked(parked._id) : await requestParkedRetry(this.readStore, parked._id, this.clock.now());
-      return { kind: 'parked_event', item: item! };
+      return { kind: 'parked_event', item: parkedEventView(item!) };
     }
     const due = await this.readStore.collection<DueWorkDoc>(DUE_WORK).findOne({ _id: id });
-    if (due) return { kind: 'due_work', item: (await retryDueWork(this.readStore, id))! };
+    if (due) return { kind: 'due_work', item: dueWorkView((await retryDueWork(this.readStore, id))!) };
     throw new Problem(404, 'parked_event_not_found', 'Not Found', `No parked event or due work ${id}.`);
   }
 }

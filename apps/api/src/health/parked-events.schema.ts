@@ -58,3 +58,11 @@ export const PARKED_EVENTS_SCHEMA: Schema = object({
   parkedEvents: wholeList(parkedEvent, 'Parked events, newest first (resolved ones only with ?all=true): all of them, never paged (nextCursor is always null)'),
   failedDueWork: wholeList(dueWork, 'Due work that failed for good, soonest due first: all of them, never paged (nextCursor is always null)'),
 });
+
+/** The 200 body of RetryParkedEvent: what was retried, in its state after the retry. */
+export const RETRIED_ITEM_SCHEMA: Schema = {
+  oneOf: [
+    object({ kind: oneOfStrings(['parked_event'], 'parked_event'), item: parkedEvent }),
+    object({ kind: oneOfStrings(['due_work'], 'due_work'), item: dueWork }),
+  ],
+};
