@@ -3,13 +3,13 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
 import { createEventStore, EventStore } from '@mentoring/event-store';
-import { createReadStore, ReadStore } from '@mentoring/read-store';
+import { createIdempotencyStore, createReadStore, IdempotencyStore, ReadStore } from '@mentoring/read-store';
 import { ALL_PROJECTIONS, ProjectionRunner } from '@mentoring/projections';
 import { createMailer, createReactorRunner, Mailer, ReactorRunner } from '@mentoring/reactors';
 import { AppConfig } from '@mentoring/config';
 import { TOKEN_VERIFIER, TokenVerifier } from './http/auth';
 import { ParkedEventsController } from './health/parked-events.controller';
-import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE, systemClock } from './shared/tokens';
+import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE, IDEMPOTENCY_STORE, systemClock } from './shared/tokens';
 
 /** Replacements for tests: a fixed clock, predictable ids, a store shared between app instances, a mailer. */
 export interface InfrastructureOverrides {
@@ -22,6 +22,8 @@ export interface InfrastructureOverrides {
   tokenVerifier?: TokenVerifier;
 }
 
+const LEGACY_IDEMPOTENCY_COLLECTION = '_idempotency';
+
 /** Starts the in-process projections and reactors after boot, stops them and closes every store on shutdown. */
 @Injectable()
 class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,12 +32,19 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
     @Optional() @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
     @Optional() @Inject(REACTOR_RUNNER) private readonly reactors: ReactorRunner | null,
     @Inject('OWNS_STORES') private readonly ownsStores: boolean,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // Idempotency answers used to live in the read store's `_idempotency` collection, in memory and for
+    // ever; they now have their own store with an expiry. The old ones are dropped once.
+    if ((await this.readStore.listCollections()).includes(LEGACY_IDEMPOTENCY_COLLECTION)) {
+      await this.readStore.dropCollection(LEGACY_IDEMPOTENCY_COLLECTION);
+      this.logger.log(`dropped the legacy ${LEGACY_IDEMPOTENCY_COLLECTION} collection (idempotency answers now expire, IDEMPOTENCY_TTL_HOURS)`);
+    }
     if (this.runner) {
       await this.runner.start();
       this.logger.log(`projections running in this process: ${this.runner.projections.map((p) => p.name).join(', ')}`);
@@ -53,6 +62,7 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
       await this.eventStore.close();
       await this.readStore.close();
     }
+    await this.idempotency.close();
   }
 }
 
@@ -79,6 +89,7 @@ export class InfrastructureModule {
         provide: READ_STORE,
         useFactory: async () => overrides.readStore ?? (await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir })),
       },
+      { provide: IDEMPOTENCY_STORE, useFactory: () => createIdempotencyStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }) },
       {
         provide: PROJECTION_RUNNER,
         inject: [EVENT_STORE, READ_STORE],

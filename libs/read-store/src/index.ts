@@ -5,3 +5,6 @@ export { EmbeddedReadStore, WriteConflictError, type EmbeddedReadStoreOptions } 
 // which the embedded deployment must not pay for. Use createReadStore(), or import
 // '@mentoring/read-store/dist/mongo/mongo-read-store' where really needed. Its types are free to export.
 export type { MongoReadStore, MongoReadStoreOptions } from './mongo/mongo-read-store';
+export type { IdempotencyStore, StoredAnswer } from './idempotency/idempotency-store.port';
+export { SqliteIdempotencyStore } from './idempotency/sqlite-idempotency-store';
+export { createIdempotencyStore } from './idempotency/create-idempotency-store';
