@@ -41,7 +41,7 @@ describe('crash recovery (real process, SIGKILL)', () => {
     const mentor = await call(api, 'GET', `/mentors/${mentorId}`, staff);
     expect(mentor.body.caseload.map((c: { studentId: string }) => c.studentId)).toEqual([students[0]]);
 
-    const health = await call(api, 'GET', '/health');
+    const health = await call(api, 'GET', '/health', await signToken(hs256Secret(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })), 'ops-1', 'admin'));
     const totalEvents = Number(health.body.eventStore.head);
     expect(totalEvents).toBeGreaterThanOrEqual(8);
     for (const projection of health.body.projections) {

@@ -422,8 +422,13 @@ describe('OpenAPI contract', () => {
       expect(badFormat.body.field).toBe('format');
     });
 
-    it('GetHealth: 200 without a token, and 503 store_unavailable with Retry-After while the event store is unreachable', async () => {
-      const health = await t.request('GET', '/health');
+    it('GetHealth: the status alone without a token, the details with an admin token, and 503 store_unavailable with Retry-After while the event store is unreachable', async () => {
+      const anonymous = await t.request('GET', '/health');
+      expect({ status: anonymous.status, body: anonymous.body }).toEqual({ status: 200, body: { status: 'ok' } });
+      expectConforms('GetHealth', anonymous);
+      const notAdmin = await t.request('GET', '/health', { token: await t.token('staff', 'staff-1') });
+      expect(notAdmin.body).toEqual({ status: 'ok' });
+      const health = await t.request('GET', '/health', { token: await t.token('admin', 'ops-1') });
       expect(health.status).toBe(200);
       expectConforms('GetHealth', health);
       expect(health.body.projections.length).toBeGreaterThan(0);
@@ -436,6 +441,8 @@ describe('OpenAPI contract', () => {
       try {
         const down = await t.request('GET', '/health');
         expect(outcome(down)).toEqual({ status: 503, code: 'store_unavailable' });
+        // The cause stays private: no driver message or host for the public.
+        expect(down.body.detail).toBe('A store is unreachable.');
         expect(down.headers['retry-after']).toBe('2');
         expectConforms('GetHealth', down, 'application/problem+json');
       } finally {

@@ -25,7 +25,7 @@ describe('assignment e-mail across SIGKILL (real process, real SMTP server)', ()
   async function reactorCaughtUp(running: RunningApi): Promise<void> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const health = await call(running, 'GET', '/health');
+      const health = await call(running, 'GET', '/health', await signToken(hs256Secret(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })), 'ops-1', 'admin'));
       const reactor = health.body.reactors.find((r: { name: string }) => r.name === 'assignment-email');
       if (reactor?.lag === 0) return;
       if (Date.now() > deadline) throw new Error(`the assignment-email reactor did not catch up: ${JSON.stringify(reactor)}`);
@@ -74,7 +74,7 @@ describe('assignment e-mail across SIGKILL (real process, real SMTP server)', ()
     expect(sink.messages).toHaveLength(3);
     expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(3);
     for (const m of sink.messages) expect(m.messageId).toMatch(/^<assignment\.[0-9a-f-]{36}@school\.example>$/);
-    const health = await call(api, 'GET', '/health');
+    const health = await call(api, 'GET', '/health', await signToken(hs256Secret(loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir })), 'ops-1', 'admin'));
     expect(health.body.parkedEvents.count).toBe(0);
   }, 90_000);
 });

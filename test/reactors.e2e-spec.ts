@@ -234,7 +234,7 @@ describe('reactors over HTTP, with a clock the test moves', () => {
 
   it('/health lists the reactors with their lag and the parked events', async () => {
     await settled();
-    const health = await t.request('GET', '/health');
+    const health = await t.request('GET', '/health', { token: await t.token('admin', 'ops-1') });
     expect(health.status).toBe(200);
     expect(health.body.reactors.map((r: { name: string }) => r.name)).toEqual(['reservations', 'assignment-email', 'session-emails', 'escalations', 'weekly-rhythm']);
     for (const r of health.body.reactors) expect(r).toMatchObject({ lag: 0, parked: 0, running: true });
@@ -307,7 +307,7 @@ describe('parked reactor events over HTTP (admin), with SMTP_URL', () => {
     const reactors = t.app.get<ReactorRunner>(REACTOR_RUNNER);
     expect(await reactors.waitFor((await t.eventStore.headPosition())!, 10_000)).toBe(true);
 
-    const health = await t.request('GET', '/health');
+    const health = await t.request('GET', '/health', { token: await t.token('admin', 'ops-1') });
     expect(health.body.status).toBe('degraded');
     expect(health.body.parkedEvents.count).toBe(1);
     const [parked] = health.body.parkedEvents.events;
@@ -327,6 +327,6 @@ describe('parked reactor events over HTTP (admin), with SMTP_URL', () => {
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ kind: 'parked_event', item: { state: 'resolved' } });
     expect(sink.to('refused@mentors.example')).toHaveLength(1);
-    expect((await t.request('GET', '/health')).body).toMatchObject({ status: 'ok', parkedEvents: { count: 0 } });
+    expect((await t.request('GET', '/health', { token: await t.token('admin', 'ops-1') })).body).toMatchObject({ status: 'ok', parkedEvents: { count: 0 } });
   });
 });

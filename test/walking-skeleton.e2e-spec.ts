@@ -16,7 +16,8 @@ describe('walking skeleton over HTTP', () => {
   const register = (body = mentorBody()) => t.request('POST', '/mentors', { token: staff, body });
 
   it('serves /health, /docs and /docs-json without a token', async () => {
-    const health = await t.request('GET', '/health');
+    expect((await t.request('GET', '/health')).body).toEqual({ status: 'ok' });
+    const health = await t.request('GET', '/health', { token: await t.token('admin', 'ops-1') });
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');
     expect(health.body.projections.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['mentor-caseloads', 'student-profiles']));

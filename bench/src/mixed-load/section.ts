@@ -105,8 +105,10 @@ async function settle(base: string): Promise<number> {
   const quiet = (GRACE_SECONDS + 2 * TICK_SECONDS + 1) * 1000;
   let head: string | null = null;
   let since = Date.now();
+  // The lag is among the details of /health, which only an admin token gets.
+  const headers = { authorization: `Bearer ${await signToken(benchEnv().JWT_SECRET, 'bench-ops', 'admin')}` };
   while (Date.now() - started < 120_000) {
-    const health = (await (await fetch(`${base}/health`)).json()) as Health;
+    const health = (await (await fetch(`${base}/health`, { headers })).json()) as Health;
     const caughtUp = [...health.projections, ...health.reactors].every((s) => s.lag === 0);
     if (!caughtUp || health.eventStore.head !== head) {
       head = health.eventStore.head;

@@ -1,13 +1,15 @@
-// Liveness and readiness in one answer: the event store's head, every projection's and reactor's lag,
-// and the poison events they parked (read from the read store, so the API shows them in the
-// distributed deployment too, where the projector runs the subscribers).
-import { Controller, Get, Inject, Optional } from '@nestjs/common';
+// Liveness and readiness in one answer. Anyone gets the status alone (`ok`, `degraded`); an admin token
+// also gets the details: the event store's head, every projection's and reactor's lag and last error,
+// and the poison events they parked (read from the read store, so the API shows them in the distributed
+// deployment too, where the projector runs the subscribers). The details name streams (student ids) and
+// carry the SMTP server's replies: never public.
+import { Controller, Get, Headers, Inject, Optional } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { EventStore, formatPosition } from '@mentoring/event-store';
 import { ProjectionRunner, listParkedEvents } from '@mentoring/projections';
 import { ReactorRunner, listFailedDueWork } from '@mentoring/reactors';
 import { ReadStore } from '@mentoring/read-store';
-import { Public } from '../http/auth';
+import { Public, TOKEN_VERIFIER, TokenVerifier } from '../http/auth';
 import { Problem } from '../http/problem';
 import { HEALTH_SCHEMA } from './health.schema';
 import { EVENT_STORE, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE } from '../shared/tokens';
@@ -23,12 +25,27 @@ export class HealthController {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Optional() @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
     @Optional() @Inject(REACTOR_RUNNER) private readonly reactors: ReactorRunner | null,
+    @Inject(TOKEN_VERIFIER) private readonly tokens: TokenVerifier,
   ) {}
+
+  /** Whether the request carries a valid admin token (any other token, or none, sees the status only). */
+  private async isAdmin(authorization: string | undefined): Promise<boolean> {
+    if (!authorization) return false;
+    try {
+      return (await this.tokens.verify(authorization)).actor.role === 'admin';
+    } catch {
+      return false;
+    }
+  }
 
   @Get()
   @Public()
   // Not QueryEndpoint: /health is public (no bearer, no 401) and has no id (no 404).
-  @ApiOperation({ operationId: 'GetHealth', summary: 'Liveness, event-store head, projection and reactor lag, parked events (anyone)', security: [] })
+  @ApiOperation({
+    operationId: 'GetHealth',
+    summary: 'Liveness: the status for anyone; with an admin bearer token also the event-store head, projection and reactor lag, parked events',
+    security: [{}, { bearer: [] }],
+  })
   @ApiResponse({ status: 200, description: 'The process serves: `ok`, or `degraded` when parked events or failed due work wait for an operator', content: { 'application/json': { schema: HEALTH_SCHEMA } } })
   @ApiResponse({
     status: 503,
@@ -36,16 +53,19 @@ export class HealthController {
     headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 2 } } },
     content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
   })
-  async health(): Promise<Record<string, unknown>> {
+  async health(@Headers('authorization') authorization?: string): Promise<Record<string, unknown>> {
+    const details = await this.isAdmin(authorization);
     try {
       const head = await this.eventStore.headPosition();
       const projections = this.runner ? await this.runner.status() : [];
       const reactors = this.reactors ? await this.reactors.status() : [];
       const parked = await listParkedEvents(this.readStore);
       const failedDueWork = await listFailedDueWork(this.readStore);
+      // Still 200 when degraded: the process serves; parked events and failed due work wait for an operator.
+      const status = parked.length > 0 || failedDueWork.length > 0 ? 'degraded' : 'ok';
+      if (!details) return { status };
       return {
-        // Still 200: the process serves; parked events and failed due work wait for an operator.
-        status: parked.length > 0 || failedDueWork.length > 0 ? 'degraded' : 'ok',
+        status,
         eventStore: { head: head ? formatPosition(head) : null },
         projections,
         reactors,
@@ -68,7 +88,9 @@ export class HealthController {
         },
       };
     } catch (error) {
-      throw new Problem(503, 'store_unavailable', 'Service Unavailable', error instanceof Error ? error.message : String(error));
+      // The cause (a host, a driver's message) only for an admin.
+      const detail = details && error instanceof Error ? error.message : 'A store is unreachable.';
+      throw new Problem(503, 'store_unavailable', 'Service Unavailable', detail);
     }
   }
 }
