@@ -292,13 +292,14 @@ describe('OpenAPI contract', () => {
         auditor: [],
       });
       const mentorId = mentor.actor.id;
+      // Least privilege (issue 10): the tutor sees who, not how to reach them (no e-mails).
+      const { tutor: tutorParty, ...fundingOthers } = enrolment('apprenticeship').funding as Record<string, any>;
       expect((await read(tutor, `/students/${studentId}`)).body).toEqual({
         studentId,
         name: 'Ana Tutored',
-        email: 'ana@students.example',
         trainingPath: 'web-development',
         startDate: '2027-01-04',
-        funding: enrolment('apprenticeship').funding,
+        funding: { ...fundingOthers, tutor: { id: tutorParty.id, name: tutorParty.name } },
         attendanceObligatory: true,
         status: 'active',
         mentorId,
@@ -307,7 +308,7 @@ describe('OpenAPI contract', () => {
         updatedAt: expect.any(String),
         revision: 3,
         sessions: [{ sessionId: expect.any(String), kind: 'discovery', mentorId, start: '2027-03-03T10:00:00.000Z', end: expect.any(String), status: 'booked', outcome: null }],
-        mentor: { mentorId, name: 'Lou Reyes', email: 'lou@mentors.example' },
+        mentor: { mentorId, name: 'Lou Reyes' },
       });
       const staffView = await read(staff, `/students/${studentId}`);
       expect(staffView.body.comments).toEqual([{ commentId: expect.any(String), text: 'Prefers mornings.', authorId: mentorId, authorRole: 'mentor', addedAt: expect.any(String) }]);

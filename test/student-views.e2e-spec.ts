@@ -121,6 +121,29 @@ describe('student views (issue 9, part 4)', () => {
     expect(byId[sessions.booked]).toMatchObject({ kind: 'session', start: on(16, '10:00'), status: 'booked', outcome: null });
   });
 
+  it('least privilege (issue 10): contact details (student’s, tutor’s and mentor’s e-mails) for the student, their mentor and staff only; tutors, funders and auditors see who, not how to reach them', async () => {
+    const who = {
+      staff,
+      ownMentor: mentor,
+      student,
+      tutor: await person(t, 'tutor', 'tutor-1'),
+      funder: await person(t, 'funder', 'acme'),
+      auditor: await person(t, 'auditor', 'auditor-1'),
+    };
+    const seen: Record<string, unknown> = {};
+    for (const [name, p] of Object.entries(who)) {
+      const { body } = await read(p);
+      seen[name] = { email: body.email ?? 'absent', tutor: body.funding.tutor, mentor: body.mentor };
+    }
+    const tutor = { id: 'tutor-1', name: 'Tess Tutor' };
+    const withContacts = { email: 'sam@students.example', tutor: { ...tutor, email: 'tess@acme.example' }, mentor: { mentorId: mentor.actor.id, name: 'Joy Adams', email: 'joy@mentors.example' } };
+    const withoutContacts = { email: 'absent', tutor, mentor: { mentorId: mentor.actor.id, name: 'Joy Adams' } };
+    expect(seen).toEqual({ staff: withContacts, ownMentor: withContacts, student: withContacts, tutor: withoutContacts, funder: withoutContacts, auditor: withoutContacts });
+    // Nothing else of the raw text slips through: the e-mails appear nowhere in the tutor's answer.
+    const raw = (await read(who.tutor)).raw;
+    expect(raw).not.toMatch(/@(students|acme|mentors)\.example/);
+  });
+
   it('the first session’s feedback text is in the history', async () => {
     const feedback = (await history(staff)).body.sessions.find((e: any) => e.kind === 'first_session_feedback_given');
     expect(feedback).toMatchObject({ sessionId: sessions.discovery, detail: FEEDBACK, actorId: staff.actor.id, mentorId: mentor.actor.id });

@@ -33,8 +33,8 @@ export const FUNDING_SCHEMA: SchemaObject = {
         employer: party('The employer', 'acme', 'ACME Corp'),
         tutor: {
           type: 'object',
-          description: 'The apprentice’s tutor, who has oversight (R2)',
-          required: ['id', 'name', 'email'],
+          description: 'The apprentice’s tutor, who has oversight (R2); `email` only for the student, their mentor and staff',
+          required: ['id', 'name'],
           properties: {
             id: { type: 'string', example: 'tutor-1' },
             name: { type: 'string', example: 'Tess Tutor' },
@@ -139,13 +139,13 @@ export const STUDENT_PROFILE_SCHEMA: SchemaObject = {
   type: 'object',
   description: 'A student’s profile; `registeredDisability` (R7) and `comments` (R11) are absent for those who may not read them',
   required: [
-    'studentId', 'name', 'email', 'trainingPath', 'startDate', 'funding', 'attendanceObligatory', 'status',
+    'studentId', 'name', 'trainingPath', 'startDate', 'funding', 'attendanceObligatory', 'status',
     'mentorId', 'assignedAt', 'enrolledAt', 'updatedAt', 'revision', 'sessions', 'mentor',
   ],
   properties: {
     studentId: { type: 'string', example: 'student-1' },
     name: { type: 'string', example: 'Sam Lee' },
-    email: { type: 'string', example: 'sam@students.example' },
+    email: { type: 'string', description: 'Only for the student, their mentor and staff; absent for tutors, funders and auditors', example: 'sam@students.example' },
     trainingPath: { type: 'string', example: 'web-development' },
     registeredDisability: { type: 'boolean', description: 'R7: only for the student, their mentor and staff; absent for everyone else', example: false },
     startDate: { type: 'string', format: 'date', example: '2027-01-04' },
@@ -163,11 +163,11 @@ export const STUDENT_PROFILE_SCHEMA: SchemaObject = {
       type: 'object',
       nullable: true,
       description: 'The current mentor’s name and contact; null while no mentor is assigned',
-      required: ['mentorId', 'name', 'email'],
+      required: ['mentorId', 'name'],
       properties: {
         mentorId: { type: 'string', example: 'mentor-1' },
         name: { type: 'string', nullable: true, example: 'Joy Adams' },
-        email: { type: 'string', nullable: true, example: 'joy@mentors.example' },
+        email: { type: 'string', nullable: true, description: 'Only for the student, their mentor and staff', example: 'joy@mentors.example' },
       },
       additionalProperties: false,
     },

@@ -6,14 +6,16 @@ import type { StudentCommentDoc, StudentProfileDoc, StudentSessionDoc } from '@m
 export interface StudentMentorContact {
   mentorId: string;
   name: string | null;
-  email: string | null;
+  /** Absent for tutors, funders and auditors (mayReadContacts). */
+  email?: string | null;
 }
 
 /** What GET /students/{id} answers; optional fields are absent (not empty) for those who may not read them. */
 export interface StudentProfileView {
   studentId: string;
   name: string;
-  email: string;
+  /** Only for the student, their mentor and staff (mayReadContacts). */
+  email?: string;
   trainingPath: string;
   /** R7: only for the student, their mentor and staff. */
   registeredDisability?: boolean;
@@ -66,16 +68,33 @@ export function mayReadComments(actor: Actor, doc: StudentProfileDoc): boolean {
   return STAFF.has(actor.role) || (actor.role === 'mentor' && actor.id === doc.mentorId);
 }
 
+/**
+ * Contact details (the student's e-mail, the tutor's and the mentor's) only for those who contact them:
+ * the student, their mentor and staff. Tutors, funders and auditors see who, not how to reach them
+ * (least privilege: their jobs are oversight, funding evidence and the audit).
+ */
+export function mayReadContacts(actor: Actor, doc: StudentProfileDoc): boolean {
+  return STAFF.has(actor.role) || (actor.role === 'student' && actor.id === doc.studentId) || (actor.role === 'mentor' && actor.id === doc.mentorId);
+}
+
+/** The funding without the tutor's e-mail (the only contact detail it holds). */
+function fundingWithoutContacts(funding: StudentProfileDoc['funding']): StudentProfileDoc['funding'] {
+  const tutor = (funding as { tutor?: { id: string; name: string; email?: string } }).tutor;
+  if (!tutor) return funding;
+  return { ...funding, tutor: { id: tutor.id, name: tutor.name } } as StudentProfileDoc['funding'];
+}
+
 /** Field by field (never a spread of the stored document), so the answer is exactly STUDENT_PROFILE_SCHEMA. */
 export function studentProfileView(actor: Actor, doc: StudentProfileDoc, mentor: StudentMentorContact | null = null): StudentProfileView {
+  const contacts = mayReadContacts(actor, doc);
   return {
     studentId: doc.studentId,
     name: doc.name,
-    email: doc.email,
+    ...(contacts ? { email: doc.email } : {}),
     trainingPath: doc.trainingPath,
     ...(mayReadDisability(actor, doc) ? { registeredDisability: doc.registeredDisability } : {}),
     startDate: doc.startDate,
-    funding: doc.funding,
+    funding: contacts ? doc.funding : fundingWithoutContacts(doc.funding),
     attendanceObligatory: doc.attendanceObligatory,
     status: doc.status,
     mentorId: doc.mentorId,
@@ -85,6 +104,6 @@ export function studentProfileView(actor: Actor, doc: StudentProfileDoc, mentor:
     revision: doc.revision,
     sessions: doc.sessions ?? [],
     ...(mayReadComments(actor, doc) ? { comments: doc.comments ?? [] } : {}),
-    mentor,
+    mentor: mentor && !contacts ? { mentorId: mentor.mentorId, name: mentor.name } : mentor,
   };
 }
