@@ -87,15 +87,15 @@ describe('read side over HTTP', () => {
       });
     });
 
-    it('staff read any mentor’s; another mentor, a student or an overseer learn nothing (404)', async () => {
+    it('staff read any mentor’s; another mentor learns nothing (404); a student or an overseer is refused as a role (403)', async () => {
       const byStaff = await get(staff, `/mentors/${ava.actor.id}/dashboard`);
       expect(byStaff.status).toBe(200);
       expectConforms('GetMentorDashboard', byStaff);
       const missing = await get(bo, `/mentors/${ava.actor.id}/dashboard`);
       expectConforms('GetMentorDashboard', missing);
       expectProblem(await get(bo, `/mentors/${ava.actor.id}/dashboard`), 404, 'mentor_not_found');
-      expectProblem(await get(await person(t, 'student', apprentice), `/mentors/${ava.actor.id}/dashboard`), 404, 'mentor_not_found');
-      expectProblem(await get(await person(t, 'tutor', 'tutor-1'), `/mentors/${ava.actor.id}/dashboard`), 404, 'mentor_not_found');
+      expectProblem(await get(await person(t, 'student', apprentice), `/mentors/${ava.actor.id}/dashboard`), 403, 'role_not_allowed');
+      expectProblem(await get(await person(t, 'tutor', 'tutor-1'), `/mentors/${ava.actor.id}/dashboard`), 403, 'role_not_allowed');
       expectProblem(await get(staff, '/mentors/nobody/dashboard'), 404, 'mentor_not_found');
     });
   });

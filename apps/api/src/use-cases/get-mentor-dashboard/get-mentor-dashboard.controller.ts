@@ -19,7 +19,7 @@ export class GetMentorDashboardController {
   @QueryEndpoint(
     'GetMentorDashboard',
     'A mentor’s dashboard: their students with profile, status and next session, pending actions, remaining capacity (the mentor themself, staff). The lists are whole (`nextCursor` always null): a caseload is bounded by the mentor’s capacity',
-    { json: MENTOR_DASHBOARD_SCHEMA, notFound: 'mentor_not_found: no such mentor, or not yours' },
+    { json: MENTOR_DASHBOARD_SCHEMA, notFound: 'mentor_not_found: no such mentor, or not yours', problems: { 403: 'role_not_allowed: only the mentor themself and the mentorship team' } },
   )
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
   get(@IdParam('mentorId') mentorId: string, @CurrentActor() actor: Actor, @Query('waitFor') waitFor?: string): Promise<MentorDashboardView> {

@@ -19,9 +19,12 @@ export class GetMentorDashboardHandler implements IQueryHandler<GetMentorDashboa
   ) {}
 
   async execute({ mentorId, actor, waitFor }: GetMentorDashboardQuery): Promise<MentorDashboardView> {
-    // A mentor sees only their own dashboard; anyone else learns nothing about whether the mentor exists.
-    const mayRead = MAY_READ_ANY_DASHBOARD.has(actor.role) || (actor.role === 'mentor' && actor.id === mentorId);
-    if (!mayRead) throw notFound(mentorId);
+    // Roles that read no mentor dashboard at all are refused as a role (403); a mentor sees only their own,
+    // and learns nothing about whether another mentor exists (404): the README's 403-or-404 policy.
+    if (!MAY_READ_ANY_DASHBOARD.has(actor.role) && actor.role !== 'mentor') {
+      throw new Problem(403, 'role_not_allowed', 'Forbidden', 'Only the mentor themself and the mentorship team read a mentor’s dashboard.');
+    }
+    if (actor.role === 'mentor' && actor.id !== mentorId) throw notFound(mentorId);
     await this.readYourWrites.waitFor(waitFor, [dashboardsProjection.name, mentorCaseloadsProjection.name]);
     const view = await readMentorDashboard(this.readStore, mentorId, this.clock.now());
     if (!view) throw notFound(mentorId);

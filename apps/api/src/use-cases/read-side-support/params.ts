@@ -8,16 +8,16 @@ export function invalid(field: string, detail: string): Problem {
   return new Problem(400, 'invalid_query', 'Bad Request', detail, { field });
 }
 
-/** A whole number in [min, max], or the default when absent. */
+/** A whole number in [min, max], or the default when absent (`?limit=` with no value is not absent: 400). */
 export function intParam(value: string | undefined, field: string, min: number, max: number, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
+  if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) throw invalid(field, `${field} must be a whole number from ${min} to ${max}.`);
   return Number(value);
 }
 
 /** A number in [min, max], or the default when absent. */
 export function numberParam(value: string | undefined, field: string, min: number, max: number, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
+  if (value === undefined) return fallback;
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value) || n < min || n > max) throw invalid(field, `${field} must be a number from ${min} to ${max}.`);
   return n;
