@@ -3,7 +3,7 @@
 import { startTestApp, TestApp } from './support/test-app';
 
 const APP = 'https://app.school.example';
-const EXPOSED = 'ETag, Location, X-Global-Position, Idempotent-Replayed, Retry-After';
+const EXPOSED = 'ETag, Location, X-Global-Position, Idempotent-Replayed, Retry-After, X-Correlation-Id';
 
 function corsHeaders(headers: Record<string, unknown>): string[] {
   return Object.keys(headers).filter((name) => name.startsWith('access-control-'));

@@ -11,17 +11,28 @@ import { titleFor } from './http/error-mapping';
 import { Problem } from './http/problem';
 import { sendProblem } from './http/problem.filter';
 import { recordRoutes } from './http/method-not-allowed';
+import { useCorrelationIds } from './http/correlation-id';
+import { clientErrorHandler, frameworkErrors } from './http/edge-errors';
+import { useDepthLimitedJsonParser } from './http/json-depth';
+import { useRateLimits } from './http/rate-limit';
+import { useSecurityHeaders } from './http/security-headers';
 import { completeTheContract, describeTheApi, PROBLEM_SCHEMA, toOpenApi31 } from './shared/api-docs';
 
-/** Response headers a browser script may read (CORS): the command conventions and Retry-After. */
-export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Global-Position', 'Idempotent-Replayed', 'Retry-After'];
+/** Response headers a browser script may read (CORS): the command conventions, Retry-After, the correlation id. */
+export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Global-Position', 'Idempotent-Replayed', 'Retry-After', 'X-Correlation-Id'];
 
 const logger = new Logger('HTTP');
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, genReqId: () => crypto.randomUUID() });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: () => crypto.randomUUID(),
+    // What the router and Node's HTTP parser refuse before any hook: problem+json too (http/edge-errors.ts).
+    frameworkErrors,
+    clientErrorHandler,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
     logger: config.logLevel === 'silent' ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
@@ -42,6 +53,11 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
       maxAge: 600,
     });
   }
+  // The request hooks, in order: security headers and Cache-Control: no-store on every answer; the
+  // correlation id checked (400) or generated, and echoed; the rate limits (429), before any body is read.
+  await useSecurityHeaders(app);
+  useCorrelationIds(fastify);
+  await useRateLimits(app, config);
   // Commands speak JSON only: any other declared media type is refused before parsing.
   fastify.addHook('onRequest', (request, reply, done) => {
     const type = request.headers['content-type'];
@@ -51,7 +67,19 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     }
     done();
   });
+  // JSON nested deeper than JSON_MAX_DEPTH is refused (400 json_too_deep) before it is parsed.
+  useDepthLimitedJsonParser(app, { maxDepth: config.jsonMaxDepth, bodyLimit: config.bodyLimitBytes });
 
+  // DOCS_ENABLED (off in production by default): without it, /docs and /docs-json are unknown routes (404).
+  if (config.docsEnabled) serveTheDocs(app);
+  app.enableShutdownHooks();
+  await app.init();
+  await fastify.ready();
+  return app;
+}
+
+/** Builds the OpenAPI document (nothing else needs it) and serves it with Swagger UI at /docs and /docs-json. */
+function serveTheDocs(app: NestFastifyApplication): void {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -72,8 +100,4 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   describeTheApi(document, { serverUrl: '/' });
   toOpenApi31(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
-  app.enableShutdownHooks();
-  await app.init();
-  await fastify.ready();
-  return app;
 }

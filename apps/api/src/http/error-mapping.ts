@@ -20,18 +20,24 @@ const TITLE_BY_STATUS: Record<number, string> = {
   404: 'Not Found',
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
+  408: 'Request Timeout',
   409: 'Conflict',
   412: 'Precondition Failed',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   428: 'Precondition Required',
   429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
 
-/** Fastify's own errors (body parsing, media type, size) carry a `code` such as FST_ERR_CTP_BODY_TOO_LARGE. */
+/**
+ * Fastify's own errors (body parsing, media type, size; the router's, through `frameworkErrors`) carry a
+ * `code` such as FST_ERR_CTP_BODY_TOO_LARGE.
+ */
 const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
@@ -39,6 +45,8 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_json_body',
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
   FST_ERR_CTP_INVALID_TYPE: 'invalid_content_type',
+  FST_ERR_BAD_URL: 'invalid_url',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
 
 /** Seconds a client waits before retrying a `store_unavailable` answer: a failover takes a few. */

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problemHeaders, titleFor, toProblem, unavailableStore } from './error-mapping';
 import { allowedMethods } from './method-not-allowed';
 import { Problem, PROBLEM_CONTENT_TYPE } from './problem';
+import type { WithCorrelationId } from '../shared/command-context';
 
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -29,12 +30,17 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
       headers.allow = allow.join(', ');
     }
   }
+  const correlationId = (request as FastifyRequest & WithCorrelationId).correlationId;
+  const context = `${request.method} ${path}${correlationId ? ` (correlation ${correlationId})` : ''}`;
   if (problem.code === 'store_unavailable') {
     // Expected during a failover, and the client is told to retry: one line, no stack.
     const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
     logger.warn(`${request.method} ${path}: 503 store_unavailable, ${unavailableStore(error) ?? 'a store'} unavailable: ${message}`);
   } else if (problem.status >= 500) {
-    logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    logger.error(`${context}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  } else {
+    // A client's error: one debug line, never a stack.
+    logger.debug(`${context}: ${problem.status} ${problem.code}`);
   }
   void reply
     .status(problem.status)

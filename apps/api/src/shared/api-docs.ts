@@ -169,9 +169,55 @@ export function pageSchema(item: SchemaObject, description = 'A page of items'):
 type Doc = OpenAPIObject;
 type AnyObject = Record<string, any>;
 
+/** The HTTP layer's answers that any operation may give (http/rate-limit.ts, correlation-id.ts, json-depth.ts, edge-errors.ts). */
+const EDGE_RESPONSES = {
+  400: {
+    description:
+      'Malformed request: invalid_correlation_id (X-Correlation-Id), invalid_url, json_too_deep (body nested deeper than JSON_MAX_DEPTH), malformed_json, … (application/problem+json)',
+    content: PROBLEM_CONTENT,
+  },
+  413: { description: 'body_too_large: the body is over the size limit (BODY_LIMIT_BYTES) (application/problem+json)', content: PROBLEM_CONTENT },
+  414: { description: 'uri_too_long: a path segment is over the router’s limit (application/problem+json)', content: PROBLEM_CONTENT },
+  415: { description: 'unsupported_media_type: send application/json (application/problem+json)', content: PROBLEM_CONTENT },
+  429: {
+    description:
+      'rate_limited: over RATE_LIMIT_PER_MINUTE for this subject (or address, without a verified token), or over RATE_LIMIT_AUTH_FAILURES_PER_MINUTE failed authentications from this address; retry after Retry-After seconds (application/problem+json)',
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer', example: 42 } } },
+    content: PROBLEM_CONTENT,
+  },
+};
+const CORRELATION_ID_HEADER = {
+  description: 'The request’s correlation id (the one sent, or generated): written into the events’ metadata and the logs',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', example: 'b5f6f1c2-0d7e-4c57-9a57-3f1f0e8f2a10' },
+};
+
+/**
+ * Every operation: 400 and 429 documented, 414 with path parameters, 413 and 415 for a POST (whose body is
+ * read, with or without a declared one); X-Correlation-Id accepted, and echoed on every answer.
+ */
+function addEdgeAnswers(operation: AnyObject, path: string, method: string): void {
+  operation.responses['400'] ??= EDGE_RESPONSES[400];
+  operation.responses['429'] ??= EDGE_RESPONSES[429];
+  if (path.includes('{')) operation.responses['414'] ??= EDGE_RESPONSES[414];
+  if (method === 'post') {
+    operation.responses['413'] ??= EDGE_RESPONSES[413];
+    operation.responses['415'] ??= EDGE_RESPONSES[415];
+  }
+  for (const [status, response] of Object.entries(operation.responses as Record<string, AnyObject>)) {
+    if (response.$ref) continue;
+    operation.responses[status] = { ...response, headers: { ...response.headers, 'X-Correlation-Id': CORRELATION_ID_HEADER } };
+  }
+  operation.parameters ??= [];
+  if (!operation.parameters.some((p: AnyObject) => p.in === 'header' && String(p.name).toLowerCase() === 'x-correlation-id')) {
+    operation.parameters.push({ name: 'X-Correlation-Id', in: 'header', required: false, description: 'Written into the events’ metadata; generated when absent.', schema: CORRELATION_ID_HEADER.schema });
+  }
+}
+
 /**
  * The pass over the built document for what the decorators cannot say per operation (bootstrap.ts runs it):
  * - every operation may answer 500 internal_error (a fault of ours) and 503 store_unavailable (with Retry-After);
+ * - every operation may answer 400 (a malformed correlation id, URL or body) and 429 rate_limited, 414 when it
+ *   has path parameters, 413 and 415 when it is a POST; every answer carries X-Correlation-Id;
  * - every operation with a `waitFor` query parameter may answer 504 projection_not_caught_up;
  * - `accept` is never a required header (Nest marks `@Headers('accept')` required; a missing Accept means JSON);
  * - request bodies are closed: the validation pipe refuses unknown fields (forbidNonWhitelisted), so every
@@ -189,14 +235,20 @@ export function completeTheContract(document: Doc): Doc {
     if (schema.items) close(schema.items);
     for (const key of ['oneOf', 'anyOf', 'allOf']) (schema[key] ?? []).forEach((branch: AnyObject) => close(branch));
   };
-  for (const methods of Object.values(document.paths ?? {})) {
+  for (const [path, methods] of Object.entries(document.paths ?? {})) {
     for (const [method, operation] of Object.entries(methods as AnyObject)) {
       if (!['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) continue;
       operation.responses ??= {};
       operation.responses['500'] ??= INTERNAL_ERROR_RESPONSE;
+      if (method === 'post') {
+        // Every POST goes through the body limit and the JSON-only media type check, documented or not by its decorators.
+        operation.responses['413'] ??= { description: 'body_too_large: the body is over the size limit (BODY_LIMIT_BYTES) (application/problem+json)', content: PROBLEM_CONTENT };
+        operation.responses['415'] ??= { description: 'unsupported_media_type: send application/json (application/problem+json)', content: PROBLEM_CONTENT };
+      }
       operation.responses['503'] ??= STORE_UNAVAILABLE_RESPONSE;
       const parameters: AnyObject[] = operation.parameters ?? [];
       if (parameters.some((p) => p.in === 'query' && p.name === 'waitFor')) operation.responses['504'] ??= NOT_CAUGHT_UP_RESPONSE;
+      addEdgeAnswers(operation, path, method);
       for (const p of parameters) if (p.in === 'header' && String(p.name).toLowerCase() === 'accept') p.required = false;
       Object.values(operation.requestBody?.content ?? {}).forEach((media) => close((media as AnyObject).schema));
     }

@@ -11,6 +11,20 @@ import type { CommandContext } from '@mentoring/application';
 export type { CommandContext } from '@mentoring/application';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+/** What an `X-Correlation-Id` may be: it is stored in every event's metadata, for ever. */
+const CORRELATION_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** The request's correlation id, once the HTTP layer has checked or generated it (http/correlation-id.ts). */
+export type WithCorrelationId = { correlationId?: string };
+
+/** `X-Correlation-Id` as sent; undefined when absent; 400 invalid_correlation_id when malformed. */
+export function parseCorrelationId(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  if (!CORRELATION_ID.test(header)) {
+    throw new Problem(400, 'invalid_correlation_id', 'Bad Request', 'X-Correlation-Id must be 1–128 characters among A-Z a-z 0-9 . _ : -.');
+  }
+  return header;
+}
 
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;
@@ -34,9 +48,14 @@ function header(request: FastifyRequest, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-export function commandContextOf(request: FastifyRequest & { actor?: Actor }): CommandContext {
+/** The correlation id the HTTP layer settled for the request (checked header, or generated). */
+export function correlationIdOf(request: FastifyRequest & WithCorrelationId): string {
+  return (request.correlationId ??= parseCorrelationId(header(request, 'x-correlation-id')) ?? randomUUID());
+}
+
+export function commandContextOf(request: FastifyRequest & { actor?: Actor } & WithCorrelationId): CommandContext {
   if (!request.actor) throw new Problem(401, 'unauthenticated', 'Unauthorized', 'A bearer token is required.');
-  const correlationId = header(request, 'x-correlation-id') ?? randomUUID();
+  const correlationId = correlationIdOf(request);
   return {
     actor: request.actor,
     correlationId,
