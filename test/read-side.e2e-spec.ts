@@ -29,7 +29,8 @@ describe('read side over HTTP', () => {
   const fresh = (url: string) => `${url}${url.includes('?') ? '&' : '?'}waitFor=${position}`;
 
   beforeAll(async () => {
-    t = await startTestApp({}, { clock });
+    // Groups of one student are the point of these scenarios: no small-group suppression here (see analytics-privacy).
+    t = await startTestApp({ ANALYTICS_MIN_GROUP: '1' }, { clock });
     expectConforms = await conformanceTo(t);
     staff = await person(t, 'staff', 'staff-1');
     ava = await person(t, 'mentor', (await created(staff, '/mentors', mentorBody({ name: 'Ava Moreno', email: 'ava.moreno@mentors.example', capacity: 2 }))).mentorId);
@@ -264,12 +265,12 @@ describe('read side over HTTP', () => {
         items: [{ week: '2027-W09', profile: 'social_programme', funderId: 'pub-employment', cohort: '2027-spring', held: 1, noShows: 1, attendanceRate: 0.5 }],
       });
       expect(attendance.body.totals).toEqual([
-        { profile: 'social_programme', funderId: 'pub-employment', cohort: '2027-spring', students: 1, held: 1, noShows: 1, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, sessions: 2, attendanceRate: 0.5 },
+        { profile: 'social_programme', funderId: 'pub-employment', cohort: '2027-spring', students: 1, held: 1, noShows: 1, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, sessions: 2, attendanceRate: 0.5, suppressed: false },
       ]);
       const csv = await get(analyst, '/analytics/attendance?from=2027-W09&to=2027-W09&funderId=pub-employment&format=csv');
       expect(csv.raw.split('\r\n').slice(1)).toEqual([
-        '2027-W09,social_programme,pub-employment,2027-spring,1,2,1,1,0,0,0,0.5',
-        'total,social_programme,pub-employment,2027-spring,1,2,1,1,0,0,0,0.5',
+        '2027-W09,social_programme,pub-employment,2027-spring,1,2,1,1,0,0,0,0.5,false',
+        'total,social_programme,pub-employment,2027-spring,1,2,1,1,0,0,0,0.5,false',
         '',
       ]);
       const load = await get(staff, fresh('/analytics/mentor-load'));

@@ -13,13 +13,15 @@
 import * as path from 'node:path';
 import { studentStream } from '@mentoring/application';
 import { formatPosition, type RecordedEvent } from '@mentoring/event-store';
-import { ALL_PROJECTIONS, ProjectionRunner, SUBSCRIBER_LEASES, SubscriberLeaseDoc, SubscriberStatus, listParkedEvents } from '@mentoring/projections';
+import { createProjections, ProjectionRunner, SUBSCRIBER_LEASES, SubscriberLeaseDoc, SubscriberStatus, listParkedEvents } from '@mentoring/projections';
 import { ReactorRunner, createMailer, createReactorRunner } from '@mentoring/reactors';
 import type { ReadStore } from '@mentoring/read-store';
 import { PROJECTION_RUNNER, READ_STORE, REACTOR_RUNNER } from '../apps/api/src/shared/tokens';
 import { Person, TestClock, outcome, person, post } from './support/commands';
 import { SmtpSink } from './support/smtp-sink';
 import { allEvents, enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
+
+const ALL_PROJECTIONS = createProjections({ analyticsPseudonymKey: 'test-analytics-pseudonym-key-0123456789' });
 
 /** An instant `day` days after Monday 2027-01-04, at `time` UTC. */
 const on = (day: number, time: string) => new Date(Date.parse(`2027-01-04T${time}:00.000Z`) + day * 86_400_000).toISOString();

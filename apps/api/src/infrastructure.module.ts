@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
 import { createEventStore, EventStore } from '@mentoring/event-store';
 import { createIdempotencyStore, createReadStore, IdempotencyStore, ReadStore } from '@mentoring/read-store';
-import { ALL_PROJECTIONS, ProjectionRunner } from '@mentoring/projections';
+import { createProjections, ProjectionRunner } from '@mentoring/projections';
 import { createMailer, createReactorRunner, Mailer, ReactorRunner } from '@mentoring/reactors';
 import { AppConfig } from '@mentoring/config';
 import { TOKEN_VERIFIER, TokenVerifier } from './http/auth';
@@ -94,7 +94,7 @@ export class InfrastructureModule {
         provide: PROJECTION_RUNNER,
         inject: [EVENT_STORE, READ_STORE],
         useFactory: (eventStore: EventStore, readStore: ReadStore) =>
-          config.runProjections ? new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, new Logger('Projections'), runnerOptions) : null,
+          config.runProjections ? new ProjectionRunner(eventStore, readStore, createProjections(config), new Logger('Projections'), runnerOptions) : null,
       },
       {
         // The reactors run here in the embedded deployment (next to the projections), in the projector otherwise.

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';
 import { createEventStore, EventStore, formatPosition } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
-import { ALL_PROJECTIONS, ProjectionRunner, countParkedEvents, listParkedEvents } from '@mentoring/projections';
+import { createProjections, ProjectionRunner, countParkedEvents, listParkedEvents } from '@mentoring/projections';
 import { createMailer, createReactorRunner, listFailedDueWork, ReactorRunner } from '@mentoring/reactors';
 
 async function health(eventStore: EventStore, readStore: ReadStore, runner: ProjectionRunner, reactors: ReactorRunner | null) {
@@ -71,9 +71,10 @@ async function main(): Promise<void> {
   const log = (message: string) => console.log(`[projector] ${message}`);
   const logger = { log, error: (m: string) => console.error(`[projector] ${m}`) };
   const options = { maxAttempts: config.parkAfterAttempts, leaseTtlMs: config.subscriberLeaseSeconds * 1000 };
-  const runner = new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, logger, options);
+  const projections = createProjections(config);
+  const runner = new ProjectionRunner(eventStore, readStore, projections, logger, options);
   await runner.start();
-  log(`projections ${ALL_PROJECTIONS.map((p) => p.name).join(', ')} (each run by the one projector that holds its lease: ${runner.leases.heldNames().length} here)`);
+  log(`projections ${projections.map((p) => p.name).join(', ')} (each run by the one projector that holds its lease: ${runner.leases.heldNames().length} here)`);
   let reactors: ReactorRunner | null = null;
   if (config.runReactors) {
     const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom });

@@ -9,8 +9,10 @@ import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
 import { PROJECTION_VERSIONS, ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
 import { Projection } from './projection';
 import { rebuildProjection } from './rebuild';
-import { ALL_PROJECTIONS, MENTOR_CASELOAD_ENTRIES, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
+import { createProjections, MENTOR_CASELOAD_ENTRIES, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
 import { applyBatch } from './apply-batch';
+
+const ALL_PROJECTIONS = createProjections({ analyticsPseudonymKey: 'test-analytics-pseudonym-key-0123456789' });
 
 const at = '2027-01-04T09:00:00.000Z';
 const meta = { correlationId: 'c', causationId: 'c', actor: { id: 'staff-1', role: 'staff' as const }, occurredAt: at };

@@ -9,15 +9,15 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
 import { createEventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
-import { ALL_PROJECTIONS, PROJECTION_VERSIONS, ProjectionVersionDoc, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjection, requestRebuild } from '@mentoring/projections';
+import { createProjections, PROJECTION_NAMES, PROJECTION_VERSIONS, ProjectionVersionDoc, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjection, requestRebuild } from '@mentoring/projections';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, resume: { type: 'boolean' }, offline: { type: 'boolean' } } });
-  const names = values.all ? ALL_PROJECTIONS.map((p) => p.name) : positionals;
-  const unknown = names.filter((n) => !ALL_PROJECTIONS.some((p) => p.name === n));
+  const names = values.all ? [...PROJECTION_NAMES] : positionals;
+  const unknown = names.filter((n) => !PROJECTION_NAMES.includes(n));
   if (names.length === 0 || unknown.length > 0) {
     console.error(`${unknown.length ? `unknown projection: ${unknown.join(', ')}\n` : ''}usage: npm run projections:rebuild -- <name>|--all [--resume]`);
-    console.error(`projections: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`);
+    console.error(`projections: ${PROJECTION_NAMES.join(', ')}`);
     process.exit(2);
   }
   const config = loadConfig({ ...process.env, RUN_PROJECTIONS: 'true' });
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
       return;
     }
     for (const name of names) {
-      const projection = ALL_PROJECTIONS.find((p) => p.name === name)!;
+      const projection = createProjections(config).find((p) => p.name === name)!;
       const bar = new SingleBar({
         format: `${name.padEnd(24)} [{bar}] {percentage}% | {value}/{total} events | {rate} ev/s | ETA {eta_formatted}`,
         barCompleteChar: '#',

@@ -1,6 +1,6 @@
 // The analytics read models: anonymised per-student and per-mentor documents, folded exactly once, the same
 // after a rebuild as live, and free of personal data (names, e-mails, disability, real ids).
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { NewEvent, Position } from '@mentoring/event-store';
 import { applyBatch, rebuildProjection } from '..';
 import {
@@ -8,15 +8,30 @@ import {
   ANALYTICS_STUDENTS,
   AnalyticsMentorDoc,
   AnalyticsStudentDoc,
-  analyticsProjection,
-  anonymousId,
+  createAnalyticsProjection,
+  pseudonymsKeyedBy,
   generatedReadSideHistory,
   scriptedReadSideHistory,
   SCRIPTED_PEOPLE,
 } from '.';
 import { documents, expectSameDocuments, openStores, runLive, snapshot, Stores } from './read-side.contract';
 
+const KEY = 'test-analytics-pseudonym-key-0123456789';
+const analyticsProjection = createAnalyticsProjection(KEY);
+const anonymousId = pseudonymsKeyedBy(KEY);
 const id = (studentId: string) => anonymousId('student', studentId);
+
+describe('analytics pseudonyms (issue 10)', () => {
+  it('are keyed by configuration: another key, other pseudonyms; the key once written in the source gives none of them', () => {
+    const other = pseudonymsKeyedBy('another-analytics-pseudonym-key-987654321');
+    const formerConstant = createHmac('sha256', 'mentoring-analytics-v1').update('student:s-1').digest('hex').slice(0, 24);
+    expect(anonymousId('student', 's-1')).toMatch(/^[0-9a-f]{24}$/);
+    expect(anonymousId('student', 's-1')).toBe(anonymousId('student', 's-1'));
+    expect(other('student', 's-1')).not.toBe(anonymousId('student', 's-1'));
+    expect([anonymousId('student', 's-1'), other('student', 's-1')]).not.toContain(formerConstant);
+    expect(() => pseudonymsKeyedBy('short')).toThrow('at least 32 characters');
+  });
+});
 const week = (w: string, counts: Partial<Record<'held' | 'noShows' | 'lateCancellations' | 'substantialDelays' | 'weeksWithoutSession', number>>) => ({
   week: w,
   held: 0,

@@ -14,14 +14,21 @@ import { isoWeekOf } from './iso-week';
 export const ANALYTICS_STUDENTS = 'analytics_students';
 export const ANALYTICS_MENTORS = 'analytics_mentors';
 
+/** The opaque id of a person (or a caseload reservation) in the analytics read models. */
+export type Pseudonymize = (kind: 'student' | 'mentor' | 'reservation', id: string) => string;
+
 /**
- * The opaque id of a person in the analytics read models. Deterministic (a rebuild gives the same
- * documents), and not the person's id: an analyst reading the documents cannot join them to the other
- * read models by id without the key.
+ * Pseudonyms keyed by a secret from configuration (ANALYTICS_PSEUDONYM_KEY): deterministic (a rebuild
+ * gives the same documents), and not the person's id: an analyst, or anyone who knows a student's id,
+ * cannot join the documents to the other read models or to a person without the key. Rotating the key
+ * changes every pseudonym: rebuild the analytics projection after a rotation.
  */
-export function anonymousId(kind: 'student' | 'mentor' | 'reservation', id: string): string {
-  return createHmac('sha256', 'mentoring-analytics-v1').update(`${kind}:${id}`).digest('hex').slice(0, 24);
+export function pseudonymsKeyedBy(key: string): Pseudonymize {
+  if (key.length < 32) throw new Error('the analytics pseudonym key must be at least 32 characters');
+  return (kind, id) => createHmac('sha256', key).update(`${kind}:${id}`).digest('hex').slice(0, 24);
 }
+
+export const ANALYTICS_PROJECTION = 'analytics';
 
 /** A mentor relationship: started by an assignment or a change of mentor (R8). */
 export interface AnalyticsMentorship {
@@ -182,7 +189,7 @@ function foldStudent(s: StudentBody | null, event: RecordedEvent): StudentBody |
   }
 }
 
-function foldMentor(m: MentorBody | null, event: RecordedEvent): MentorBody | null {
+function foldMentor(m: MentorBody | null, event: RecordedEvent, pseudonym: Pseudonymize): MentorBody | null {
   const d = record(event.data);
   if (event.type === 'MentorRegistered') {
     if (m) return null;
@@ -201,14 +208,14 @@ function foldMentor(m: MentorBody | null, event: RecordedEvent): MentorBody | nu
       return { ...m, unavailable: false };
     case 'CaseloadSlotReserved': {
       if (!reservation) return null;
-      const id = anonymousId('reservation', reservation);
+      const id = pseudonym('reservation', reservation);
       if (m.caseload.includes(id)) return null;
       const caseload = [...m.caseload, id];
       return { ...m, caseload, caseloadSize: caseload.length };
     }
     case 'CaseloadSlotReleased': {
       if (!reservation) return null;
-      const id = anonymousId('reservation', reservation);
+      const id = pseudonym('reservation', reservation);
       if (!m.caseload.includes(id)) return null;
       const caseload = m.caseload.filter((x) => x !== id);
       return { ...m, caseload, caseloadSize: caseload.length };
@@ -242,27 +249,29 @@ const MENTOR_EVENTS = [
 ];
 const IS_MENTOR_EVENT = new Set(MENTOR_EVENTS);
 
-async function apply(event: RecordedEvent, tx: ReadStoreTransaction): Promise<void> {
-  const d: Data = record(event.data);
-  if (IS_MENTOR_EVENT.has(event.type)) {
-    const mentorId = text(d.mentorId);
-    if (mentorId) await foldOnce<AnalyticsMentor>(tx, ANALYTICS_MENTORS, anonymousId('mentor', mentorId), event, (m) => foldMentor(m, event));
-    return;
-  }
-  const studentId = text(d.studentId);
-  if (studentId) await foldOnce<AnalyticsStudent>(tx, ANALYTICS_STUDENTS, anonymousId('student', studentId), event, (s) => foldStudent(s, event));
+/** The analytics projection, its pseudonyms keyed by `pseudonymKey` (ANALYTICS_PSEUDONYM_KEY). */
+export function createAnalyticsProjection(pseudonymKey: string): Projection {
+  const pseudonym = pseudonymsKeyedBy(pseudonymKey);
+  return {
+    name: ANALYTICS_PROJECTION,
+    /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. */
+    version: 2,
+    collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS],
+    eventTypes: new Set([...STUDENT_EVENTS, ...MENTOR_EVENTS]),
+    async setup(store: ReadStore) {
+      const students = store.collection(ANALYTICS_STUDENTS);
+      await students.createIndex({ profile: 1, enrolledWeek: 1 });
+      await students.createIndex({ funderId: 1, cohort: 1 });
+    },
+    async apply(event: RecordedEvent, tx: ReadStoreTransaction): Promise<void> {
+      const d: Data = record(event.data);
+      if (IS_MENTOR_EVENT.has(event.type)) {
+        const mentorId = text(d.mentorId);
+        if (mentorId) await foldOnce<AnalyticsMentor>(tx, ANALYTICS_MENTORS, pseudonym('mentor', mentorId), event, (m) => foldMentor(m, event, pseudonym));
+        return;
+      }
+      const studentId = text(d.studentId);
+      if (studentId) await foldOnce<AnalyticsStudent>(tx, ANALYTICS_STUDENTS, pseudonym('student', studentId), event, (s) => foldStudent(s, event));
+    },
+  };
 }
-
-export const analyticsProjection: Projection = {
-  name: 'analytics',
-  /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. */
-  version: 2,
-  collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS],
-  eventTypes: new Set([...STUDENT_EVENTS, ...MENTOR_EVENTS]),
-  async setup(store: ReadStore) {
-    const students = store.collection(ANALYTICS_STUDENTS);
-    await students.createIndex({ profile: 1, enrolledWeek: 1 });
-    await students.createIndex({ funderId: 1, cohort: 1 });
-  },
-  apply,
-};

@@ -1,5 +1,5 @@
 import type { Projection } from '../projection';
-import { analyticsProjection } from './analytics.projection';
+import { createAnalyticsProjection } from './analytics.projection';
 import { dashboardsProjection } from './dashboards.projection';
 import { mentorCaseloadsProjection } from './mentor-caseloads.projection';
 import { studentProfilesProjection } from './student-profiles.projection';
@@ -12,5 +12,16 @@ export * from './dashboards.projection';
 export * from './analytics.projection';
 export * from './read-side.scenario';
 
+/** What the projections take from configuration. */
+export interface ProjectionSettings {
+  /** ANALYTICS_PSEUDONYM_KEY: keys the analytics pseudonyms. */
+  analyticsPseudonymKey: string;
+}
+
 /** Every projection the platform runs, in the projector or in the embedded API process. */
-export const ALL_PROJECTIONS: readonly Projection[] = [studentProfilesProjection, mentorCaseloadsProjection, dashboardsProjection, analyticsProjection];
+export function createProjections(settings: ProjectionSettings): readonly Projection[] {
+  return [studentProfilesProjection, mentorCaseloadsProjection, dashboardsProjection, createAnalyticsProjection(settings.analyticsPseudonymKey)];
+}
+
+/** The names of the projections (for checking a name without building them). */
+export const PROJECTION_NAMES: readonly string[] = createProjections({ analyticsPseudonymKey: 'x'.repeat(32) }).map((p) => p.name);

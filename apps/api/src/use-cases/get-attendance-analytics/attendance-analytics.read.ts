@@ -5,19 +5,22 @@ import type { ReadStore } from '@mentoring/read-store';
 import { Page, wholePage } from '../read-side-support/keyset';
 import { attendanceRate, compare } from '../read-side-support/stats';
 
+/** The counts of a group; all null (and `suppressed`) for a group of fewer than ANALYTICS_MIN_GROUP students. */
 export interface AttendanceCountsRow {
   profile: string | null;
   funderId: string | null;
   cohort: string | null;
-  students: number;
-  held: number;
-  noShows: number;
-  lateCancellations: number;
-  substantialDelays: number;
-  weeksWithoutSession: number;
+  students: number | null;
+  held: number | null;
+  noShows: number | null;
+  lateCancellations: number | null;
+  substantialDelays: number | null;
+  weeksWithoutSession: number | null;
   /** held + noShows + lateCancellations. */
-  sessions: number;
+  sessions: number | null;
   attendanceRate: number | null;
+  /** The group is smaller than ANALYTICS_MIN_GROUP: its counts would describe a few people (a funder knows who). */
+  suppressed: boolean;
 }
 
 export interface WeeklyAttendanceRow extends AttendanceCountsRow {
@@ -39,15 +42,29 @@ export interface AttendanceFilters {
   cohort?: string;
 }
 
-type Counts = Omit<AttendanceCountsRow, 'sessions' | 'attendanceRate'> & { ids: Set<string> };
-
-function empty(profile: string | null, funderId: string | null, cohort: string | null): Counts {
-  return { profile, funderId, cohort, students: 0, held: 0, noShows: 0, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, ids: new Set() };
+interface Counts {
+  profile: string | null;
+  funderId: string | null;
+  cohort: string | null;
+  held: number;
+  noShows: number;
+  lateCancellations: number;
+  substantialDelays: number;
+  weeksWithoutSession: number;
+  ids: Set<string>;
 }
 
-function finish({ ids, ...c }: Counts): AttendanceCountsRow {
+function empty(profile: string | null, funderId: string | null, cohort: string | null): Counts {
+  return { profile, funderId, cohort, held: 0, noShows: 0, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, ids: new Set() };
+}
+
+function finish({ ids, ...c }: Counts, minGroup: number): AttendanceCountsRow {
+  if (ids.size < minGroup) {
+    const withheld = { students: null, held: null, noShows: null, lateCancellations: null, substantialDelays: null, weeksWithoutSession: null, sessions: null, attendanceRate: null };
+    return { profile: c.profile, funderId: c.funderId, cohort: c.cohort, ...withheld, suppressed: true };
+  }
   const sessions = c.held + c.noShows + c.lateCancellations;
-  return { ...c, students: ids.size, sessions, attendanceRate: attendanceRate(c.held, c.noShows, c.lateCancellations) };
+  return { ...c, students: ids.size, sessions, attendanceRate: attendanceRate(c.held, c.noShows, c.lateCancellations), suppressed: false };
 }
 
 export async function readAttendanceAnalytics(
@@ -55,6 +72,7 @@ export async function readAttendanceAnalytics(
   range: { from: string; to: string },
   now: Date,
   filters: AttendanceFilters = {},
+  minGroup = 1,
 ): Promise<AttendanceAnalyticsView> {
   const weeks = new Set(isoWeeksBetween(range.from, range.to));
   const filter: Record<string, unknown> = {};
@@ -89,7 +107,7 @@ export async function readAttendanceAnalytics(
     from: range.from,
     to: range.to,
     generatedAt: now.toISOString(),
-    ...wholePage([...rows.values()].map(({ week, ...c }) => ({ week, ...finish(c) })).sort((a, b) => compare(a.week, b.week) || order(a, b))),
-    totals: [...totals.values()].map(finish).sort(order),
+    ...wholePage([...rows.values()].map(({ week, ...c }) => ({ week, ...finish(c, minGroup) })).sort((a, b) => compare(a.week, b.week) || order(a, b))),
+    totals: [...totals.values()].map((c) => finish(c, minGroup)).sort(order),
   };
 }

@@ -1,18 +1,19 @@
 // The 200 body of GetAttendanceAnalytics, from the view types of attendance-analytics.read.ts.
-import { arrayOf, dateTime, integer, nullableNumber, nullableString, object, Schema, string, wholeList } from '../read-side-support/schema';
+import { arrayOf, dateTime, nullableInteger, nullableNumber, nullableString, object, Schema, string, wholeList } from '../read-side-support/schema';
 
 const counts = {
   profile: nullableString('social_programme', 'Funding profile'),
   funderId: nullableString('pub-employment'),
   cohort: nullableString('2027-spring'),
-  students: integer(12),
-  held: integer(20),
-  noShows: integer(3),
-  lateCancellations: integer(1),
-  substantialDelays: integer(0),
-  weeksWithoutSession: integer(2),
-  sessions: integer(24, 'held + noShows + lateCancellations'),
-  attendanceRate: nullableNumber(0.8333, 'held / sessions; null when no session counted'),
+  students: nullableInteger(12),
+  held: nullableInteger(20),
+  noShows: nullableInteger(3),
+  lateCancellations: nullableInteger(1),
+  substantialDelays: nullableInteger(0),
+  weeksWithoutSession: nullableInteger(2),
+  sessions: nullableInteger(24, 'held + noShows + lateCancellations'),
+  attendanceRate: nullableNumber(0.8333, 'held / sessions; null when no session counted, or withheld'),
+  suppressed: { type: 'boolean', description: 'true: fewer than ANALYTICS_MIN_GROUP students in the group; every count is withheld (null)', example: false } as Schema,
 };
 
 export const ATTENDANCE_ANALYTICS_SCHEMA: Schema = wholeList(

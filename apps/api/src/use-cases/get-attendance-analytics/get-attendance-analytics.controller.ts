@@ -25,6 +25,8 @@ const COLUMNS: ReadonlyArray<readonly [string, (r: WeeklyAttendanceRow) => CsvVa
   ['substantialDelays', (r) => r.substantialDelays],
   ['weeksWithoutSession', (r) => r.weeksWithoutSession],
   ['attendanceRate', (r) => r.attendanceRate],
+  // true: a group smaller than ANALYTICS_MIN_GROUP, whose counts are withheld (empty cells).
+  ['suppressed', (r) => r.suppressed],
 ];
 
 @ApiTags('analytics')

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { analyticsProjection } from '@mentoring/projections';
+import { ANALYTICS_PROJECTION } from '@mentoring/projections';
 import { ReadStore } from '@mentoring/read-store';
 import { ReadYourWrites } from '../../shared/read-your-writes';
 import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
@@ -18,7 +18,7 @@ export class GetMentorLoadAnalyticsHandler implements IQueryHandler<GetMentorLoa
 
   async execute({ actor, waitFor }: GetMentorLoadAnalyticsQuery): Promise<MentorLoadView> {
     authorizeAnalytics(actor);
-    await this.readYourWrites.waitFor(waitFor, [analyticsProjection.name]);
+    await this.readYourWrites.waitFor(waitFor, [ANALYTICS_PROJECTION]);
     return readMentorLoad(this.readStore, this.clock.now());
   }
 }

@@ -2,7 +2,7 @@
 import { Controller, Get, Inject, Optional } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Actor } from '@mentoring/event-store';
-import { ALL_PROJECTIONS, ProjectionRunner, ProjectionStatus, REBUILD_REQUESTS, RebuildRequestDoc } from '@mentoring/projections';
+import { PROJECTION_NAMES, ProjectionRunner, ProjectionStatus, REBUILD_REQUESTS, RebuildRequestDoc } from '@mentoring/projections';
 import { ReadStore } from '@mentoring/read-store';
 import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
@@ -30,10 +30,10 @@ export class GetProjectionsController {
     const statuses = this.runner ? await this.runner.status() : [];
     const rebuilds = await this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).find({});
     return wholePage(
-      ALL_PROJECTIONS.map((p) => ({
-        name: p.name,
-        status: statusView(statuses.find((s) => s.name === p.name)),
-        rebuild: rebuildView(rebuilds.find((r) => r._id === p.name)),
+      PROJECTION_NAMES.map((name) => ({
+        name,
+        status: statusView(statuses.find((s) => s.name === name)),
+        rebuild: rebuildView(rebuilds.find((r) => r._id === name)),
       })),
     );
   }

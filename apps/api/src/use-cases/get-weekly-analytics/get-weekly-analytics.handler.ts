@@ -1,9 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { analyticsProjection } from '@mentoring/projections';
+import { ANALYTICS_PROJECTION } from '@mentoring/projections';
 import { ReadStore } from '@mentoring/read-store';
 import { ReadYourWrites } from '../../shared/read-your-writes';
-import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
+import type { AppConfig } from '@mentoring/config';
+import { APP_CONFIG, CLOCK, Clock, READ_STORE } from '../../shared/tokens';
 import { authorizeAnalytics, weekRange } from '../read-side-support/analytics-endpoint';
 import { GetWeeklyAnalyticsQuery } from './get-weekly-analytics.query';
 import { readWeeklyAnalytics, WeeklyAnalyticsView } from './weekly-analytics.read';
@@ -14,13 +15,14 @@ export class GetWeeklyAnalyticsHandler implements IQueryHandler<GetWeeklyAnalyti
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly readYourWrites: ReadYourWrites,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async execute({ actor, from, to, profile, waitFor }: GetWeeklyAnalyticsQuery): Promise<WeeklyAnalyticsView> {
     authorizeAnalytics(actor);
     const now = this.clock.now();
     const range = weekRange(from, to, now);
-    await this.readYourWrites.waitFor(waitFor, [analyticsProjection.name]);
-    return readWeeklyAnalytics(this.readStore, range, now, profile);
+    await this.readYourWrites.waitFor(waitFor, [ANALYTICS_PROJECTION]);
+    return readWeeklyAnalytics(this.readStore, range, now, profile, this.config.analyticsMinGroup);
   }
 }

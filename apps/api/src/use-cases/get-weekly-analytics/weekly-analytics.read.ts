@@ -44,7 +44,7 @@ interface Acc {
   mentored: number;
 }
 
-export async function readWeeklyAnalytics(store: ReadStore, range: { from: string; to: string }, now: Date, profile?: string): Promise<WeeklyAnalyticsView> {
+export async function readWeeklyAnalytics(store: ReadStore, range: { from: string; to: string }, now: Date, profile?: string, minGroup = 1): Promise<WeeklyAnalyticsView> {
   const weeks = isoWeeksBetween(range.from, range.to);
   const starts = weeks.map(isoWeekStartMs);
   const profiles = profile ? [profile] : [...PROFILES];
@@ -85,8 +85,8 @@ export async function readWeeklyAnalytics(store: ReadStore, range: { from: strin
         weekStart: new Date(starts[i]).toISOString().slice(0, 10),
         profile: p,
         studentsEnrolled: a.enrolled,
-        waitingForMentor: durationSummary(a.waits),
-        assignmentToDiscovery: durationSummary(a.toDiscovery),
+        waitingForMentor: durationSummary(a.waits, minGroup),
+        assignmentToDiscovery: durationSummary(a.toDiscovery, minGroup),
         mentorChanges: a.changes,
         requestedMentorChanges: a.requested,
         mentoredStudents: a.mentored,

@@ -3,7 +3,15 @@ import { dateTime, integer, nullableNumber, number, object, Schema, string, whol
 
 /** A DurationSummary (stats.ts): count, median and p90 in hours. */
 export function durationSchema(description: string): Schema {
-  return object({ count: integer(1), medianHours: nullableNumber(26.5, 'null when count is 0'), p90Hours: nullableNumber(70.2, 'null when count is 0') }, description);
+  return object(
+    {
+      count: integer(6),
+      medianHours: nullableNumber(26.5, 'null when count is 0, or withheld (suppressed)'),
+      p90Hours: nullableNumber(70.2, 'null when count is 0, or withheld (suppressed)'),
+      suppressed: { type: 'boolean', description: 'true: fewer than ANALYTICS_MIN_GROUP people were counted, so the median and p90 are withheld', example: false },
+    },
+    description,
+  );
 }
 
 const row = object({

@@ -2,7 +2,7 @@
 // history (real deciders), each view at an instant, whole. The HTTP side (who may ask, CSV, 403/404) is
 // in test/read-side.e2e-spec.ts.
 import { EmbeddedReadStore } from '@mentoring/read-store';
-import { ALL_PROJECTIONS, applyBatch, scriptedReadSideHistory, SCRIPTED_NOW } from '@mentoring/projections';
+import { createProjections, applyBatch, scriptedReadSideHistory, SCRIPTED_NOW } from '@mentoring/projections';
 import { readAttendanceAnalytics } from '../get-attendance-analytics/attendance-analytics.read';
 import { readFunderAttendance } from '../get-funder-attendance/funder-attendance.read';
 import { readMentorDashboard } from '../get-mentor-dashboard/mentor-dashboard.read';
@@ -13,6 +13,8 @@ import { readWeeklyAnalytics } from '../get-weekly-analytics/weekly-analytics.re
 import { toCsv, wantsCsv } from '../../shared/csv';
 import { weekRange } from './params';
 import { durationSummary, quantile } from './stats';
+
+const ALL_PROJECTIONS = createProjections({ analyticsPseudonymKey: 'test-analytics-pseudonym-key-0123456789' });
 
 const now = new Date(SCRIPTED_NOW);
 const noActions = { no_first_contact: 0, discovery_session_not_booked: 0, first_session_recording_not_submitted: 0, session_outcome_not_recorded: 0 };
@@ -288,7 +290,7 @@ describe('read-side queries over the scripted history', () => {
   it('weekly analytics per profile: enrolments, waiting time and time to discovery (median, p90), mentor-change rate', async () => {
     const view = await readWeeklyAnalytics(store, { from: '2026-W08', to: '2026-W10' }, now);
     expect([view.from, view.to, view.generatedAt, view.items.length]).toEqual(['2026-W08', '2026-W10', SCRIPTED_NOW, 12]);
-    const none = { count: 0, medianHours: null, p90Hours: null };
+    const none = { count: 0, medianHours: null, p90Hours: null, suppressed: false };
     const row = (week: string, profile: string) => view.items.find((r) => r.week === week && r.profile === profile);
     expect(row('2026-W08', 'self_funded')).toEqual({
       week: '2026-W08',
@@ -296,9 +298,9 @@ describe('read-side queries over the scripted history', () => {
       profile: 'self_funded',
       studentsEnrolled: 2,
       // Dora waited 3 h, Sid 6 h.
-      waitingForMentor: { count: 2, medianHours: 4.5, p90Hours: 5.7 },
+      waitingForMentor: { count: 2, medianHours: 4.5, p90Hours: 5.7, suppressed: false },
       // Dora's discovery session, 46 h after her assignment.
-      assignmentToDiscovery: { count: 1, medianHours: 46, p90Hours: 46 },
+      assignmentToDiscovery: { count: 1, medianHours: 46, p90Hours: 46, suppressed: false },
       mentorChanges: 0,
       requestedMentorChanges: 0,
       mentoredStudents: 2,
@@ -310,7 +312,7 @@ describe('read-side queries over the scripted history', () => {
       profile: 'social_programme',
       studentsEnrolled: 0,
       waitingForMentor: none,
-      assignmentToDiscovery: { count: 1, medianHours: 95, p90Hours: 95 },
+      assignmentToDiscovery: { count: 1, medianHours: 95, p90Hours: 95, suppressed: false },
       mentorChanges: 1,
       requestedMentorChanges: 1,
       mentoredStudents: 1,
@@ -325,7 +327,7 @@ describe('read-side queries over the scripted history', () => {
         weekStart: '2026-02-16',
         profile: 'apprenticeship',
         studentsEnrolled: 1,
-        waitingForMentor: { count: 1, medianHours: 48, p90Hours: 48 },
+        waitingForMentor: { count: 1, medianHours: 48, p90Hours: 48, suppressed: false },
         assignmentToDiscovery: none,
         mentorChanges: 0,
         requestedMentorChanges: 0,
@@ -343,15 +345,15 @@ describe('read-side queries over the scripted history', () => {
       generatedAt: SCRIPTED_NOW,
       nextCursor: null,
       items: [
-        { week: '2026-W08', profile: 'self_funded', funderId: null, cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, sessions: 1, attendanceRate: 1 },
-        { week: '2026-W09', profile: 'apprenticeship', funderId: 'co-acme', cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, substantialDelays: 1, sessions: 1, attendanceRate: 1 },
-        { week: '2026-W09', profile: 'social_programme', funderId: 'pf-agency', cohort: '2026-spring', students: 1, held: 1, noShows: 1, lateCancellations: 1, ...c, sessions: 3, attendanceRate: 0.3333 },
-        { week: '2026-W10', profile: 'apprenticeship', funderId: 'co-acme', cohort: null, students: 1, held: 0, noShows: 0, lateCancellations: 0, ...c, weeksWithoutSession: 1, sessions: 0, attendanceRate: null },
+        { week: '2026-W08', profile: 'self_funded', funderId: null, cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, sessions: 1, attendanceRate: 1, suppressed: false },
+        { week: '2026-W09', profile: 'apprenticeship', funderId: 'co-acme', cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, substantialDelays: 1, sessions: 1, attendanceRate: 1, suppressed: false },
+        { week: '2026-W09', profile: 'social_programme', funderId: 'pf-agency', cohort: '2026-spring', students: 1, held: 1, noShows: 1, lateCancellations: 1, ...c, sessions: 3, attendanceRate: 0.3333, suppressed: false },
+        { week: '2026-W10', profile: 'apprenticeship', funderId: 'co-acme', cohort: null, students: 1, held: 0, noShows: 0, lateCancellations: 0, ...c, weeksWithoutSession: 1, sessions: 0, attendanceRate: null, suppressed: false },
       ],
       totals: [
-        { profile: 'apprenticeship', funderId: 'co-acme', cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, substantialDelays: 1, weeksWithoutSession: 1, sessions: 1, attendanceRate: 1 },
-        { profile: 'self_funded', funderId: null, cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, sessions: 1, attendanceRate: 1 },
-        { profile: 'social_programme', funderId: 'pf-agency', cohort: '2026-spring', students: 1, held: 1, noShows: 1, lateCancellations: 1, ...c, sessions: 3, attendanceRate: 0.3333 },
+        { profile: 'apprenticeship', funderId: 'co-acme', cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, substantialDelays: 1, weeksWithoutSession: 1, sessions: 1, attendanceRate: 1, suppressed: false },
+        { profile: 'self_funded', funderId: null, cohort: null, students: 1, held: 1, noShows: 0, lateCancellations: 0, ...c, sessions: 1, attendanceRate: 1, suppressed: false },
+        { profile: 'social_programme', funderId: 'pf-agency', cohort: '2026-spring', students: 1, held: 1, noShows: 1, lateCancellations: 1, ...c, sessions: 3, attendanceRate: 0.3333, suppressed: false },
       ],
     });
     const filtered = await readAttendanceAnalytics(store, { from: '2026-W08', to: '2026-W10' }, now, { funderId: 'pf-agency', cohort: '2026-spring' });
@@ -386,7 +388,7 @@ describe('read-side queries over the scripted history', () => {
 describe('read-side helpers', () => {
   it('quantiles interpolate between the closest ranks; durations are summarised in hours', () => {
     expect([quantile([], 0.5), quantile([5], 0.9), quantile([1, 2, 3, 4], 0.5), quantile([10, 1, 7, 3, 5, 9, 2, 8, 4, 6], 0.9)]).toEqual([null, 5, 2.5, 9.1]);
-    expect(durationSummary([60, 120, 240])).toEqual({ count: 3, medianHours: 2, p90Hours: 3.6 });
+    expect(durationSummary([60, 120, 240])).toEqual({ count: 3, medianHours: 2, p90Hours: 3.6, suppressed: false });
   });
 
   it('CSV: quoted where needed, formulas neutralised, CRLF lines; asked by ?format=csv or Accept: text/csv', () => {

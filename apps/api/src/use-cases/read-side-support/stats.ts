@@ -26,13 +26,19 @@ export interface DurationSummary {
   count: number;
   medianHours: number | null;
   p90Hours: number | null;
+  /** The median and p90 of fewer than ANALYTICS_MIN_GROUP people are withheld (one person's wait is theirs). */
+  suppressed: boolean;
 }
 
-/** Count, median and 90th percentile of durations given in minutes, in hours. */
-export function durationSummary(minutes: readonly number[]): DurationSummary {
+/**
+ * Count, median and 90th percentile of durations given in minutes, in hours; the median and p90 withheld
+ * (null, `suppressed`) when fewer than `minGroup` people are counted.
+ */
+export function durationSummary(minutes: readonly number[], minGroup = 1): DurationSummary {
+  if (minutes.length > 0 && minutes.length < minGroup) return { count: minutes.length, medianHours: null, p90Hours: null, suppressed: true };
   const median = quantile(minutes, 0.5);
   const p90 = quantile(minutes, 0.9);
-  return { count: minutes.length, medianHours: median === null ? null : round(median / 60), p90Hours: p90 === null ? null : round(p90 / 60) };
+  return { count: minutes.length, medianHours: median === null ? null : round(median / 60), p90Hours: p90 === null ? null : round(p90 / 60), suppressed: false };
 }
 
 /** held / (held + missed + late-cancelled), or null when no session counted (R15). */

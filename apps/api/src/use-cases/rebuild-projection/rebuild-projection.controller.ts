@@ -5,7 +5,7 @@ import { Controller, HttpCode, Inject, Post, Res } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags, ApiBearerAuth } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
-import { ALL_PROJECTIONS, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from '@mentoring/projections';
+import { PROJECTION_NAMES, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from '@mentoring/projections';
 import { ReadStore } from '@mentoring/read-store';
 import { CurrentActor } from '../../http/auth';
 import { Problem } from '../../http/problem';
@@ -45,8 +45,8 @@ export class RebuildProjectionController {
   @ApiResponse({ status: 415, description: 'unsupported_media_type: a body, if any, is application/json (application/problem+json)', content: PROBLEM })
   async rebuild(@IdParam('name') name: string, @CurrentActor() actor: Actor, @Res({ passthrough: true }) reply: FastifyReply): Promise<RebuildRequestDoc> {
     assertAdmin(actor);
-    if (!ALL_PROJECTIONS.some((p) => p.name === name)) {
-      throw new Problem(404, 'projection_not_found', 'Not Found', `No projection ${name}; known: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}.`);
+    if (!PROJECTION_NAMES.includes(name)) {
+      throw new Problem(404, 'projection_not_found', 'Not Found', `No projection ${name}; known: ${PROJECTION_NAMES.join(', ')}.`);
     }
     const existing = await this.readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).findOne({ _id: name });
     if (existing && (existing.state === 'requested' || existing.state === 'running')) {
