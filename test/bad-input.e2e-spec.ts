@@ -57,4 +57,29 @@ describe('bad input answers 4xx problem+json and appends nothing', () => {
     const fields = (answer.body.errors as Array<{ field: string }>).map((e) => e.field).sort();
     expect(fields).toEqual(['capacity', 'disabilityFriendly', 'email', 'extra', 'name', 'trainingPaths']);
   });
+
+  it('a body that is not a JSON object, or a key naming a prototype member at any depth, is 400 validation_failed and appends nothing', async () => {
+    const registered = await t.request('POST', '/mentors', { token: staff, body: mentorBody({ email: 'proto@mentors.example' }) });
+    expect(registered.status).toBe(201);
+    const before = (await allEvents(t.eventStore)).length;
+    const unavailability = await t.request('POST', `/mentors/${registered.body.mentorId}/unavailabilities`, {
+      token: staff,
+      body: { from: '2027-06-01T00:00:00.000Z', until: '2027-06-08T00:00:00.000Z', reason: 'holiday' },
+    });
+    const cases: Array<[string, string, string]> = [
+      ['/mentors', JSON.stringify({ ...mentorBody({ email: 'c@mentors.example' }), constructor: {} }), 'constructor'],
+      ['/mentors', JSON.stringify({ ...mentorBody({ email: 'p@mentors.example' }), prototype: null }), 'prototype'],
+      ['/students', JSON.stringify(enrolment('apprenticeship', { funding: { ...enrolment('apprenticeship').funding, tutor: { id: 't', name: 'T', email: 't@x.example', constructor: 1 } } })), 'funding.tutor.constructor'],
+      [`/mentors/${registered.body.mentorId}/unavailabilities/${unavailability.body.unavailabilityId ?? 'u'}/end`, '1', '(body)'],
+      [`/mentors/${registered.body.mentorId}/capacity`, '[{"capacity":3}]', '(body)'],
+      ['/mentors', '"text"', '(body)'],
+    ];
+    const after = (await allEvents(t.eventStore)).length;
+    for (const [url, rawBody, field] of cases) {
+      const answer = await t.request('POST', url, { token: staff, rawBody, headers: { 'content-type': 'application/json' } });
+      expect({ url, status: answer.status, code: answer.body.code, fields: answer.body.errors?.map((e: { field: string }) => e.field) }).toEqual({ url, status: 400, code: 'validation_failed', fields: [field] });
+    }
+    expect((await allEvents(t.eventStore)).length).toBe(after);
+    expect(after - before).toBeLessThanOrEqual(1);
+  });
 });

@@ -56,6 +56,36 @@ export function useDepthLimitedJsonParser(app: NestFastifyApplication, options: 
       done(jsonTooDeep(options.maxDepth));
       return;
     }
-    parse(request, text, done);
+    parse(request, text, (error: Error | null, value?: unknown) => {
+      if (error) return done(error);
+      const refusal = bodyShapeProblem(value);
+      if (refusal) return done(refusal);
+      done(null, value);
+    });
   });
+}
+
+/** Names that are never data: they reach into prototypes (class-transformer assigns them, validators skip them). */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Every command body is a JSON object (a command without fields takes `{}`), and no object in it has a
+ * key that names a prototype member: both are refused as `validation_failed`, like any unknown field,
+ * before anything assigns them. The depth is already bounded, so the walk is too.
+ */
+export function bodyShapeProblem(value: unknown): Problem | undefined {
+  const invalid = (field: string, problem: string) =>
+    new Problem(400, 'validation_failed', 'Bad Request', 'The request body is not valid.', { errors: [{ field, problems: [problem] }] });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return invalid('(body)', 'the body must be a JSON object');
+  const pending: Array<[string, unknown]> = [['', value]];
+  while (pending.length > 0) {
+    const [path, node] = pending.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    for (const key of Object.keys(node)) {
+      const field = Array.isArray(node) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (!Array.isArray(node) && PROTOTYPE_KEYS.has(key)) return invalid(field, `property ${key} should not exist`);
+      pending.push([field, (node as Record<string, unknown>)[key]]);
+    }
+  }
+  return undefined;
 }
