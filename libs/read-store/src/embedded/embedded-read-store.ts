@@ -35,6 +35,7 @@ import {
   withIdFirst,
 } from './documents';
 import { applyFast, compileFast, type FastOp } from './fast-update';
+import { compileFastFilter, sortFast } from './fast-query';
 
 export interface EmbeddedReadStoreOptions {
   /** SQLite file (created if missing), or `':memory:'` for tests. */
@@ -370,6 +371,12 @@ export class EmbeddedReadStore implements ReadStore {
     if (!sort && !skip && project) {
       // As in MongoDB, limit 0 means no limit and a negative limit is its absolute value.
       return (limit ? matched.slice(0, Math.abs(limit)) : matched).map((doc) => cloneJson(project(doc)));
+    }
+    // Sorts on top-level strings or numbers (the lists): ordered here, only the first skip + limit kept.
+    const sorted = sort && project && (skip === undefined || (Number.isInteger(skip) && skip >= 0)) ? sortFast(matched, sort, limit ? (skip ?? 0) + Math.abs(limit) : 0) : undefined;
+    if (sorted && project) {
+      const page = sorted.slice(skip ?? 0, limit ? (skip ?? 0) + Math.abs(limit) : undefined);
+      return page.map((doc) => cloneJson(project(doc)));
     }
     let cursor = MATCH_ALL.find<Doc>(matched, project ? undefined : projection);
     if (sort) cursor = cursor.sort(sort);
@@ -852,8 +859,9 @@ function idCandidates(state: CollectionState, condition: unknown): Doc[] | undef
 
 /**
  * A predicate for `filter`. Top-level equality on scalars (`{ mentorId: 'm1', active: true }`) is
- * tested directly, with MongoDB's rule that an array field matches when it contains the value;
- * anything else is compiled by mingo (which costs tens of microseconds per filter).
+ * tested directly, with MongoDB's rule that an array field matches when it contains the value; the
+ * shapes of fast-query.ts are decided directly where they can be; anything else is compiled by mingo
+ * (which costs tens of microseconds per filter and microseconds per document).
  */
 function compileFilter(filter: Filter): (doc: Doc) => boolean {
   const entries = Object.entries(filter);
@@ -871,6 +879,12 @@ function compileFilter(filter: Filter): (doc: Doc) => boolean {
       }
       return true;
     };
+  }
+  // `$and`, `$or`, dotted paths, comparisons and `$regex` on scalars: decided here, mingo for the rest.
+  const fast = compileFastFilter(filter);
+  if (fast) {
+    let query: Query<Doc> | undefined;
+    return (doc) => fast(doc) ?? (query ??= new Query<Doc>(filter, {})).test(doc);
   }
   const query = new Query<Doc>(filter, {});
   return (doc) => query.test(doc);
