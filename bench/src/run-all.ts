@@ -24,6 +24,7 @@ import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchDashboards } from './read-side.bench';
 import { benchMixedLoad } from './mixed-load/section';
 import { benchLists } from './lists.bench';
+import { benchIdempotency } from './idempotency.bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 64;
@@ -260,6 +261,7 @@ async function main(): Promise<void> {
   for (const [name, value] of await benchDashboards()) report(name, value);
   for (const [name, value] of await benchMixedLoad(QUICK)) report(name, value);
   for (const [name, value] of await benchLists(QUICK)) report(name, value);
+  for (const [name, value] of await benchIdempotency(QUICK)) report(name, value);
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [name, value] of results) console.log(`| ${name} | ${value} |`);
 }
