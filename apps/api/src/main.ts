@@ -1,4 +1,5 @@
 // Entry point of the API (and, in the embedded default, of the projections too).
+import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
 import { ConfigError, loadConfig } from '@mentoring/config';

@@ -1,6 +1,7 @@
 // The projector of the distributed deployment: runs every projection and every reactor as a
 // subscription to the event store, from its checkpoint, into the read store, and the reactors'
 // scheduler (reminders, escalations, weekly rhythm). No HTTP besides /health and /metrics.
+import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';

@@ -2,6 +2,7 @@
 // GET /students/{id}/history, straight from the event store (DATA_DIR or ESDB_CONNECTION_STRING).
 // `npm run audit -- invariants [--json]`: folds the whole log and reports every R9, two-mentor, R14,
 // caseload and calendar violation (exit code 1 when there is one).
+import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import { parseArgs } from 'node:util';
 import { checkEventStoreInvariants, formatInvariantReport, invariantViolations } from '@mentoring/application';
 import { loadConfig } from '@mentoring/config';

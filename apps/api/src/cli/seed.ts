@@ -4,6 +4,7 @@
 // phase by phase. With the embedded stores, stop the API first (it holds the read models open).
 // The reactors do not run while seeding; at the next start they process the seeded history from their
 // checkpoint (e-mails for past assignments go to DATA_DIR/outbox when SMTP_URL is unset).
+import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { hs256Secret, loadConfig } from '@mentoring/config';

@@ -1,5 +1,6 @@
 // `npm run token -- --role staff --sub u-1 [--expires 12h]` prints a bearer token signed with the local HS256 key:
 // JWT_SECRET, or the key generated into DATA_DIR on a development start (the same DATA_DIR as the API's).
+import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import { parseArgs } from 'node:util';
 import { hs256Secret, loadConfig } from '@mentoring/config';
 import { signToken, TOKEN_ROLES, TokenRole } from '../http/auth';

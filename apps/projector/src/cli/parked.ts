@@ -7,6 +7,7 @@
 //   and a retry then runs at once in the process that runs the subscriber.
 // - Otherwise it opens the read store itself: with MongoDB it asks the projector to retry and waits for
 //   the outcome; with the embedded store (nothing running) the retry is performed at the next start.
+import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';

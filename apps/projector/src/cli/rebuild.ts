@@ -4,6 +4,7 @@
 //   version is built beside the live one and switched in when caught up) and shows its progress.
 // - Embedded, or --offline: replays in this process. The API holds the embedded read store open; while
 //   it runs, use POST /admin/projections/{name}/rebuild instead (same zero-downtime rebuild).
+import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
