@@ -12,6 +12,7 @@ import { escalationsReactor } from './reactors/escalations.reactor';
 import { sessionEmailsReactor } from './reactors/session-emails.reactor';
 import { weeklyRhythmReactor, WeeklyRhythmOptions } from './reactors/weekly-rhythm.reactor';
 import { reservationsProcess, ReservationsOptions } from './processes/reservations.process';
+import { auditCheckpointsProcess, AuditCheckpointsOptions } from './processes/audit-checkpoints.process';
 
 export interface ReactorsConfig {
   eventStore: EventStore;
@@ -25,6 +26,8 @@ export interface ReactorsConfig {
   weeklyRhythm?: WeeklyRhythmOptions;
   /** The reservations process (releases, and the reconciler's grace period). */
   reservations?: ReservationsOptions;
+  /** The audit checkpoints over the global log (tamper evidence). */
+  auditCheckpoints?: AuditCheckpointsOptions;
 }
 
 export function createReactors(config: ReactorsConfig): Reactor[] {
@@ -42,6 +45,7 @@ export function createReactors(config: ReactorsConfig): Reactor[] {
     sessionEmailsReactor(deps),
     escalationsReactor(deps),
     weeklyRhythmReactor(deps, config.weeklyRhythm),
+    auditCheckpointsProcess(deps, config.auditCheckpoints),
   ];
 }
 

@@ -1,4 +1,5 @@
 export * from './mailer';
+export * from './metrics';
 export * from './templates';
 export * from './reactor';
 export * from './due-work';
@@ -15,3 +16,4 @@ export { escalationsReactor } from './reactors/escalations.reactor';
 export { weeklyRhythmReactor, type WeeklyRhythmOptions } from './reactors/weekly-rhythm.reactor';
 export type { ReactorDeps } from './reactors/shared';
 export { RESERVATIONS, reservationsProcess, type ReservationsOptions } from './processes/reservations.process';
+export { AUDIT_CHECKPOINTS, auditCheckpointsProcess, type AuditCheckpointsOptions } from './processes/audit-checkpoints.process';
