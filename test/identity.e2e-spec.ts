@@ -28,7 +28,7 @@ describe('No public secret (issue 10, part 1)', () => {
     'a token signed with the repository’s old secret is refused with NODE_ENV=%s',
     async (nodeEnv) => {
       const env: Record<string, string> = { NODE_ENV: nodeEnv };
-      if (nodeEnv === 'production') Object.assign(env, { JWT_SECRET: STRONG_SECRET, ANALYTICS_PSEUDONYM_KEY: STRONG_SECRET });
+      if (nodeEnv === 'production') Object.assign(env, { JWT_SECRET: STRONG_SECRET, ANALYTICS_PSEUDONYM_KEY: STRONG_SECRET, KEY_ENCRYPTION_KEY: STRONG_SECRET });
       const t = await startTestApp(env);
       try {
         const forged = await signToken(OLD_REPOSITORY_SECRET, 'attacker', 'admin');
@@ -48,10 +48,10 @@ describe('No public secret (issue 10, part 1)', () => {
   });
 
   it('stops a production start without a key, naming the variables', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDataDir(), ANALYTICS_PSEUDONYM_KEY: STRONG_SECRET })).toThrow(
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDataDir(), ANALYTICS_PSEUDONYM_KEY: STRONG_SECRET, KEY_ENCRYPTION_KEY: STRONG_SECRET })).toThrow(
       new ConfigError('JWT_SECRET', 'or JWT_JWKS_URL is required when NODE_ENV=production (no token could be verified)'),
     );
-    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDataDir(), JWT_SECRET: STRONG_SECRET })).toThrow(
+    expect(() => loadConfig({ NODE_ENV: 'production', DATA_DIR: tempDataDir(), JWT_SECRET: STRONG_SECRET, KEY_ENCRYPTION_KEY: STRONG_SECRET })).toThrow(
       new ConfigError('ANALYTICS_PSEUDONYM_KEY', 'is required when NODE_ENV=production (at least 32 characters)'),
     );
   });

@@ -2,14 +2,14 @@
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
-import { createEventStore, EventStore } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore, KeyStore } from '@mentoring/event-store';
 import { createIdempotencyStore, createReadStore, IdempotencyStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner } from '@mentoring/projections';
 import { createMailer, createReactorRunner, Mailer, ReactorRunner } from '@mentoring/reactors';
 import { AppConfig } from '@mentoring/config';
 import { TOKEN_VERIFIER, TokenVerifier } from './http/auth';
 import { ParkedEventsController } from './health/parked-events.controller';
-import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE, IDEMPOTENCY_STORE, systemClock } from './shared/tokens';
+import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE, IDEMPOTENCY_STORE, KEY_STORE, systemClock } from './shared/tokens';
 
 /** Replacements for tests: a fixed clock, predictable ids, a store shared between app instances, a mailer. */
 export interface InfrastructureOverrides {
@@ -33,6 +33,7 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(IDEMPOTENCY_STORE) private readonly idempotency: IdempotencyStore,
+    @Inject(KEY_STORE) private readonly keyStore: KeyStore,
     @Optional() @Inject(PROJECTION_RUNNER) private readonly runner: ProjectionRunner | null,
     @Optional() @Inject(REACTOR_RUNNER) private readonly reactors: ReactorRunner | null,
     @Inject('OWNS_STORES') private readonly ownsStores: boolean,
@@ -63,6 +64,7 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
       await this.readStore.close();
     }
     await this.idempotency.close();
+    await this.keyStore.close();
   }
 }
 
@@ -79,11 +81,14 @@ export class InfrastructureModule {
       { provide: CLOCK, useValue: clock },
       { provide: ID_GENERATOR, useValue: ids },
       { provide: 'OWNS_STORES', useValue: !overrides.eventStore && !overrides.readStore },
+      // Crypto-shredding: personal fields are sealed with per-person keys; EraseStudentPersonalData destroys one.
+      { provide: KEY_STORE, useFactory: () => createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }) },
       {
         provide: EVENT_STORE,
-        useFactory: () =>
+        inject: [KEY_STORE],
+        useFactory: (keyStore: KeyStore) =>
           overrides.eventStore ??
-          createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous }),
+          createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous, keyStore }),
       },
       {
         provide: READ_STORE,

@@ -5,7 +5,7 @@ import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .e
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';
-import { createEventStore, EventStore, formatPosition } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore, formatPosition } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner, countParkedEvents, listParkedEvents } from '@mentoring/projections';
 import { createMailer, createReactorRunner, listFailedDueWork, ReactorRunner } from '@mentoring/reactors';
@@ -67,7 +67,12 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const eventStore = createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+  const eventStore = createEventStore({
+    esdbConnectionString: config.esdbConnectionString,
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSynchronous,
+    keyStore: createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }),
+  });
   const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   const log = (message: string) => console.log(`[projector] ${message}`);
   const logger = { log, error: (m: string) => console.error(`[projector] ${m}`) };

@@ -54,6 +54,12 @@ export interface AppConfig {
    * Outside production, generated on the first start into `dataDir/secrets/analytics-pseudonym-key`.
    */
   analyticsPseudonymKey: string;
+  /**
+   * Wraps the per-person data keys of crypto-shredding (KEY_ENCRYPTION_KEY, at least 32 characters). Outside
+   * production, generated on the first start into `dataDir/secrets/key-encryption-key`. Losing it loses every
+   * personal field of the event log.
+   */
+  keyEncryptionKey: string;
   /** Run projections inside the API process. */
   runProjections: boolean;
   /** Run the reactors (e-mails, automatic escalations, weekly rhythm) in this process. */
@@ -273,6 +279,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   } else if (analyticsPseudonymKey.length < 32) {
     throw new ConfigError('ANALYTICS_PSEUDONYM_KEY', 'must be at least 32 characters');
   }
+  let keyEncryptionKey = optional(env, 'KEY_ENCRYPTION_KEY');
+  if (keyEncryptionKey === undefined) {
+    if (production) throw new ConfigError('KEY_ENCRYPTION_KEY', 'is required when NODE_ENV=production (at least 32 characters)');
+    keyEncryptionKey = generatedSecret(dataDir, 'key-encryption-key');
+  } else if (keyEncryptionKey.length < 32) {
+    throw new ConfigError('KEY_ENCRYPTION_KEY', 'must be at least 32 characters');
+  }
   // The embedded read store lives in the memory of the process that writes it, so with it the
   // projections must run in the API process; with MongoDB they run in the projector by default.
   const embeddedReadStore = mongodbUri === undefined;
@@ -306,6 +319,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
     analyticsMinGroup: integer(env, 'ANALYTICS_MIN_GROUP', 5, 1, 1000),
     analyticsPseudonymKey,
+    keyEncryptionKey,
     runProjections,
     // Like the projections: in the API process with the embedded read store, in the projector with MongoDB.
     runReactors: boolean(env, 'RUN_REACTORS', runProjections),

@@ -39,6 +39,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = Object
   AttendanceFactRecorded: 1,
   AttendanceAlertRaised: 1,
   ReservationLapsed: 1,
+  StudentPersonalDataErased: 1,
   MentorRegistered: 1,
   MentorMarkedDisabilityFriendly: 1,
   MentorCapacityChanged: 1,
@@ -49,6 +50,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = Object
   MentorSlotReserved: 2,
   MentorSlotMoved: 1,
   MentorSlotReleased: 2,
+  MentorPersonalDataErased: 1,
 });
 
 /** The stream category each event type is appended to (`<category>-<id>`). */
@@ -78,6 +80,7 @@ export const EVENT_STREAM_CATEGORIES: Readonly<Record<EventType, StreamCategory>
   AttendanceFactRecorded: 'student',
   AttendanceAlertRaised: 'student',
   ReservationLapsed: 'student',
+  StudentPersonalDataErased: 'student',
   MentorRegistered: 'mentor',
   MentorMarkedDisabilityFriendly: 'mentor',
   MentorCapacityChanged: 'mentor',
@@ -88,6 +91,7 @@ export const EVENT_STREAM_CATEGORIES: Readonly<Record<EventType, StreamCategory>
   MentorSlotReserved: 'mentor-calendar',
   MentorSlotMoved: 'mentor-calendar',
   MentorSlotReleased: 'mentor-calendar',
+  MentorPersonalDataErased: 'mentor',
 });
 
 export const EVENT_TYPES: readonly EventType[] = Object.freeze(Object.keys(EVENT_SCHEMA_VERSIONS) as EventType[]);

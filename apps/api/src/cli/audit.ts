@@ -6,13 +6,18 @@ import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .e
 import { parseArgs } from 'node:util';
 import { checkEventStoreInvariants, formatInvariantReport, invariantViolations } from '@mentoring/application';
 import { loadConfig } from '@mentoring/config';
-import { createEventStore, EventStore } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore } from '@mentoring/event-store';
 import { studentAudit, studentAuditCsv } from '../audit/student-audit';
 import { studentStream } from '../shared/streams';
 
 function openEventStore(): EventStore {
   const config = loadConfig({ ...process.env, RUN_PROJECTIONS: 'true' });
-  return createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+  return createEventStore({
+    esdbConnectionString: config.esdbConnectionString,
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSynchronous,
+    keyStore: createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }),
+  });
 }
 
 async function main(): Promise<void> {

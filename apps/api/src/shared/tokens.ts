@@ -19,3 +19,5 @@ export interface IdGenerator {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+/** The key store of crypto-shredding (per-person data keys), for the erasure commands. */
+export const KEY_STORE = Symbol('KEY_STORE');

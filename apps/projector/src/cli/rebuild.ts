@@ -8,7 +8,7 @@ import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .e
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
-import { createEventStore } from '@mentoring/event-store';
+import { createEventStore, createKeyStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, PROJECTION_NAMES, PROJECTION_VERSIONS, ProjectionVersionDoc, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjection, requestRebuild } from '@mentoring/projections';
 
@@ -22,7 +22,12 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig({ ...process.env, RUN_PROJECTIONS: 'true' });
-  const eventStore = createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous });
+  const eventStore = createEventStore({
+    esdbConnectionString: config.esdbConnectionString,
+    dataDir: config.dataDir,
+    synchronous: config.sqliteSynchronous,
+    keyStore: createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }),
+  });
   let readStore;
   try {
     readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });

@@ -42,6 +42,9 @@ export type ReleaseCaseloadSlot = DomainCommand<
   Acting & { mentorId: string; reservationId: string; reason: CaseloadReleaseReason }
 >;
 
+/** GDPR Art. 17 for a mentor who left: destroys their data key. `reason`: about the erasure, naming no person. */
+export type EraseMentorPersonalData = DomainCommand<'EraseMentorPersonalData', Acting & { mentorId: string; reason: string }>;
+
 export type MentorCommand =
   | RegisterMentor
   | MarkMentorDisabilityFriendly
@@ -49,6 +52,7 @@ export type MentorCommand =
   | DeclareMentorUnavailability
   | EndMentorUnavailability
   | ReserveCaseloadSlot
-  | ReleaseCaseloadSlot;
+  | ReleaseCaseloadSlot
+  | EraseMentorPersonalData;
 
 export type MentorCommandType = MentorCommand['type'];

@@ -16,6 +16,7 @@ import {
 import {
   ChangeMentorCapacity,
   DeclareMentorUnavailability,
+  EraseMentorPersonalData,
   EndMentorUnavailability,
   MarkMentorDisabilityFriendly,
   MentorCommand,
@@ -30,9 +31,14 @@ export function decideMentor(command: MentorCommand, state: MentorState): Mentor
   const { by } = command.data;
   if (!by || !isNonEmptyString(by.id) || !ROLES.includes(by.role)) throw forbidden('actor_required', 'every command names who acts (by)');
   requireInstant(command.data.at, 'at');
+  if (state.status === 'registered' && state.erasedAt !== null && !ALLOWED_AFTER_ERASURE.has(command.type)) {
+    throw conflict('mentor_personal_data_erased', `mentor ${state.profile.mentorId}'s personal data was erased: the profile no longer changes`);
+  }
   switch (command.type) {
     case 'RegisterMentor':
       return register(command, state);
+    case 'EraseMentorPersonalData':
+      return eraseMentor(command, registered(state, command.data.mentorId));
     case 'MarkMentorDisabilityFriendly':
       return markDisabilityFriendly(command, registered(state, command.data.mentorId));
     case 'ChangeMentorCapacity':
@@ -185,6 +191,24 @@ function releaseSlot(command: ReleaseCaseloadSlot, state: RegisteredMentorState)
   const studentId = state.reservations[reservationId];
   if (studentId === undefined) return [];
   return [{ type: 'CaseloadSlotReleased', data: { mentorId: state.profile.mentorId, studentId, reservationId, reason: command.data.reason, releasedAt: at } }];
+}
+
+/** After an erasure, only what gives back or repeats the erasure: the rest would act on a person who left. */
+const ALLOWED_AFTER_ERASURE = new Set<MentorCommand['type']>(['ReleaseCaseloadSlot', 'EraseMentorPersonalData']);
+
+/** Art. 17 for a mentor who left: only without students (each student's history names their mentor's caseload). */
+function eraseMentor(command: EraseMentorPersonalData, state: RegisteredMentorState): MentorEvent[] {
+  const { by, at } = command.data;
+  if (!isStaff(by)) throw roleNotAllowed(by, command.type);
+  const reason = requireText(command.data.reason, 'reason');
+  if (state.erasedAt !== null) return [];
+  if (caseloadSize(state) > 0) {
+    throw conflict('mentor_has_students', `the mentor still has ${caseloadSize(state)} students: change their mentor first`, {
+      mentorId: state.profile.mentorId,
+      students: caseloadSize(state),
+    });
+  }
+  return [{ type: 'MentorPersonalDataErased', data: { mentorId: state.profile.mentorId, reason, erasedBy: { id: by.id, role: by.role }, erasedAt: at } }];
 }
 
 function registered(state: MentorState, mentorId: string): RegisteredMentorState {

@@ -1,4 +1,5 @@
 // Facts recorded in a mentor's stream (`mentor-<mentorId>`): the profile, and the caseload that bounds R9.
+import { Actor } from '../shared/actor';
 import { DomainEvent } from '../shared/decider';
 
 export type MentorRegistered = DomainEvent<
@@ -15,6 +16,13 @@ export type MentorRegistered = DomainEvent<
     registeredAt: string;
   }
 >;
+
+/**
+ * The mentor's personal data was erased (GDPR Art. 17, after they left): their data key is destroyed, so their name,
+ * e-mail and free texts read as "[erased]" everywhere. `reason` is about the erasure (who asked, on which ground)
+ * and is recorded in clear: it must name no person. Only a mentor with no students can be erased.
+ */
+export type MentorPersonalDataErased = DomainEvent<'MentorPersonalDataErased', { mentorId: string; reason: string; erasedBy: Actor; erasedAt: string }>;
 
 export type MentorMarkedDisabilityFriendly = DomainEvent<
   'MentorMarkedDisabilityFriendly',
@@ -67,7 +75,8 @@ export type MentorEvent =
   | MentorUnavailabilityDeclared
   | MentorUnavailabilityEnded
   | CaseloadSlotReserved
-  | CaseloadSlotReleased;
+  | CaseloadSlotReleased
+  | MentorPersonalDataErased;
 
 export type MentorEventType = MentorEvent['type'];
 

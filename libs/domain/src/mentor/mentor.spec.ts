@@ -391,3 +391,37 @@ describe('mentor unavailability', () => {
     expect(mentorSnapshotOf(mentorDecider.initialState, NOW)).toBeNull();
   });
 });
+
+describe('erasure of a mentor\'s personal data (GDPR Art. 17, after they left)', () => {
+  const erased: MentorEvent = { type: 'MentorPersonalDataErased', data: { mentorId: MENTOR_ID, reason: 'left the school, Art. 17', erasedBy: staff, erasedAt: NOW } };
+
+  it('R9: staff erase a mentor with no students', () => {
+    given(mentorDecider, [registered(), reserved('stu-1'), released('stu-1', resOf('stu-1'), 'training_withdrawn')])
+      .when({ type: 'EraseMentorPersonalData', data: { mentorId: MENTOR_ID, reason: 'left the school, Art. 17', at: NOW, by: staff } })
+      .then([erased]);
+  });
+
+  it('R9: refuses to erase a mentor who still has students', () => {
+    given(mentorDecider, [registered(), reserved('stu-1')])
+      .when({ type: 'EraseMentorPersonalData', data: { mentorId: MENTOR_ID, reason: 'left', at: NOW, by: staff } })
+      .thenThrows('mentor_has_students', 'conflict');
+  });
+
+  it('R7: refuses a student for an erased mentor, and any change of the profile; a repeated erasure is a no-op', () => {
+    given(mentorDecider, [registered(), erased])
+      .when({ type: 'ReserveCaseloadSlot', data: { mentorId: MENTOR_ID, studentId: 'stu-9', reservationId: 'res-9', trainingPath: 'web-developer', studentHasDisability: false, at: NOW, by: staff } })
+      .thenThrows('mentor_personal_data_erased', 'conflict');
+    given(mentorDecider, [registered(), erased])
+      .when({ type: 'ChangeMentorCapacity', data: { mentorId: MENTOR_ID, capacity: 5, at: NOW, by: staff } })
+      .thenThrows('mentor_personal_data_erased', 'conflict');
+    given(mentorDecider, [registered(), erased])
+      .when({ type: 'EraseMentorPersonalData', data: { mentorId: MENTOR_ID, reason: 'again', at: NOW, by: staff } })
+      .thenNothing();
+  });
+
+  it('refuses an erasure by the mentor themself', () => {
+    given(mentorDecider, [registered()])
+      .when({ type: 'EraseMentorPersonalData', data: { mentorId: MENTOR_ID, reason: 'left', at: NOW, by: theMentor } })
+      .thenThrows('role_not_allowed', 'forbidden');
+  });
+});

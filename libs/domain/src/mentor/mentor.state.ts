@@ -35,6 +35,8 @@ export type MentorState =
        * makes the mentor look fuller for that moment, never emptier.
        */
       reservations: Record<string, string>;
+      /** Set once the mentor's personal data was erased: they take no student and change no more. */
+      erasedAt: string | null;
     };
 
 export type RegisteredMentorState = Extract<MentorState, { status: 'registered' }>;
@@ -79,6 +81,6 @@ export function mentorSnapshotOf(state: MentorState, at: string): MentorSnapshot
     mentorId: state.profile.mentorId,
     disabilityFriendly: state.profile.disabilityFriendly,
     trainingPaths: [...state.profile.trainingPaths],
-    active: unavailabilityAt(state, at) === null,
+    active: state.erasedAt === null && unavailabilityAt(state, at) === null,
   };
 }

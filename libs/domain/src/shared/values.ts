@@ -86,3 +86,9 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (ak.length !== bk.length) return false;
   return ak.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
+
+/**
+ * What a person's personal data reads as once it was erased (their data key destroyed). The same string the
+ * event store's decryption yields for a sealed field whose key is gone.
+ */
+export const ERASED_PLACEHOLDER = '[erased]';

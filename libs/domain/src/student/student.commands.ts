@@ -109,6 +109,10 @@ export type StudentCommand =
   | SubmitFirstSessionRecording
   | GiveFirstSessionFeedback
   | RecordWeekWithoutSession
-  | LapseReservation;
+  | LapseReservation
+  | EraseStudentPersonalData;
+
+/** GDPR Art. 17: destroys the student's data key. `reason`: about the erasure, naming no person. */
+export type EraseStudentPersonalData = DomainCommand<'EraseStudentPersonalData', Acting & { studentId: string; reason: string }>;
 
 export type StudentCommandType = StudentCommand['type'];

@@ -46,6 +46,7 @@ import {
   ResolveFollowUp,
   ResumeTraining,
   StudentCommand,
+  EraseStudentPersonalData,
   SubmitFirstSessionRecording,
   WithdrawFromTraining,
 } from './student.commands';
@@ -70,9 +71,14 @@ type Active = Extract<StudentState, { status: 'active' }>;
 export function decideStudent(command: StudentCommand, state: StudentState, policy: DomainPolicy): StudentEvent[] {
   requireActor(command.data.by);
   requireInstant(command.data.at, 'at');
+  if (state.status !== 'not_enrolled' && state.file.erasedAt !== null && !ALLOWED_AFTER_ERASURE.has(command.type)) {
+    throw conflict('student_personal_data_erased', `student ${state.file.enrolment.studentId}'s personal data was erased: only attendance facts may still be recorded`);
+  }
   switch (command.type) {
     case 'EnrolStudent':
       return enrol(command, state, policy);
+    case 'EraseStudentPersonalData':
+      return eraseStudent(command, enrolled(state, command.data.studentId));
     case 'AssignMentor':
       return assignMentor(command, enrolled(state, command.data.studentId), policy);
     case 'RequestMentorChange':
@@ -775,6 +781,37 @@ function requireUnusedReservation(state: Enrolled, reservationId: string, field 
 
 function requireActor(by: Actor | undefined): void {
   if (!by || !isNonEmptyString(by.id) || !ROLES.includes(by.role)) throw forbidden('actor_required', 'every command names who acts (by)');
+}
+
+/**
+ * After an erasure: the facts that need no personal data (attendance of sessions already booked, weeks without a
+ * session, voiding a reservation) and the erasure itself (idempotent). Everything else would act on a person whose
+ * contact, needs (R7) and texts are gone.
+ */
+const ALLOWED_AFTER_ERASURE = new Set<StudentCommand['type']>([
+  'RecordSessionHeld',
+  'RecordSessionNoShow',
+  'RecordSubstantialDelay',
+  'RecordWeekWithoutSession',
+  'LapseReservation',
+  'EraseStudentPersonalData',
+]);
+
+/**
+ * GDPR Art. 17. Only before a mentor is assigned or once the training is closed: a withdrawal first gives back
+ * the mentor's caseload slot and the booked sessions (an active mentorship needs the student's contact).
+ */
+function eraseStudent(command: EraseStudentPersonalData, state: Enrolled): StudentEvent[] {
+  const { by, at } = command.data;
+  if (!isStaff(by)) throw roleNotAllowed(by, command.type);
+  const reason = requireText(command.data.reason, 'reason');
+  if (state.file.erasedAt !== null) return [];
+  if (state.status === 'active' || state.status === 'paused') {
+    throw conflict('erasure_requires_closed_training', 'the student has a mentor: withdraw or complete the training before erasing their personal data', {
+      status: state.status,
+    });
+  }
+  return [{ type: 'StudentPersonalDataErased', data: { studentId: state.file.enrolment.studentId, reason, erasedBy: { id: by.id, role: by.role }, erasedAt: at } }];
 }
 
 function enrolled(state: StudentState, studentId: string): Enrolled {

@@ -266,6 +266,17 @@ export type ReservationLapsed = DomainEvent<
   { studentId: string; kind: 'caseload' | 'calendar'; mentorId: string; reservationId: string; lapsedAt: string }
 >;
 
+/**
+ * The student's personal data was erased (GDPR Art. 17): their data key is destroyed, so their name, e-mail,
+ * disability flag, tutor's contact and every free text about them read as placeholders everywhere, while the facts
+ * (assignments, sessions, attendance, with dates and actors) stay. `reason` is about the erasure (who asked, on
+ * which ground) and is recorded in clear for the auditor: it must name no person.
+ */
+export type StudentPersonalDataErased = DomainEvent<
+  'StudentPersonalDataErased',
+  { studentId: string; reason: string; erasedBy: Actor; erasedAt: string }
+>;
+
 export type StudentEvent =
   | StudentEnrolled
   | StudentAssigned
@@ -291,7 +302,8 @@ export type StudentEvent =
   | FirstSessionFeedbackGiven
   | AttendanceFactRecorded
   | AttendanceAlertRaised
-  | ReservationLapsed;
+  | ReservationLapsed
+  | StudentPersonalDataErased;
 
 export type StudentEventType = StudentEvent['type'];
 

@@ -1,5 +1,6 @@
 // Folds one student event into the state. Never refuses an event: history is fact.
 import { assertNever } from '../shared/decider';
+import { ERASED_PLACEHOLDER } from '../shared/values';
 import { StudentEvent } from './student.events';
 import { EnrolledStudentState, Mentorship, SessionRecord, StudentFile, StudentState } from './student.state';
 
@@ -47,6 +48,7 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
       closedChangeRequests: [],
       weeksWithoutSession: [],
       reservations: {},
+      erasedAt: null,
     };
     return { status: 'awaiting_mentor', file };
   }
@@ -171,9 +173,30 @@ export function evolveStudent(state: StudentState, event: StudentEvent): Student
       return state;
     case 'ReservationLapsed':
       return withFile(state, (file) => withReservation(file, event.data.reservationId, 'lapsed'));
+    case 'StudentPersonalDataErased':
+      return withFile(state, (file) => erasedFile(file, event.data.erasedAt));
     default:
       return assertNever(event);
   }
+}
+
+/** Placeholders in the state too: a state cached before the erasure keeps no personal data. */
+function erasedFile(file: StudentFile, erasedAt: string): StudentFile {
+  const e = ERASED_PLACEHOLDER;
+  const funding = file.enrolment.funding.kind === 'apprenticeship' ? { ...file.enrolment.funding, tutor: { ...file.enrolment.funding.tutor, name: e, email: e } } : file.enrolment.funding;
+  return {
+    ...file,
+    erasedAt,
+    enrolment: { ...file.enrolment, name: e, email: e, registeredDisability: false, funding },
+    firstSessions: Object.fromEntries(
+      Object.entries(file.firstSessions).map(([id, f]) => [id, { ...f, recordingUrl: f.recordingUrl === null ? null : e, feedback: f.feedback === null ? null : e }]),
+    ),
+    followUps: Object.fromEntries(
+      Object.entries(file.followUps).map(([id, f]) => [id, { ...f, note: f.note === null ? null : e, resolution: f.resolution === null ? null : e }]),
+    ),
+    comments: Object.fromEntries(Object.entries(file.comments).map(([id, c]) => [id, { ...c, text: e }])),
+    pendingChangeRequest: file.pendingChangeRequest ? { ...file.pendingChangeRequest, reason: e } : null,
+  };
 }
 
 function mentorshipOfEnrolled(state: EnrolledStudentState): Mentorship | null {

@@ -66,6 +66,8 @@ export interface StudentFile {
    * a slot somebody relies on).
    */
   reservations: Record<string, 'consumed' | 'lapsed'>;
+  /** Set once the student's personal data was erased: only facts that need none may still be recorded. */
+  erasedAt: string | null;
 }
 
 export type StudentState =

@@ -1,0 +1,193 @@
+// Crypto-shredding as a decorator of the EventStore port: on append, the personal fields of each event (see
+// PERSONAL_DATA_MAP) are sealed with the data key of the person they belong to; on every read path they are opened
+// again, so deciders, projections, reactors, upcasters and the audit see plain events. Once a person's key is
+// destroyed, their fields read as placeholders ("[erased]"), and the rest of the history reads as before.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type {
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  NewEvent,
+  Position,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { DataKey, KeyStore, mentorSubject, studentSubject } from './key-store';
+import { ERASURE_EVENTS, KeyOwner, PERSONAL_DATA_MAP, PersonalField } from './personal-data-map';
+
+/** A sealed field as stored: AES-256-GCM of the field's JSON, bound (AAD) to its subject and path. */
+export interface Envelope {
+  $enc: 'v1';
+  /** Id of the data key. */
+  k: string;
+  iv: string;
+  ct: string;
+  tag: string;
+}
+
+export function isEnvelope(value: unknown): value is Envelope {
+  return typeof value === 'object' && value !== null && (value as Envelope).$enc === 'v1' && typeof (value as Envelope).ct === 'string';
+}
+
+/** A sealed field that cannot be opened although its key exists: altered ciphertext, or a key that is not its own. */
+export class DecryptionError extends Error {
+  readonly code = 'decryption_failed';
+  constructor(
+    readonly eventId: string,
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`event ${eventId}: field ${path} cannot be decrypted (${reason})`);
+    this.name = 'DecryptionError';
+  }
+}
+
+export function seal(key: DataKey, aad: string, value: unknown): Envelope {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key.key, iv);
+  cipher.setAAD(Buffer.from(aad));
+  const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+  return { $enc: 'v1', k: key.keyId, iv: iv.toString('base64'), ct: ct.toString('base64'), tag: cipher.getAuthTag().toString('base64') };
+}
+
+/** Opens an envelope; throws when the tag does not verify (never returns unauthenticated bytes). */
+export function open(key: DataKey, aad: string, envelope: Envelope): unknown {
+  const decipher = createDecipheriv('aes-256-gcm', key.key, Buffer.from(envelope.iv, 'base64'));
+  decipher.setAAD(Buffer.from(aad));
+  decipher.setAuthTag(Buffer.from(envelope.tag, 'base64'));
+  const text = Buffer.concat([decipher.update(Buffer.from(envelope.ct, 'base64')), decipher.final()]).toString('utf8');
+  return JSON.parse(text);
+}
+
+function getPath(data: unknown, path: string[]): { parent: Record<string, unknown>; key: string } | null {
+  let node = data;
+  for (const part of path.slice(0, -1)) {
+    if (typeof node !== 'object' || node === null) return null;
+    node = (node as Record<string, unknown>)[part];
+  }
+  if (typeof node !== 'object' || node === null) return null;
+  const key = path[path.length - 1];
+  if (!Object.prototype.hasOwnProperty.call(node, key)) return null;
+  return { parent: node as Record<string, unknown>, key };
+}
+
+export interface EncryptingEventStoreOptions {
+  /** Which fields to seal; default {@link PERSONAL_DATA_MAP}. */
+  map?: Readonly<Record<string, readonly PersonalField[]>>;
+  /** Close the key store with the event store (default true). */
+  ownsKeyStore?: boolean;
+}
+
+export class EncryptingEventStore implements EventStore {
+  private readonly map: Readonly<Record<string, readonly PersonalField[]>>;
+  private readonly ownsKeyStore: boolean;
+
+  constructor(
+    readonly inner: EventStore,
+    readonly keyStore: KeyStore & { evict?(subject: string): void },
+    options: EncryptingEventStoreOptions = {},
+  ) {
+    this.map = options.map ?? PERSONAL_DATA_MAP;
+    this.ownsKeyStore = options.ownsKeyStore ?? true;
+  }
+
+  private subjectOf(owner: KeyOwner, data: Record<string, unknown>, type: string): string {
+    const id = owner === 'student' ? data.studentId : data.mentorId;
+    if (typeof id !== 'string' || id === '') throw new Error(`${type}: personal data of a ${owner} without ${owner}Id cannot be sealed`);
+    return owner === 'student' ? studentSubject(id) : mentorSubject(id);
+  }
+
+  /** Seals the personal fields of an event (a copy); an erased person's fields are stored as placeholders. */
+  async encryptEvent<E extends NewEvent>(event: E): Promise<E> {
+    const fields = this.map[event.type];
+    if (!fields || fields.length === 0) return event;
+    const data = structuredClone(event.data) as Record<string, unknown>;
+    for (const field of fields) {
+      const at = getPath(data, field.path.split('.'));
+      if (!at || at.parent[at.key] === null || at.parent[at.key] === undefined || isEnvelope(at.parent[at.key])) continue;
+      const subject = this.subjectOf(field.owner, data, event.type);
+      const key = await this.keyStore.getOrCreate(subject);
+      at.parent[at.key] = key ? seal(key, `${subject}|${field.path}`, at.parent[at.key]) : field.placeholder;
+    }
+    return { ...event, data };
+  }
+
+  /** Opens the sealed fields of a recorded event (a copy); fields of an erased person read as placeholders. */
+  async decryptEvent(event: RecordedEvent): Promise<RecordedEvent> {
+    const fields = this.map[event.type];
+    if (!fields || fields.length === 0) return event;
+    let data: Record<string, unknown> | null = null;
+    for (const field of fields) {
+      const path = field.path.split('.');
+      const found = getPath(event.data, path);
+      if (!found || !isEnvelope(found.parent[found.key])) continue;
+      data ??= structuredClone(event.data) as Record<string, unknown>;
+      const at = getPath(data, path)!;
+      const envelope = at.parent[at.key] as Envelope;
+      const subject = this.subjectOf(field.owner, data, event.type);
+      const key = await this.keyStore.get(subject);
+      if (!key) {
+        if (!(await this.keyStore.isErased(subject))) throw new DecryptionError(event.eventId, field.path, `no data key for ${subject}`);
+        at.parent[at.key] = field.placeholder;
+        continue;
+      }
+      if (key.keyId !== envelope.k) throw new DecryptionError(event.eventId, field.path, `sealed with key ${envelope.k}, ${subject} has ${key.keyId}`);
+      try {
+        at.parent[at.key] = open(key, `${subject}|${field.path}`, envelope);
+      } catch {
+        throw new DecryptionError(event.eventId, field.path, 'authentication failed');
+      }
+    }
+    return data ? { ...event, data } : event;
+  }
+
+  private async decryptAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    const out: RecordedEvent[] = [];
+    for (const event of events) {
+      const owner = ERASURE_EVENTS[event.type];
+      // Another process destroyed the key: do not trust this process's cached copy past the erasure.
+      if (owner && this.keyStore.evict) this.keyStore.evict(this.subjectOf(owner, event.data as Record<string, unknown>, event.type));
+      out.push(await this.decryptEvent(event));
+    }
+    return out;
+  }
+
+  async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
+    const sealed: NewEvent[] = [];
+    for (const event of events) sealed.push(await this.encryptEvent(event));
+    return this.inner.append(streamId, sealed, expected);
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]> {
+    return this.decryptAll(await this.inner.readStream(streamId, options));
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
+    return this.decryptAll(await this.inner.readAll(options));
+  }
+
+  subscribeToAll(options: SubscribeOptions): Subscription {
+    return this.inner.subscribeToAll({ ...options, onEvents: async (events) => options.onEvents(await this.decryptAll(events)) });
+  }
+
+  headPosition(): Promise<Position | null> {
+    return this.inner.headPosition();
+  }
+
+  countAfter(after?: Position): Promise<number> {
+    return this.inner.countAfter(after);
+  }
+
+  /** Destroys a person's data key: from now on their sealed fields read as placeholders, everywhere. */
+  async erase(owner: KeyOwner, id: string, at?: Date): Promise<void> {
+    await this.keyStore.destroy(owner === 'student' ? studentSubject(id) : mentorSubject(id), at);
+  }
+
+  async close(): Promise<void> {
+    await this.inner.close();
+    if (this.ownsKeyStore) await this.keyStore.close();
+  }
+}
