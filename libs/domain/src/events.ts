@@ -1,13 +1,14 @@
 // The registry of every event type: its current schema version, its stream category, and the upcast hook used on read.
+import { AccessLogEvent } from './access-log/access-log.events';
 import { MentorCalendarEvent } from './mentor-calendar/mentor-calendar.events';
 import { MentorEvent, legacyCaseloadReservationId } from './mentor/mentor.events';
 import { StudentEvent } from './student/student.events';
 
 /** Every event the domain records. */
-export type MentoringEvent = StudentEvent | MentorEvent | MentorCalendarEvent;
+export type MentoringEvent = StudentEvent | MentorEvent | MentorCalendarEvent | AccessLogEvent;
 export type EventType = MentoringEvent['type'];
 
-export type StreamCategory = 'student' | 'mentor' | 'mentor-calendar';
+export type StreamCategory = 'student' | 'mentor' | 'mentor-calendar' | 'access-log';
 
 /**
  * The current schema version of each event type. An event type, once released, is never changed in place:
@@ -51,6 +52,7 @@ export const EVENT_SCHEMA_VERSIONS: Readonly<Record<EventType, number>> = Object
   MentorSlotMoved: 1,
   MentorSlotReleased: 2,
   MentorPersonalDataErased: 1,
+  SensitiveDataRead: 1,
 });
 
 /** The stream category each event type is appended to (`<category>-<id>`). */
@@ -92,6 +94,7 @@ export const EVENT_STREAM_CATEGORIES: Readonly<Record<EventType, StreamCategory>
   MentorSlotMoved: 'mentor-calendar',
   MentorSlotReleased: 'mentor-calendar',
   MentorPersonalDataErased: 'mentor',
+  SensitiveDataRead: 'access-log',
 });
 
 export const EVENT_TYPES: readonly EventType[] = Object.freeze(Object.keys(EVENT_SCHEMA_VERSIONS) as EventType[]);

@@ -7,3 +7,4 @@ export * from './events';
 export * from './student';
 export * from './mentor';
 export * from './mentor-calendar';
+export * from './access-log/access-log.events';

@@ -32,7 +32,7 @@ export const AUDIT_ENTRY_SCHEMA: SchemaObject = {
   additionalProperties: false,
 };
 
-/** The 200 body (application/json) of GetStudentHistory; `asOf` is null without `?asOf=`. */
+/** The 200 body (application/json) of GetStudentHistory; `asOf` is null without `?asOf=` and `?knownAt=`. */
 export const STUDENT_AUDIT_SCHEMA: SchemaObject = {
   type: 'object',
   required: ['studentId', 'assignments', 'sessions', 'attendance', 'comments', 'asOf'],
@@ -45,10 +45,11 @@ export const STUDENT_AUDIT_SCHEMA: SchemaObject = {
     asOf: {
       type: 'object',
       nullable: true,
-      description: 'With `?asOf=`: the training’s status and mentor at that instant; null without it',
+      description: 'With `?asOf=` and/or `?knownAt=`: the training’s status and mentor at that instant, as recorded by knownAt; null without either',
       required: ['asOf', 'status', 'mentorId', 'revision'],
       properties: {
-        asOf: { type: 'string', format: 'date-time', example: '2027-02-01T12:00:00.000Z' },
+        asOf: { type: 'string', format: 'date-time', description: 'What was true at this instant (by occurredAt); knownAt when only that was given', example: '2027-02-01T12:00:00.000Z' },
+        knownAt: { type: 'string', format: 'date-time', description: 'With `?knownAt=`: only what the store had recorded by then (recordedAt); absent without it', example: '2027-02-15T12:00:00.000Z' },
         status: {
           type: 'string',
           enum: ['not_enrolled', 'awaiting_mentor', 'active', 'paused', 'completed', 'withdrawn'],

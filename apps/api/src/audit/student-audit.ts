@@ -32,7 +32,10 @@ export interface AuditEntry {
 }
 
 export interface StudentAsOf {
+  /** What was true at this instant (by `occurredAt`); `knownAt` when only that was given. */
   asOf: string;
+  /** What had been recorded by this instant (by the store's `recordedAt`); absent without `?knownAt=`. */
+  knownAt?: string;
   /** `not_enrolled` when the student had not been enrolled yet at that instant. */
   status: StudentState['status'];
   mentorId: string | null;
@@ -147,11 +150,18 @@ function statusAndMentor(events: readonly RecordedEvent[]): { status: StudentSta
 
 /**
  * Builds the audit of a student from their stream. With `asOf`, the state is folded from the events
- * that had occurred (metadata `occurredAt`) by that instant, and the lists stop there too.
+ * that had occurred (metadata `occurredAt`) by that instant, and the lists stop there too. With `knownAt`
+ * (bitemporal), only the events the store had recorded (`recordedAt`) by that instant count: a fact or a
+ * correction recorded later does not change what an auditor saw then. Both together: what was true at
+ * `asOf` as known at `knownAt`.
  */
-export function studentAudit(studentId: string, stream: readonly RecordedEvent[], asOf?: Date): StudentAudit {
+export function studentAudit(studentId: string, stream: readonly RecordedEvent[], asOf?: Date, knownAt?: Date): StudentAudit {
   const cutoff = asOf?.getTime();
-  const events = cutoff === undefined ? stream : stream.filter((e) => Date.parse(e.metadata.occurredAt) <= cutoff);
+  const known = knownAt?.getTime();
+  const events = stream.filter(
+    (e) => (cutoff === undefined || Date.parse(e.metadata.occurredAt) <= cutoff) && (known === undefined || Date.parse(e.recordedAt) <= known),
+  );
+  const at = asOf ?? knownAt;
   const pick = (table: Record<string, (d: Data) => Partial<AuditEntry>>) =>
     events.filter((e) => table[e.type]).map((e) => entry(e, table[e.type](upcast(e.type, e.schemaVersion, e.data) as Data)));
   return {
@@ -160,9 +170,10 @@ export function studentAudit(studentId: string, stream: readonly RecordedEvent[]
     sessions: pick(SESSION),
     attendance: pick(ATTENDANCE),
     comments: pick(COMMENTS),
-    asOf: asOf
+    asOf: at
       ? {
-          asOf: asOf.toISOString(),
+          asOf: at.toISOString(),
+          ...(knownAt ? { knownAt: knownAt.toISOString() } : {}),
           ...statusAndMentor(events),
           revision: events.length ? events[events.length - 1].revision : -1,
         }
@@ -181,7 +192,7 @@ type CsvRow = { section: string } & Partial<AuditEntry>;
 export function studentAuditCsv(audit: StudentAudit): string {
   const rows: CsvRow[] = (['assignments', 'sessions', 'attendance', 'comments'] as const).flatMap((section) => audit[section].map((e) => ({ section, ...e })));
   if (audit.asOf) {
-    rows.push({ section: 'as_of', kind: `status:${audit.asOf.status}`, mentorId: audit.asOf.mentorId, occurredAt: audit.asOf.asOf, revision: audit.asOf.revision });
+    rows.push({ section: 'as_of', kind: `status:${audit.asOf.status}`, mentorId: audit.asOf.mentorId, occurredAt: audit.asOf.asOf, recordedAt: audit.asOf.knownAt, revision: audit.asOf.revision });
   }
   const columns: Array<readonly [string, (row: CsvRow) => CsvValue]> = [
     ['section', (r) => r.section],

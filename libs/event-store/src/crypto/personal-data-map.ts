@@ -82,6 +82,9 @@ export const PERSONAL_DATA_MAP: Readonly<Record<string, readonly PersonalField[]
   MentorSlotReserved: [],
   MentorSlotMoved: [],
   MentorSlotReleased: [],
+  // The access log: who read which student's record, when, why (X-Purpose). Evidence of access kept for the auditor
+  // after an erasure; the purpose is the reader's, about their work, and names the student by id only.
+  SensitiveDataRead: [],
 });
 
 /** The erasure events: on seeing one, a reader forgets the cached key of its subject before decrypting further. */

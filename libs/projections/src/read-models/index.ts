@@ -1,4 +1,5 @@
 import type { Projection } from '../projection';
+import { accessLogProjection } from './access-log.projection';
 import { createAnalyticsProjection } from './analytics.projection';
 import { dashboardsProjection } from './dashboards.projection';
 import { mentorCaseloadsProjection } from './mentor-caseloads.projection';
@@ -11,6 +12,7 @@ export * from './iso-week';
 export * from './dashboards.projection';
 export * from './analytics.projection';
 export * from './read-side.scenario';
+export * from './access-log.projection';
 
 /** What the projections take from configuration. */
 export interface ProjectionSettings {
@@ -20,7 +22,7 @@ export interface ProjectionSettings {
 
 /** Every projection the platform runs, in the projector or in the embedded API process. */
 export function createProjections(settings: ProjectionSettings): readonly Projection[] {
-  return [studentProfilesProjection, mentorCaseloadsProjection, dashboardsProjection, createAnalyticsProjection(settings.analyticsPseudonymKey)];
+  return [studentProfilesProjection, mentorCaseloadsProjection, dashboardsProjection, createAnalyticsProjection(settings.analyticsPseudonymKey), accessLogProjection];
 }
 
 /** The names of the projections (for checking a name without building them). */

@@ -4,6 +4,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
+import { SensitiveRead } from '../../http/sensitive-read.interceptor';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { IdParam } from '../../shared/id-param';
 import { parseWaitFor } from '../../shared/read-your-writes';
@@ -44,6 +45,7 @@ export class GetFunderAttendanceController {
       notFound: 'funder_not_found: the funder funds nobody, or it is another funder',
     },
   )
+  @SensitiveRead('csv_export', { subject: 'funderId', csvOnly: true })
   @ApiQuery({ name: 'cohort', required: false, description: 'Only this cohort' })
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: one line per student (also with Accept: text/csv)' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })

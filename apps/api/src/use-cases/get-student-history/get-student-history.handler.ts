@@ -16,12 +16,12 @@ export class GetStudentHistoryHandler implements IQueryHandler<GetStudentHistory
     @Inject(EVENT_STORE) private readonly eventStore: EventStore,
   ) {}
 
-  async execute({ studentId, actor, asOf }: GetStudentHistoryQuery): Promise<StudentAudit> {
+  async execute({ studentId, actor, asOf, knownAt }: GetStudentHistoryQuery): Promise<StudentAudit> {
     if (!MAY_AUDIT.has(actor.role)) {
       throw new Problem(403, 'role_not_allowed', 'Forbidden', 'Only auditors and the mentorship team replay a student’s history.');
     }
     const events = await this.eventStore.readStream(studentStream(studentId));
     if (events.length === 0) throw new Problem(404, 'student_not_found', 'Not Found', `No student ${studentId}.`);
-    return studentAudit(studentId, events, asOf);
+    return studentAudit(studentId, events, asOf, knownAt);
   }
 }

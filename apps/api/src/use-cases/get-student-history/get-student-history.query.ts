@@ -7,6 +7,8 @@ export class GetStudentHistoryQuery extends Query<StudentAudit> {
     readonly studentId: string,
     readonly actor: Actor,
     readonly asOf?: Date,
+    /** Bitemporal: only events the store had recorded (recordedAt) by then. */
+    readonly knownAt?: Date,
   ) {
     super();
   }

@@ -4,6 +4,7 @@ import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { Actor } from '@mentoring/event-store';
 import { CurrentActor } from '../../http/auth';
+import { SensitiveRead } from '../../http/sensitive-read.interceptor';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { IdParam } from '../../shared/id-param';
 import { withStreamEtag } from '../../shared/read-etag';
@@ -24,6 +25,7 @@ export class GetStudentController {
     problems: { 403: 'role_not_allowed: an analyst reads no student' },
     notFound: 'student_not_found: no such student, or one you may not read (another mentor’s, a tutor’s or funder’s who does not oversee or fund them)',
   })
+  @SensitiveRead('student_record', { disabilityField: 'registeredDisability' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
   async get(
     @IdParam('studentId') studentId: string,
