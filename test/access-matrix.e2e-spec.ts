@@ -95,6 +95,7 @@ const TABLE_BY_OPERATION: Record<string, Record<Role, Cell>> = {
   ListMentors: read({}),
   GetMentorSuggestions: read({}),
   GetStudentHistory: read({ auditor: '200' }),
+  VerifyAuditTrail: { ...read({ auditor: '200' }), staff: CLOSED },
   GetMentorDashboard: read({ mentor: { own: '200', other: '404 mentor_not_found' } }),
   GetTeamDashboard: read({}),
   GetTeamDashboardList: read({}),

@@ -4,6 +4,7 @@ import type { EventStore } from './event-store.port';
 import { SqliteEventStore } from './sqlite/sqlite-event-store';
 import { EncryptingEventStore } from './crypto/encrypting-event-store';
 import type { KeyStore } from './crypto/key-store';
+import { ChainedEventStore } from './integrity/chained-event-store';
 
 export interface EventStoreConfig {
   /** When set, the distributed deployment: EventStoreDB at this connection string. */
@@ -21,7 +22,8 @@ export interface EventStoreConfig {
 
 /** The event store chosen by configuration: EventStoreDB when a connection string is given, else SQLite. */
 export function createEventStore(config: EventStoreConfig): EventStore {
-  const store = createStorageEventStore(config);
+  // Tamper evidence: every stored event is hash-chained in its stream (integrity/), below the encryption.
+  const store = new ChainedEventStore(createStorageEventStore(config));
   return config.keyStore ? new EncryptingEventStore(store, config.keyStore) : store;
 }
 

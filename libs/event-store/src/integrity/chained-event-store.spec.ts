@@ -183,7 +183,7 @@ describe('ChainedEventStore', () => {
         copy.recordedAt,
       );
       const report = await verifyAuditTrail(store);
-      expect(report.firstProblem).toMatchObject({ kind: 'altered', streamId: 's-0', revision: 4, eventId: 'forged-1' });
+      expect(report.firstProblem).toMatchObject({ kind: 'inserted', streamId: 's-0', revision: 4, eventId: 'forged-1' });
       const meta = { ...(copy.metadata as object), integrity: { alg: HASH_ALG, prev: GENESIS_HASH, hash: '' } };
       const forged = { streamId: 's-1', revision: 4, eventId: 'forged-2', type: 'X', schemaVersion: 1, data: {}, metadata: withoutIntegrity(meta) };
       meta.integrity.hash = chainHash(GENESIS_HASH, forged);

@@ -103,10 +103,12 @@ export async function verifyAuditTrail(store: EventStore, options: VerifyOptions
       report({ ...at, kind: 'inserted', detail: `${event.streamId}@${event.revision} (event ${event.eventId}, position ${position}): revision ${event.revision} appears again after revision ${state.revision}` });
     }
     if (integrity) {
-      if (chainHash(integrity.prev, event) !== integrity.hash) {
-        report({ ...at, kind: 'altered', detail: `${event.streamId}@${event.revision} (event ${event.eventId}, position ${position}): stored hash does not match the event's content` });
-      } else if (linked && integrity.prev !== state.hash) {
+      // Linkage first: a forged event carrying another event's integrity metadata is an insertion; an event
+      // still linked to its predecessor whose content no longer hashes as stored was altered.
+      if (linked && integrity.prev !== state.hash) {
         report({ ...at, kind: 'inserted', detail: `${event.streamId}@${event.revision} (event ${event.eventId}, position ${position}): does not chain to the stream's previous event` });
+      } else if (chainHash(integrity.prev, event) !== integrity.hash) {
+        report({ ...at, kind: 'altered', detail: `${event.streamId}@${event.revision} (event ${event.eventId}, position ${position}): stored hash does not match the event's content` });
       }
       states.set(event.streamId, { revision: event.revision, hash: integrity.hash, chained: true });
     } else {
