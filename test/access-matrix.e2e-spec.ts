@@ -107,6 +107,7 @@ const TABLE_BY_OPERATION: Record<string, Record<Role, Cell>> = {
   // Operations.
   GetHealth: { student: '200', mentor: '200', staff: '200', admin: '200', tutor: '200', funder: '200', auditor: '200', analyst: '200' },
   GetProjections: adminOnly('200'),
+  GetMetrics: adminOnly('200'),
   GetAccessLog: { ...adminOnly('200'), auditor: '200' },
   ListParkedEvents: adminOnly('200'),
   // No event is parked in this data: the admin's retry of one that does not exist.

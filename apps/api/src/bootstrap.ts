@@ -1,11 +1,11 @@
 // Builds the HTTP application (Fastify) for a configuration: used by main.ts, the tests and the bench.
 import 'reflect-metadata';
-import { Logger, LogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
-import { AppConfig } from '@mentoring/config';
+import { AppConfig, createLogger, Metrics } from '@mentoring/config';
 import { InfrastructureOverrides } from './infrastructure.module';
 import { titleFor } from './http/error-mapping';
 import { Problem } from './http/problem';
@@ -16,14 +16,15 @@ import { clientErrorHandler, frameworkErrors } from './http/edge-errors';
 import { useDepthLimitedJsonParser } from './http/json-depth';
 import { useRateLimits } from './http/rate-limit';
 import { useSecurityHeaders } from './http/security-headers';
+import { PinoNestLogger } from './observability/nest-logger';
+import { operationIndex, useRequestLog } from './observability/request-log';
+import { METRICS } from './observability/metrics.controller';
 import { completeTheContract, describeTheApi, PROBLEM_SCHEMA, toOpenApi31 } from './shared/api-docs';
 
 /** Response headers a browser script may read (CORS): the command conventions, Retry-After, the correlation id. */
 export const CORS_EXPOSED_HEADERS = ['ETag', 'Location', 'X-Global-Position', 'Idempotent-Replayed', 'Retry-After', 'X-Correlation-Id'];
 
 const logger = new Logger('HTTP');
-
-const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 export async function createApp(config: AppConfig, overrides: InfrastructureOverrides = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -33,9 +34,9 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
     frameworkErrors,
     clientErrorHandler,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, {
-    logger: config.logLevel === 'silent' ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
-  });
+  // One logger for everything (observability/): Nest's Logger writes pino JSON lines (LOG_FORMAT, LOG_LEVEL).
+  const log = createLogger({ logLevel: config.logLevel, logFormat: config.logFormat, destination: overrides.logDestination });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, { logger: new PinoNestLogger(log) });
   // Fastify's own errors (malformed JSON, body too large, wrong media type) reach the exception filter
   // as HttpExceptions carrying the Fastify error as `cause`; unknown routes as NotFoundException.
   const fastify = app.getHttpAdapter().getInstance();
@@ -70,16 +71,20 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   // JSON nested deeper than JSON_MAX_DEPTH is refused (400 json_too_deep) before it is parsed.
   useDepthLimitedJsonParser(app, { maxDepth: config.jsonMaxDepth, bodyLimit: config.bodyLimitBytes });
 
+  // The document is built in every case: the request lines and metrics name each route's operationId.
   // DOCS_ENABLED (off in production by default): without it, /docs and /docs-json are unknown routes (404).
-  if (config.docsEnabled) serveTheDocs(app);
+  const document = buildTheDocument(app);
+  if (config.docsEnabled) SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  // One line per request and its duration in the metrics, when the answer is sent.
+  useRequestLog(fastify, log, app.get<Metrics>(METRICS), operationIndex(document));
   app.enableShutdownHooks();
   await app.init();
   await fastify.ready();
   return app;
 }
 
-/** Builds the OpenAPI document (nothing else needs it) and serves it with Swagger UI at /docs and /docs-json. */
-function serveTheDocs(app: NestFastifyApplication): void {
+/** Builds the OpenAPI document, served with Swagger UI at /docs and /docs-json when DOCS_ENABLED. */
+function buildTheDocument(app: NestFastifyApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -99,5 +104,5 @@ function serveTheDocs(app: NestFastifyApplication): void {
   // Servers, license, tag descriptions, the bearer scheme explained, an example per body and answer; then 3.1.
   describeTheApi(document, { serverUrl: '/' });
   toOpenApi31(document);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return document;
 }

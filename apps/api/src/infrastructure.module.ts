@@ -2,13 +2,15 @@
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
-import { createEventStore, createKeyStore, EventStore, KeyStore } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore, InstrumentedEventStore, KeyStore } from '@mentoring/event-store';
 import { createIdempotencyStore, createReadStore, IdempotencyStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner } from '@mentoring/projections';
-import { createMailer, createReactorRunner, Mailer, ReactorRunner } from '@mentoring/reactors';
-import { AppConfig } from '@mentoring/config';
+import { createMailer, createReactorRunner, instrumentMailer, Mailer, ReactorRunner } from '@mentoring/reactors';
+import { AppConfig, DestinationStream, Metrics } from '@mentoring/config';
 import { TOKEN_VERIFIER, TokenVerifier } from './http/auth';
 import { ParkedEventsController } from './health/parked-events.controller';
+import { METRICS, MetricsController } from './observability/metrics.controller';
+import { MetricsLifecycle } from './observability/metrics-lifecycle';
 import { APP_CONFIG, CLOCK, Clock, EVENT_STORE, ID_GENERATOR, IdGenerator, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE, IDEMPOTENCY_STORE, KEY_STORE, systemClock } from './shared/tokens';
 
 /** Replacements for tests: a fixed clock, predictable ids, a store shared between app instances, a mailer. */
@@ -20,6 +22,8 @@ export interface InfrastructureOverrides {
   mailer?: Mailer;
   /** A verifier with test settings (e.g. a short JWKS cooldown to observe a key rotation). */
   tokenVerifier?: TokenVerifier;
+  /** Where the log lines go (tests capture them); default stdout. */
+  logDestination?: DestinationStream;
 }
 
 const LEGACY_IDEMPOTENCY_COLLECTION = '_idempotency';
@@ -75,8 +79,11 @@ export class InfrastructureModule {
     const clock = overrides.clock ?? systemClock;
     const ids = overrides.ids ?? ({ uuid: () => randomUUID() } satisfies IdGenerator);
     const runnerOptions = { maxAttempts: config.parkAfterAttempts, leaseTtlMs: config.subscriberLeaseSeconds * 1000 };
+    // One registry per process (per app in tests): appends and e-mails report to it, /metrics reads it.
+    const metrics = new Metrics();
     const providers: Provider[] = [
       { provide: APP_CONFIG, useValue: config },
+      { provide: METRICS, useValue: metrics },
       { provide: TOKEN_VERIFIER, useValue: overrides.tokenVerifier ?? new TokenVerifier(config) },
       { provide: CLOCK, useValue: clock },
       { provide: ID_GENERATOR, useValue: ids },
@@ -85,10 +92,19 @@ export class InfrastructureModule {
       { provide: KEY_STORE, useFactory: () => createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }) },
       {
         provide: EVENT_STORE,
+        // Appends timed for the metrics, outside every other decorator (what a command waits for).
         inject: [KEY_STORE],
         useFactory: (keyStore: KeyStore) =>
-          overrides.eventStore ??
-          createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: config.sqliteSynchronous, keyStore }),
+          new InstrumentedEventStore(
+            overrides.eventStore ??
+            createEventStore({
+              esdbConnectionString: config.esdbConnectionString,
+              dataDir: config.dataDir,
+              synchronous: config.sqliteSynchronous,
+              keyStore,
+            }),
+            metrics,
+          ),
       },
       {
         provide: READ_STORE,
@@ -112,7 +128,7 @@ export class InfrastructureModule {
                 readStore,
                 clock,
                 ids,
-                mailer: overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom }),
+                mailer: instrumentMailer(overrides.mailer ?? createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom }), metrics.mail),
                 mentorshipTeamEmail: config.mentorshipTeamEmail,
                 reservations: { graceSeconds: config.reservationGraceSeconds },
                 logger: new Logger('Reactors'),
@@ -121,10 +137,11 @@ export class InfrastructureModule {
             : null,
       },
       Lifecycle,
+      MetricsLifecycle,
     ];
     return {
       module: InfrastructureModule,
-      controllers: [ParkedEventsController],
+      controllers: [ParkedEventsController, MetricsController],
       providers,
       exports: providers.filter((p) => p !== Lifecycle),
     };

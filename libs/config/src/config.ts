@@ -86,6 +86,10 @@ export interface AppConfig {
   /** Largest accepted request body in bytes. */
   bodyLimitBytes: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose' | 'silent';
+  /** `json` (default): one JSON object per line (pino); `pretty`: coloured text for a terminal (pino-pretty). */
+  logFormat: 'json' | 'pretty';
+  /** When set, Prometheus metrics are also served without a token on this port (bound to `host`), for a scraper on a private network. */
+  metricsPort?: number;
   /**
    * Browser origins allowed to call the API (CORS), normalised (`https://app.example.com`), or `['*']`
    * for any origin. Empty = no CORS headers at all.
@@ -333,6 +337,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 50 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose', 'silent'] as const, 'log'),
+    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
+    metricsPort: optional(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
   };
 }

@@ -1,2 +1,4 @@
 export * from './config';
 export * from './env-file';
+export * from './log';
+export * from './metrics';

@@ -4,21 +4,20 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problemHeaders, titleFor, toProblem, unavailableStore } from './error-mapping';
 import { allowedMethods } from './method-not-allowed';
 import { Problem, PROBLEM_CONTENT_TYPE } from './problem';
-import type { WithCorrelationId } from '../shared/command-context';
+import { noteProblem } from '../observability/request-log';
 
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Problem');
-
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
-    sendProblem(error, request, reply, this.logger);
+    sendProblem(error, request, reply);
   }
 }
 
-export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): void {
+/** `_logger` is no longer written to: the request line logs the problem (callers still pass their logger). */
+export function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply, _logger?: Logger): void {
   let problem = toProblem(error);
   const path = request.url?.split('?')[0];
   const headers = problemHeaders(problem);
@@ -30,18 +29,12 @@ export function sendProblem(error: unknown, request: FastifyRequest, reply: Fast
       headers.allow = allow.join(', ');
     }
   }
-  const correlationId = (request as FastifyRequest & WithCorrelationId).correlationId;
-  const context = `${request.method} ${path}${correlationId ? ` (correlation ${correlationId})` : ''}`;
-  if (problem.code === 'store_unavailable') {
-    // Expected during a failover, and the client is told to retry: one line, no stack.
-    const message = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
-    logger.warn(`${request.method} ${path}: 503 store_unavailable, ${unavailableStore(error) ?? 'a store'} unavailable: ${message}`);
-  } else if (problem.status >= 500) {
-    logger.error(`${context}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  } else {
-    // A client's error: one debug line, never a stack.
-    logger.debug(`${context}: ${problem.status} ${problem.code}`);
-  }
+  // Logged once, by the request line (observability/request-log.ts): a client's error at info with its code,
+  // a store outage or a 504 at warn without a stack, any other 5xx at error with the stack.
+  const detail = problem.code === 'store_unavailable'
+    ? `${unavailableStore(error) ?? 'a store'} unavailable: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}`
+    : undefined;
+  noteProblem(request, problem, error, detail);
   void reply
     .status(problem.status)
     .headers(headers)
