@@ -4,11 +4,11 @@
 import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import * as http from 'node:http';
 import * as path from 'node:path';
-import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';
-import { createEventStore, createKeyStore, EventStore, formatPosition } from '@mentoring/event-store';
+import { answerMetrics, AppConfig, ConfigError, createLogger, loadConfig, Metrics, runnerLogger } from '@mentoring/config';
+import { createEventStore, createKeyStore, EventStore, formatPosition, InstrumentedEventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
-import { createProjections, ProjectionRunner, countParkedEvents, listParkedEvents } from '@mentoring/projections';
-import { createMailer, createReactorRunner, listFailedDueWork, ReactorRunner } from '@mentoring/reactors';
+import { createProjections, ProjectionRunner, listParkedEvents } from '@mentoring/projections';
+import { createMailer, createReactorRunner, instrumentMailer, listFailedDueWork, ReactorRunner, sampleSubscribers } from '@mentoring/reactors';
 
 async function health(eventStore: EventStore, readStore: ReadStore, runner: ProjectionRunner, reactors: ReactorRunner | null) {
   const head = await eventStore.headPosition();
@@ -27,35 +27,6 @@ async function health(eventStore: EventStore, readStore: ReadStore, runner: Proj
   };
 }
 
-async function metrics(readStore: ReadStore, runner: ProjectionRunner, reactors: ReactorRunner | null): Promise<string> {
-  const projections = await runner.status();
-  const reactorStatus = reactors ? await reactors.status() : [];
-  const parked = await countParkedEvents(readStore);
-  const lines = [
-    '# HELP projection_lag_events Events in the log not yet applied by the projection.',
-    '# TYPE projection_lag_events gauge',
-    ...projections.map((p) => `projection_lag_events{projection="${p.name}"} ${p.lag}`),
-    '# HELP reactor_lag_events Events in the log not yet handled by the reactor.',
-    '# TYPE reactor_lag_events gauge',
-    ...reactorStatus.map((r) => `reactor_lag_events{reactor="${r.name}"} ${r.lag}`),
-    '# HELP parked_events Poison events parked by a projection or reactor and not resolved yet.',
-    '# TYPE parked_events gauge',
-    ...[...projections, ...reactorStatus].map((s) => `parked_events{subscriber="${s.name}"} ${parked[s.name] ?? 0}`),
-    '# HELP reactor_due_work Due work of a reactor by state (pending: waiting for its time; failed: given up, see npm run parked).',
-    '# TYPE reactor_due_work gauge',
-    ...reactorStatus.flatMap((r) => [`reactor_due_work{reactor="${r.name}",state="pending"} ${r.duePending}`, `reactor_due_work{reactor="${r.name}",state="failed"} ${r.dueFailed}`]),
-    '# HELP subscriber_lease_held 1 when this process holds the subscriber\'s lease and runs it, 0 when another process does (standby).',
-    '# TYPE subscriber_lease_held gauge',
-    ...[...projections, ...reactorStatus].map((s) => `subscriber_lease_held{subscriber="${s.name}"} ${s.lease.held ? 1 : 0}`),
-    '# HELP subscriber_lease_expires_in_seconds Seconds until the subscriber\'s lease expires unless its owner renews it (negative: expired).',
-    '# TYPE subscriber_lease_expires_in_seconds gauge',
-    ...[...projections, ...reactorStatus]
-      .filter((s) => s.lease.expiresAt !== null)
-      .map((s) => `subscriber_lease_expires_in_seconds{subscriber="${s.name}"} ${((Date.parse(s.lease.expiresAt!) - Date.now()) / 1000).toFixed(1)}`),
-  ];
-  return `${lines.join('\n')}\n`;
-}
-
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -67,15 +38,22 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const eventStore = createEventStore({
+  // One registry for the process (prom-client); appends and e-mails report to it.
+  const metrics = new Metrics();
+  const eventStore = new InstrumentedEventStore(
+    createEventStore({
     esdbConnectionString: config.esdbConnectionString,
     dataDir: config.dataDir,
     synchronous: config.sqliteSynchronous,
     keyStore: createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }),
-  });
+  }),
+    metrics,
+  );
   const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
-  const log = (message: string) => console.log(`[projector] ${message}`);
-  const logger = { log, error: (m: string) => console.error(`[projector] ${m}`) };
+  // The API's format: pino JSON lines (LOG_FORMAT, LOG_LEVEL), `context` naming the part.
+  const pino = createLogger({ logLevel: config.logLevel, logFormat: config.logFormat, base: { process: 'projector' } });
+  const logger = runnerLogger(pino, 'Projections');
+  const log = (message: string) => pino.info({ context: 'Projector' }, message);
   const options = { maxAttempts: config.parkAfterAttempts, leaseTtlMs: config.subscriberLeaseSeconds * 1000 };
   const projections = createProjections(config);
   const runner = new ProjectionRunner(eventStore, readStore, projections, logger, options);
@@ -83,7 +61,7 @@ async function main(): Promise<void> {
   log(`projections ${projections.map((p) => p.name).join(', ')} (each run by the one projector that holds its lease: ${runner.leases.heldNames().length} here)`);
   let reactors: ReactorRunner | null = null;
   if (config.runReactors) {
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom });
+    const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom }), metrics.mail);
     reactors = createReactorRunner({
       eventStore,
       readStore,
@@ -91,24 +69,22 @@ async function main(): Promise<void> {
       clock: { now: () => new Date() },
       mentorshipTeamEmail: config.mentorshipTeamEmail,
       reservations: { graceSeconds: config.reservationGraceSeconds },
-      logger: { log: (m) => log(`reactors: ${m}`), error: (m) => logger.error(`reactors: ${m}`) },
+      logger: runnerLogger(pino, 'Reactors'),
       options: { ...options, tickIntervalMs: config.reactorTickSeconds * 1000 },
     });
     await reactors.start();
     log(`reactors ${reactors.reactors.map((r) => r.name).join(', ')}; e-mail to ${mailer.target}`);
   }
 
+  metrics.addSubscriberSource(() => sampleSubscribers(eventStore, readStore, { projections: runner, reactors }));
   const server = http.createServer((request, response) => {
     void (async () => {
-      if (request.url === '/health' || request.url === '/metrics') {
+      // Prometheus text from the process's registry (the API's metrics, without HTTP): no token on this port.
+      if (request.url?.split('?')[0] === '/metrics') return answerMetrics(metrics, request, response);
+      if (request.url === '/health') {
         try {
-          if (request.url === '/health') {
-            response.writeHead(200, { 'content-type': 'application/json' });
-            response.end(JSON.stringify(await health(eventStore, readStore, runner, reactors)));
-          } else {
-            response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-            response.end(await metrics(readStore, runner, reactors));
-          }
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(await health(eventStore, readStore, runner, reactors)));
         } catch (error) {
           response.writeHead(503, { 'content-type': 'application/problem+json' });
           response.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, code: 'store_unavailable', detail: String(error) }));
