@@ -211,3 +211,16 @@ describe('ChainedEventStore', () => {
     });
   });
 });
+
+describe('ChainedEventStore, pipelined appends', () => {
+  it('an append issued right after the caller’s own append still in flight chains to it; to an unstored predecessor, a conflict', async () => {
+    const store = new ChainedEventStore(new SqliteEventStore({ file: tempFile(), synchronous: 'NORMAL' }));
+    try {
+      await Promise.all([store.append('p', [contractEvent(1)], 'no_stream'), store.append('p', [contractEvent(2)], 0), store.append('p', [contractEvent(3)], 1)]);
+      expect((await verifyAuditTrail(store)).intact).toBe(true);
+      await expect(store.append('p', [contractEvent(4)], 7)).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+    } finally {
+      await store.close();
+    }
+  });
+});

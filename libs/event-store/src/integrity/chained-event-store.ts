@@ -42,6 +42,7 @@ interface Head {
 export class ChainedEventStore implements EventStore {
   private readonly heads = new Map<string, Head>();
   private readonly anyQueue = new Map<string, Promise<void>>();
+  private readonly inflight = new Map<string, Promise<void>>();
   private readonly headCacheSize: number;
   private readonly maxAnyAttempts: number;
 
@@ -56,7 +57,17 @@ export class ChainedEventStore implements EventStore {
 
   async append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
     if (events.length === 0) return this.inner.append(streamId, events, expected);
-    if (expected !== 'any') return this.appendAfter(streamId, events, expected, await this.prevFor(streamId, expected));
+    if (expected !== 'any') {
+      // Registered before anything is awaited, so an append the caller issues right after this one can wait for it.
+      const previous = this.inflight.get(streamId);
+      const run = (async () => this.appendAfter(streamId, events, expected, await this.prevFor(streamId, expected, previous)))();
+      const settled = run.then(() => undefined, () => undefined);
+      this.inflight.set(streamId, settled);
+      void settled.then(() => {
+        if (this.inflight.get(streamId) === settled) this.inflight.delete(streamId);
+      });
+      return run;
+    }
     // `any` appends to one stream from this process take turns (they would only lose races to each other);
     // races with other processes are settled by the retries.
     const previous = this.anyQueue.get(streamId) ?? Promise.resolve();
@@ -131,13 +142,21 @@ export class ChainedEventStore implements EventStore {
   }
 
   /** The hash of the event at revision `expected` (the new events' predecessor), or genesis. */
-  private async prevFor(streamId: string, expected: number | 'no_stream'): Promise<string> {
+  private async prevFor(streamId: string, expected: number | 'no_stream', pending?: Promise<void>): Promise<string> {
     if (expected === 'no_stream' || expected < 0) return GENESIS_HASH;
-    const cached = this.heads.get(streamId);
+    let cached = this.heads.get(streamId);
     if (cached && cached.revision === expected) return cached.hash;
+    // A caller may append right after its own append still in flight (pipelined): its predecessor is that one.
+    if (pending) {
+      await pending;
+      cached = this.heads.get(streamId);
+      if (cached && cached.revision === expected) return cached.hash;
+    }
     const [event] = await this.inner.readStream(streamId, { fromRevision: expected });
-    // No such event: the store refuses the append with a revision conflict, whatever prev says.
-    return event && event.revision === expected ? storedHash(event) : GENESIS_HASH;
+    if (event && event.revision === expected) return storedHash(event);
+    // Never chain to a predecessor that is not stored: the revision does not hold.
+    const last = (await this.inner.readStream(streamId)).pop();
+    throw new WrongExpectedRevisionError(streamId, expected, last ? last.revision : 'no_stream');
   }
 
   /** The stream's last event (revision and hash), from the cache when allowed, else read. */
