@@ -82,6 +82,8 @@ const TABLE_BY_OPERATION: Record<string, Record<Role, Cell>> = {
   ChangeMentorCapacity: mentorProfile(),
   DeclareMentorUnavailability: mentorProfile(),
   EndMentorUnavailability: mentorProfile(),
+  EraseStudentPersonalData: staffCommand(),
+  EraseMentorPersonalData: staffCommand(),
   // Reads.
   GetStudent: read({
     auditor: '200',
@@ -218,6 +220,11 @@ describe('the access matrix: every operation × role × relation', () => {
   const COMMAND_TARGETS: Record<string, () => Promise<Target>> = {
     EnrolStudent: async () => ({ path: {}, body: enrolment('self_funded', { email: `enrolled-${++seq}@students.example` }), profile: 'self_funded' }),
     RegisterMentor: async () => ({ path: {}, body: mentorBody({ email: `registered-${++seq}@mentors.example` }), profile: 'apprenticeship' }),
+    EraseStudentPersonalData: async () => {
+      const studentId = await newStudent('apprenticeship');
+      return { path: { studentId }, body: { reason: 'Art. 17 request, ticket 41' }, studentId, profile: 'apprenticeship' };
+    },
+    EraseMentorPersonalData: async () => onMentor({ reason: 'Left the school; Art. 17 request' }),
     AssignMentor: async () => {
       const mentorId = await newMentor();
       const studentId = await newStudent('apprenticeship');

@@ -1,6 +1,6 @@
 export * from './shared/decider';
 export * from './shared/actor';
-export { isIsoInstant, isIsoDate } from './shared/values';
+export { isIsoInstant, isIsoDate, ERASED_PLACEHOLDER } from './shared/values';
 export * from './policy';
 export * from './suggestion-policy';
 export * from './events';

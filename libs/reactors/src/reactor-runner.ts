@@ -7,6 +7,7 @@
 // The scheduler: `tick(now)` performs the due work (documents written by the reactors, see due-work.ts)
 // whose time has come, idempotently; a timer calls it every `tickIntervalMs` in production. A reactor's
 // events and its due work are handled one at a time (a lock per reactor), never concurrently.
+import { ERASED_PLACEHOLDER } from '@mentoring/domain';
 import { Clock, systemClock } from '@mentoring/application';
 import { EventStore, RecordedEvent, formatPosition } from '@mentoring/event-store';
 import { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
@@ -114,6 +115,11 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         writes.push(work);
       },
       sendOnce: async (mail) => {
+        // GDPR Art. 17: an erased person's address reads as "[erased]" (their key is destroyed): nothing is sent.
+        if (mail.to.includes(ERASED_PLACEHOLDER)) {
+          this.logger.log(`${reactor.name}: ${mail.key} not sent, the recipient's personal data was erased`);
+          return 'already_sent';
+        }
         const sent = this.readStore.collection<SentEmailDoc>(SENT_EMAILS);
         if (await sent.findOne({ _id: mail.key }, { projection: { _id: 1 } })) return 'already_sent';
         const { messageId } = await this.mailer.send({ ...mail, date: now() });

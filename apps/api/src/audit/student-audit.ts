@@ -64,6 +64,8 @@ const ASSIGNMENT: Record<string, (d: Data) => Partial<AuditEntry>> = {
   TrainingResumed: () => ({ kind: 'training_resumed' }),
   TrainingCompleted: (d) => ({ kind: 'training_completed', mentorId: d.mentorId }),
   TrainingWithdrawn: (d) => ({ kind: 'training_withdrawn', mentorId: d.mentorId, reason: d.reason }),
+  // GDPR Art. 17: from here on the personal data of every entry reads "[erased]"; the facts, dates and actors stay.
+  StudentPersonalDataErased: (d) => ({ kind: 'personal_data_erased', reason: d.reason }),
 };
 
 const SESSION: Record<string, (d: Data) => Partial<AuditEntry>> = {

@@ -21,6 +21,11 @@ import { DeclineMentorChangeRequestController } from './decline-mentor-change-re
 import { DeclineMentorChangeRequestHandler } from './decline-mentor-change-request/decline-mentor-change-request.handler';
 import { EndMentorUnavailabilityController } from './end-mentor-unavailability/end-mentor-unavailability.controller';
 import { EndMentorUnavailabilityHandler } from './end-mentor-unavailability/end-mentor-unavailability.handler';
+import { EraseMentorPersonalDataController } from './erase-mentor-personal-data/erase-mentor-personal-data.controller';
+import { EraseMentorPersonalDataHandler } from './erase-mentor-personal-data/erase-mentor-personal-data.handler';
+import { EraseStudentPersonalDataController } from './erase-student-personal-data/erase-student-personal-data.controller';
+import { EraseStudentPersonalDataHandler } from './erase-student-personal-data/erase-student-personal-data.handler';
+import { ErasureCleanup } from './erase-student-personal-data/erasure-cleanup';
 import { EnrolStudentController } from './enrol-student/enrol-student.controller';
 import { EnrolStudentHandler } from './enrol-student/enrol-student.handler';
 import { GetMentorController } from './get-mentor/get-mentor.controller';
@@ -91,11 +96,13 @@ const ALL = [
   { controller: SubmitFirstSessionRecordingController, handler: SubmitFirstSessionRecordingHandler },
   { controller: GiveFirstSessionFeedbackController, handler: GiveFirstSessionFeedbackHandler },
   { controller: RecordWeekWithoutSessionController, handler: RecordWeekWithoutSessionHandler },
+  { controller: EraseStudentPersonalDataController, handler: EraseStudentPersonalDataHandler },
   { controller: RegisterMentorController, handler: RegisterMentorHandler },
   { controller: MarkMentorDisabilityFriendlyController, handler: MarkMentorDisabilityFriendlyHandler },
   { controller: ChangeMentorCapacityController, handler: ChangeMentorCapacityHandler },
   { controller: DeclareMentorUnavailabilityController, handler: DeclareMentorUnavailabilityHandler },
   { controller: EndMentorUnavailabilityController, handler: EndMentorUnavailabilityHandler },
+  { controller: EraseMentorPersonalDataController, handler: EraseMentorPersonalDataHandler },
   { controller: GetStudentController, handler: GetStudentHandler },
   { controller: ListStudentsController, handler: ListStudentsHandler },
   { controller: ListMentorsController, handler: ListMentorsHandler },
@@ -105,5 +112,6 @@ const ALL = [
 
 export const USE_CASES = {
   controllers: ALL.map((u) => u.controller),
-  handlers: ALL.map((u) => u.handler),
+  // ErasureCleanup: shared by the two erasure handlers.
+  handlers: [...ALL.map((u) => u.handler), ErasureCleanup],
 };

@@ -11,7 +11,8 @@
 // recorded" depend on the time of the question, so the booked sessions are stored with their start and
 // end, and the query decides what is past.
 import type { RecordedEvent } from '@mentoring/event-store';
-import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
+import type { Collection as ReadStoreCollection, ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
+import { ERASED_PLACEHOLDER } from '@mentoring/domain';
 import type { Projection } from '../projection';
 import type { StreamDoc } from './apply-once';
 import { Data, flag, funderKeyOf, partyId, partyName, record, text } from './event-data';
@@ -316,6 +317,8 @@ function effectOf(s: Student | null, event: RecordedEvent): Effect | null {
   const byStart = (a: BookedSession, b: BookedSession) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.sessionId < b.sessionId ? -1 : a.sessionId > b.sessionId ? 1 : 0);
 
   switch (event.type) {
+    case 'StudentPersonalDataErased':
+      return { student: next({ student: { ...s.student, name: ERASED_PLACEHOLDER, email: ERASED_PLACEHOLDER, registeredDisability: false } }), ...none };
     case 'StudentAssigned': {
       const mentorId = text(d.mentorId);
       if (!mentorId) return null;
@@ -554,6 +557,7 @@ const HANDLED = [
   'AttendanceAlertRaised',
   'FirstSessionRecordingSubmitted',
   'FirstSessionFeedbackGiven',
+  'StudentPersonalDataErased',
 ];
 
 async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction): Promise<void> {
@@ -578,6 +582,18 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
     else await items.replaceOne({ _id: opened._id }, opened, { upsert: true });
   }
   for (const id of effect.close) await items.deleteOne({ _id: id });
+  if (event.type === 'StudentPersonalDataErased') await eraseTeamItems(items, studentId);
+}
+
+/** GDPR Art. 17: the free texts of the student's open team items (the follow-up's reason stays: a closed list). */
+async function eraseTeamItems(items: ReadStoreCollection<TeamItemDoc>, studentId: string): Promise<void> {
+  for (const item of await items.find({ studentId })) {
+    const erased: Record<string, unknown> = {};
+    if (item.kind === 'follow_up' && item.note !== null) erased.note = ERASED_PLACEHOLDER;
+    if (item.kind === 'mentor_change_request' && item.reason !== null) erased.reason = ERASED_PLACEHOLDER;
+    if (item.kind === 'recording_review' && item.recordingUrl !== null) erased.recordingUrl = ERASED_PLACEHOLDER;
+    if (Object.keys(erased).length > 0) await items.updateOne({ _id: item._id }, { $set: erased });
+  }
 }
 
 export const dashboardsProjection: Projection = {

@@ -3,7 +3,7 @@
 // the capacity; the remaining capacity is derived when read, never stored.
 import type { RecordedEvent } from '@mentoring/event-store';
 import type { Doc, ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
-import { EVENT_STREAM_CATEGORIES, legacyCaseloadReservationId } from '@mentoring/domain';
+import { ERASED_PLACEHOLDER, EVENT_STREAM_CATEGORIES, legacyCaseloadReservationId } from '@mentoring/domain';
 import type { Projection } from '../projection';
 import { applyOnce, recordRevision, StreamDoc } from './apply-once';
 
@@ -97,6 +97,9 @@ const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: Rec
     applyOnce(tx, MENTOR_CASELOADS, id, event, { $set: { unavailable: false, updatedAt: event.metadata.occurredAt } }),
   CaseloadSlotReserved: reserve,
   CaseloadSlotReleased: release,
+  // GDPR Art. 17 for a mentor who left: the copies of their name and e-mail are overwritten.
+  MentorPersonalDataErased: (tx, id, event) =>
+    applyOnce(tx, MENTOR_CASELOADS, id, event, { $set: { name: ERASED_PLACEHOLDER, email: ERASED_PLACEHOLDER, updatedAt: event.metadata.occurredAt } }),
 };
 
 // `revision` is the mentor stream's revision (what If-Match expects): every event type of the mentor

@@ -3,7 +3,7 @@
 // internal comments only to staff and the student's mentor (R11). The sessions carry their outcome.
 import type { RecordedEvent } from '@mentoring/event-store';
 import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
-import { EVENT_STREAM_CATEGORIES } from '@mentoring/domain';
+import { ERASED_PLACEHOLDER, EVENT_STREAM_CATEGORIES } from '@mentoring/domain';
 import type { Projection } from '../projection';
 import { applyOnce, recordRevision, StreamDoc } from './apply-once';
 
@@ -121,6 +121,19 @@ const handlers: Record<string, (tx: ReadStoreTransaction, id: string, event: Rec
   SessionCancelled: (tx, id, event, d) => changeSession(tx, id, event, d, { status: 'cancelled', outcome: d.late ? 'cancelled_late' : 'cancelled' }),
   SessionHeld: (tx, id, event, d) => changeSession(tx, id, event, d, { status: 'held', outcome: 'held' }),
   SessionMissed: (tx, id, event, d) => changeSession(tx, id, event, d, { status: 'missed', outcome: d.reason ?? 'no_show' }),
+  // GDPR Art. 17: the copies of the personal data in this document are overwritten (a rebuild reads placeholders
+  // from the events already; live, the document still holds what it read before the key was destroyed).
+  StudentPersonalDataErased: async (tx, id, event) => {
+    const doc = await tx.collection<StudentProfileDoc>(STUDENT_PROFILES).findOne({ _id: id }, { projection: { funding: 1, comments: 1 } });
+    if (!doc) return;
+    const e = ERASED_PLACEHOLDER;
+    const tutor = doc.funding?.tutor as Record<string, unknown> | undefined;
+    const funding = tutor ? { ...doc.funding, tutor: { ...tutor, name: e, email: e } } : doc.funding;
+    const comments = (doc.comments ?? []).map((c) => ({ ...c, text: e }));
+    await applyOnce(tx, STUDENT_PROFILES, id, event, {
+      $set: { name: e, email: e, registeredDisability: false, funding, comments, updatedAt: event.metadata.occurredAt },
+    });
+  },
 };
 
 // `revision` is the student stream's revision (what If-Match expects), not that of the last event shown:

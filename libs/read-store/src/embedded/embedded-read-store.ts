@@ -233,6 +233,8 @@ export class EmbeddedReadStore implements ReadStore {
         this.db.pragma('journal_mode = WAL');
       }
       this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      // Erasure (issue 11): a page freed or overwritten is zeroed, so an erased person's old documents linger in no free page.
+      this.db.pragma('secure_delete = ON');
       this.db.exec(SCHEMA);
       // Takes the exclusive lock now, so that a second opener fails at open, not at its first write.
       if (options.file !== ':memory:') this.db.exec('BEGIN EXCLUSIVE; COMMIT');
@@ -347,6 +349,16 @@ export class EmbeddedReadStore implements ReadStore {
   async listCollections(): Promise<string[]> {
     this.assertOpen();
     return [...this.collections.keys()].sort();
+  }
+
+  /**
+   * After an erasure: copies the WAL into the file and truncates it, so the page images written before the erasure
+   * (with the person's old documents) are gone from disk too.
+   */
+  async purgeFreedPages(): Promise<void> {
+    this.assertOpen();
+    await this.tail;
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,87 @@
+// What an erasure does beyond destroying the key: copies of the person's name and e-mail outside the event log
+// (e-mails in the outbox, the reactors' record of sent e-mails, SQLite pages the read models freed) are removed.
+// Idempotent: repeating the erasure command repeats the cleanup (the way to finish one a crash interrupted).
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { AppConfig } from '@mentoring/config';
+import { ERASED_PLACEHOLDER } from '@mentoring/domain';
+import { KeyOwner, KeyStore, mentorSubject, Position, studentSubject } from '@mentoring/event-store';
+import { ProjectionRunner } from '@mentoring/projections';
+import { ReactorRunner, SENT_EMAILS, SentEmailDoc } from '@mentoring/reactors';
+import { ReadStore } from '@mentoring/read-store';
+import { APP_CONFIG, KEY_STORE, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE } from '../../shared/tokens';
+
+const SETTLE_MS = 5000;
+
+/** The words that identify the person, read before the key is destroyed. */
+export interface ErasedIdentity {
+  owner: KeyOwner;
+  id: string;
+  name: string;
+  email: string;
+}
+
+@Injectable()
+export class ErasureCleanup {
+  private readonly logger = new Logger('Erasure');
+
+  constructor(
+    @Inject(KEY_STORE) private readonly keyStore: KeyStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(PROJECTION_RUNNER) private readonly projections: ProjectionRunner | null,
+    @Optional() @Inject(REACTOR_RUNNER) private readonly reactors: ReactorRunner | null,
+  ) {}
+
+  async erase(person: ErasedIdentity, position: Position | null): Promise<void> {
+    await this.keyStore.destroy(person.owner === 'student' ? studentSubject(person.id) : mentorSubject(person.id));
+    // The read models and reactors of this process overwrite their copies on the erasure event: let them.
+    if (position) {
+      await this.projections?.waitFor(position, SETTLE_MS);
+      await this.reactors?.waitFor(position, SETTLE_MS);
+    }
+    // The id too: a repeated erasure no longer knows the name and e-mail, and mails name the person's id in links.
+    const words = [person.email, person.name].filter((w) => w && w !== ERASED_PLACEHOLDER);
+    await this.scrubSentEmails(words);
+    await this.deleteOutboxFiles([...words, person.id]);
+    // secure_delete zeroes freed pages; truncating the WAL drops the old page images still in it.
+    const purge = (this.readStore as { purgeFreedPages?: () => Promise<void> }).purgeFreedPages;
+    if (purge) await purge.call(this.readStore);
+  }
+
+  private async scrubSentEmails(words: string[]): Promise<void> {
+    const sent = this.readStore.collection<SentEmailDoc>(SENT_EMAILS);
+    const docs = await sent.find({});
+    for (const doc of docs) {
+      const mentions = (text: string | undefined) => text !== undefined && words.some((w) => text.includes(w));
+      if (!mentions(doc.to) && !mentions(doc.subject)) continue;
+      await sent.updateOne({ _id: doc._id }, { $set: { to: ERASED_PLACEHOLDER, subject: ERASED_PLACEHOLDER } });
+    }
+  }
+
+  /** The `.eml` files of the embedded deployment that mention the person (with SMTP, the mail server's are out of reach). */
+  private async deleteOutboxFiles(words: string[]): Promise<void> {
+    if (this.config.smtpUrl) return;
+    const outbox = path.join(this.config.dataDir, 'outbox');
+    let files: string[];
+    try {
+      files = await fs.readdir(outbox);
+    } catch {
+      return;
+    }
+    // Each part of the name too: headers and quoted-printable bodies split or encode a name's non-ASCII letters.
+    const parts = words.flatMap((w) => w.split(/\s+/)).filter((p) => p.length >= 4 && /^[\x21-\x7e]+$/.test(p));
+    const needles = [...words, ...parts].flatMap((w) => [Buffer.from(w, 'utf8'), Buffer.from(JSON.stringify(w).slice(1, -1), 'utf8')]);
+    let deleted = 0;
+    for (const file of files) {
+      const full = path.join(outbox, file);
+      const bytes = await fs.readFile(full).catch(() => null);
+      if (bytes && needles.some((n) => bytes.includes(n))) {
+        await fs.rm(full, { force: true });
+        deleted += 1;
+      }
+    }
+    if (deleted > 0) this.logger.log(`erasure: ${deleted} e-mail(s) of the outbox deleted`);
+  }
+}
