@@ -27,6 +27,7 @@ import { benchMixedLoad } from './mixed-load/section';
 import { benchLists } from './lists.bench';
 import { benchIdempotency } from './idempotency.bench';
 import { benchIntegrity } from './integrity.bench';
+import { benchCrypto } from './crypto.bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 64;
@@ -265,6 +266,7 @@ async function main(): Promise<void> {
   for (const [name, value] of await benchLists(QUICK)) report(name, value);
   for (const [name, value] of await benchIdempotency(QUICK)) report(name, value);
   for (const [name, value] of await benchIntegrity(QUICK)) report(name, value);
+  for (const [name, value] of await benchCrypto(QUICK)) report(name, value);
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [name, value] of results) console.log(`| ${name} | ${value} |`);
 }
