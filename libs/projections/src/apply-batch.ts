@@ -1,7 +1,21 @@
-// One batch of events, applied by one projection, committed with its checkpoint in one unit of work.
+// One batch of events, applied by one projection, committed with its checkpoint in one unit of work; and the
+// time-sliced form the runner and rebuilds use, so that a long run of events never holds the event loop (and the
+// read store's unit-of-work queue) for more than a few milliseconds at a time.
 import { formatPosition, RecordedEvent } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
 import { Projection } from './projection';
+
+/**
+ * How long one unit of work of a catch-up or a rebuild applies events before it commits and lets the event loop
+ * serve requests (the commit's own cost comes on top). The embedded stores are synchronous underneath: without
+ * these breaks a rebuild ran as one chain of microtasks and no request was answered until it ended.
+ */
+export const SLICE_MS = 8;
+
+/** Lets the event loop run what is waiting (I/O, timers, requests) before the next slice of work. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** Applies a batch of events in one unit of work and commits the checkpoint with it. */
 export async function applyBatch(readStore: ReadStore, projection: Projection, events: RecordedEvent[]): Promise<void> {
@@ -12,4 +26,24 @@ export async function applyBatch(readStore: ReadStore, projection: Projection, e
     }
     await tx.setCheckpoint(projection.name, formatPosition(events[events.length - 1].position));
   });
+}
+
+/**
+ * Applies `events[from..]` in one unit of work until `sliceMs` have passed (at least one event), and commits the
+ * checkpoint of the last one applied with them. Returns how many were applied.
+ */
+export async function applySlice(readStore: ReadStore, projection: Projection, events: readonly RecordedEvent[], from: number, sliceMs = SLICE_MS): Promise<number> {
+  if (from >= events.length) return 0;
+  let end = from;
+  await readStore.transaction(async (tx) => {
+    // From the start of the unit (not of the call): waiting for another unit is not this slice's work.
+    const deadline = performance.now() + sliceMs;
+    end = from;
+    do {
+      const event = events[end++];
+      if (projection.eventTypes.has(event.type)) await projection.apply(event, tx);
+    } while (end < events.length && performance.now() < deadline);
+    await tx.setCheckpoint(projection.name, formatPosition(events[end - 1].position));
+  });
+  return end - from;
 }

@@ -5,7 +5,7 @@
 // until the failing event is alone: that event is parked and the others are committed.
 import { EventStore, RecordedEvent } from '@mentoring/event-store';
 import { Doc, ReadStore } from '@mentoring/read-store';
-import { applyBatch } from './apply-batch';
+import { applySlice, yieldToEventLoop } from './apply-batch';
 import { Projection } from './projection';
 import { RebuildProgress, rebuildProjection } from './rebuild';
 import { shadowOf } from './shadow';
@@ -77,10 +77,18 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
     await super.start();
   }
 
-  /** A batch in one unit of work with its checkpoint: a failure rolls all of it back (the base class retries, then isolates). */
+  /**
+   * A batch in time slices, each one unit of work with its checkpoint, the event loop free in between (a catch-up
+   * never holds requests up). A failure rolls its slice back; what earlier slices committed stays (the base class
+   * retries from the checkpoint, then isolates).
+   */
   protected async process(entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
-    await applyBatch(this.readStore, entry.subscriber, events);
-    this.committed(entry, events[events.length - 1].position, events.length);
+    for (let from = 0; from < events.length; ) {
+      if (from > 0) await yieldToEventLoop();
+      const applied = await applySlice(this.readStore, entry.subscriber, events, from);
+      from += applied;
+      this.committed(entry, events[from - 1].position, applied);
+    }
   }
 
   /** A parked event again, in its own unit of work (fenced by the lease), leaving the checkpoint where it is. */

@@ -1,9 +1,11 @@
 // Rebuilds one projection from the first event: drop its collections and checkpoint, then replay
-// $all in large batches, each committed with its checkpoint (an interrupted rebuild resumes).
+// $all read in large batches, applied in time slices (a few ms each), each committed with its checkpoint
+// (an interrupted rebuild resumes), with the event loop free between slices: requests are served while a
+// rebuild or a first catch-up runs in the same process.
 import { EventStore, START, Position, parsePosition } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
 import { Projection } from './projection';
-import { applyBatch } from './apply-batch';
+import { SLICE_MS, applySlice, yieldToEventLoop } from './apply-batch';
 
 export interface RebuildProgress {
   done: number;
@@ -15,6 +17,8 @@ export interface RebuildOptions {
   /** Keep the existing documents and continue from the stored checkpoint instead of starting over. */
   resume?: boolean;
   onProgress?: (progress: RebuildProgress) => void;
+  /** How long one unit of work applies events before the event loop gets a turn. Default {@link SLICE_MS}. */
+  sliceMs?: number;
 }
 
 export async function rebuildProjection(
@@ -37,12 +41,17 @@ export async function rebuildProjection(
   let done = 0;
   options.onProgress?.({ done, total });
   for (;;) {
+    await yieldToEventLoop();
     const events = await eventStore.readAll({ after, maxCount: batchSize });
     if (events.length === 0) break;
-    await applyBatch(readStore, projection, events);
+    for (let from = 0; from < events.length; ) {
+      await yieldToEventLoop();
+      const applied = await applySlice(readStore, projection, events, from, options.sliceMs ?? SLICE_MS);
+      from += applied;
+      done += applied;
+      options.onProgress?.({ done, total: Math.max(total, done) });
+    }
     after = events[events.length - 1].position;
-    done += events.length;
-    options.onProgress?.({ done, total: Math.max(total, done) });
   }
   return { done, total: Math.max(total, done) };
 }

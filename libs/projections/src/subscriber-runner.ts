@@ -13,6 +13,7 @@
 // is still this runner's. A graceful stop releases the leases; a crash leaves them to expire.
 import { EventStore, Position, RecordedEvent, START, Subscription, comparePositions, formatPosition, parsePosition } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
+import { yieldToEventLoop } from './apply-batch';
 import { PARKED_EVENTS, ParkedEventDoc, countParkedEvents, parkedEventId, requestParkedRetry } from './parked-events';
 import { LeaseLostError, LeaseState, SubscriberLeases, fencedReadStore } from './subscriber-leases';
 
@@ -261,6 +262,9 @@ export abstract class SubscriberRunner<S extends Subscriber> {
         entry.lastError = null;
         entry.failures = 0;
         await this.afterBatch(entry, events);
+        // The stores are synchronous underneath: without a turn of the event loop here, a catch-up (and every
+        // subscriber's at once at the first start) would run as one chain of microtasks, requests waiting.
+        await yieldToEventLoop();
       },
       onError: (error) => {
         // Whatever was not committed is rolled back; resubscribe from the stored checkpoint after a pause.
