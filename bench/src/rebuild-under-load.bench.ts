@@ -1,4 +1,4 @@
-// Bench section (k), issue 13 point 4: requests while a projection is rebuilt in the same process. Seeds a school
+// Bench section (l), issue 13 point 4: requests while a projection is rebuilt in the same process. Seeds a school
 // with `npm run seed` (the real deciders, appended straight to the event store, projected with --project), starts
 // the API (`main.js`, embedded default) in its own process, waits until every subscriber has caught up, then
 // measures one command client (EnrolStudent, POST /students) and one query client (GET /students/{id}) side by
@@ -104,7 +104,7 @@ export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === 
       if ([...health.projections, ...health.reactors].every((s) => s.lag === 0)) break;
     }
     const caughtUp = (performance.now() - started) / 1000;
-    rows.push([`(k) rebuild under load: data set`, `${seeded}; seed + --project ${seedSeconds.toFixed(0)} s; API start to every subscriber caught up ${caughtUp.toFixed(1)} s, RSS ${rssMb(api.pid)} MB`]);
+    rows.push([`(l) rebuild under load: data set`, `${seeded}; seed + --project ${seedSeconds.toFixed(0)} s; API start to every subscriber caught up ${caughtUp.toFixed(1)} s, RSS ${rssMb(api.pid)} MB`]);
 
     const ids: string[] = [];
     let enrolled = 0;
@@ -168,7 +168,7 @@ export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === 
       return state === 'switched' || state === 'failed';
     });
     if (state !== 'switched') throw new Error(`the rebuild ended ${state}`);
-    const label = `(k) ${total || events} events, embedded store, 1 command + 1 query client`;
+    const label = `(l) ${total || events} events, embedded store, 1 command + 1 query client`;
     rows.push([`${label}: idle, ${idleSeconds} s`, `EnrolStudent ${show(idle.commands)}; GET /students/{id} ${show(idle.queries)}; RSS ${idle.peak} MB`]);
     rows.push([
       `${label}: during POST /admin/projections/dashboards/rebuild`,

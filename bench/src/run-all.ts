@@ -8,7 +8,7 @@
 //   (g) mixed load, 32 clients, 60 s (BENCH_QUICK: 10 s), then the event store folded: R9 and reservation counts
 //   (h) list, search and suggestion queries over 10k students and 300 mentors, over HTTP, embedded store: p50/p95/p99, req/s
 //   (j) tamper evidence: verification rate over 200k events, appends/s with and without the hash chain
-//   (k) command and query p50/p99 while the dashboards are rebuilt in the same process, vs idle (rebuild-under-load.bench.ts)
+//   (l) command and query p50/p99 while the dashboards are rebuilt in the same process, vs idle (rebuild-under-load.bench.ts)
 // Set BENCH_QUICK=1 for a smaller, faster run.
 import { benchEnv } from './bench-env';
 import 'reflect-metadata';

@@ -27,7 +27,8 @@ export async function rebuildProjection(
   projection: Projection,
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
-  const batchSize = options.batchSize ?? 1000;
+  // Read batches of 250: reading (and decrypting) 1,000 events at once was itself a ~200 ms synchronous stretch.
+  const batchSize = options.batchSize ?? 250;
   let after: Position = START;
   if (options.resume) {
     const stored = await readStore.getCheckpoint(projection.name);
