@@ -40,6 +40,6 @@ USER node
 EXPOSE 3000
 # Node itself probes the liveness route (no curl in a slim image). The projector serves the same routes on its PORT.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # The compose file picks the process: the API (default) or the projector.
 CMD ["node", "apps/api/dist/main.js"]

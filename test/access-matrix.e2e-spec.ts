@@ -108,6 +108,8 @@ const TABLE_BY_OPERATION: Record<string, Record<Role, Cell>> = {
   GetMentorLoadAnalytics: read({ analyst: '200' }),
   // Operations.
   GetHealth: { student: '200', mentor: '200', staff: '200', admin: '200', tutor: '200', funder: '200', auditor: '200', analyst: '200' },
+  GetLiveness: { student: '200', mentor: '200', staff: '200', admin: '200', tutor: '200', funder: '200', auditor: '200', analyst: '200' },
+  GetReadiness: { student: '200', mentor: '200', staff: '200', admin: '200', tutor: '200', funder: '200', auditor: '200', analyst: '200' },
   GetProjections: adminOnly('200'),
   GetMetrics: adminOnly('200'),
   GetAccessLog: { ...adminOnly('200'), auditor: '200' },

@@ -179,8 +179,16 @@ describe('Dockerfile', () => {
     const cmd = JSON.parse(check![1]) as string[];
     expect(cmd.slice(0, 2)).toEqual(['node', '-e']);
     const route = /\/health[a-z/]*/.exec(cmd[2])![0];
-    expect(['/health', '/health/live']).toContain(route);
-    if (route === '/health/live') expect(read('apps/api/src/health/health.controller.ts')).toMatch(/live/);
+    // Liveness (the process answers): a store outage must not get the container restarted.
+    expect(route).toBe('/health/live');
+    expect(read('apps/api/src/health/health.controller.ts')).toMatch(/@Get\('live'\)/);
+  });
+
+  it('probes readiness (/health/ready) in the compose health checks of the api and the projector', () => {
+    const compose = composeConfig(SECRETS);
+    for (const name of ['api', 'projector']) expect(JSON.stringify(compose.services[name].healthcheck?.test)).toContain('/health/ready');
+    expect(read('apps/api/src/health/health.controller.ts')).toMatch(/@Get\('ready'\)/);
+    expect(read('apps/projector/src/main.ts')).toMatch(/\/health\/ready/);
   });
 
   it('builds in stages with npm ci and ships production dependencies only', () => {

@@ -1,11 +1,21 @@
 // Entry point of the API (and, in the embedded default, of the projections too).
 import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
+import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
-import { ConfigError, loadConfig } from '@mentoring/config';
+import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';
+import { cleanOutboxTemporaries } from '@mentoring/reactors';
+import { checkDataDirFree, checkPortFree, describeStartupError } from './health/startup-checks';
+
+/** One line saying what and what to do, exit code 1 (a failure we can name); otherwise the stack. */
+function fail(error: unknown, config: AppConfig): never {
+  const line = describeStartupError(error, config);
+  console.error(line ?? (error instanceof Error ? (error.stack ?? error.message) : String(error)));
+  process.exit(1);
+}
 
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig();
   } catch (error) {
@@ -19,10 +29,48 @@ async function main(): Promise<void> {
   if (config.jwtSecretSource === 'generated') {
     logger.warn(`JWT_SECRET is not set: tokens are signed with a key generated for this DATA_DIR (${config.dataDir}/secrets/jwt-secret); npm run token uses it. Set JWT_SECRET or JWT_JWKS_URL in production.`);
   }
-  const app = await createApp(config);
-  await app.listen({ port: config.port, host: config.host });
+  // Before any store is opened or any subscriber starts (they start inside createApp): the port, the DATA_DIR.
+  try {
+    await checkPortFree(config);
+    checkDataDirFree(config);
+  } catch (error) {
+    fail(error, config);
+  }
+  if (!config.smtpUrl) {
+    const removed = await cleanOutboxTemporaries(path.join(config.dataDir, 'outbox'));
+    if (removed > 0) logger.log(`removed ${removed} temporary outbox file(s) left by a crash (*.eml.<pid>.tmp)`);
+  }
+  let app: Awaited<ReturnType<typeof createApp>>;
+  try {
+    app = await createApp(config);
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    fail(error, config);
+  }
   const mode = config.esdbConnectionString ? 'EventStoreDB' : `SQLite at ${config.dataDir}`;
   logger.log(`listening on http://localhost:${config.port} (events: ${mode}; read models: ${config.mongodbUri ? 'MongoDB' : 'embedded'}); docs at /docs`);
+
+  // SIGTERM / SIGINT: stop accepting, let the requests in flight finish (Fastify's close waits for them), then
+  // stop the subscribers after their current batch (its checkpoint committed) and close the stores; exit 0.
+  // Nest's own signal handler re-raises the signal (an exit by signal): replaced by this one.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: draining requests, then stopping the projections and reactors`);
+    try {
+      await app.getHttpAdapter().getInstance().close();
+      await app.close();
+      logger.log('stopped cleanly');
+      process.exit(0);
+    } catch (error) {
+      console.error(`stop failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
 void main();

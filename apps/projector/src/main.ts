@@ -8,7 +8,7 @@ import { answerMetrics, AppConfig, ConfigError, createLogger, loadConfig, Metric
 import { createEventStore, createKeyStore, EventStore, formatPosition, InstrumentedEventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner, listParkedEvents } from '@mentoring/projections';
-import { createMailer, createReactorRunner, instrumentMailer, listFailedDueWork, ReactorRunner, sampleSubscribers } from '@mentoring/reactors';
+import { cleanOutboxTemporaries, createMailer, createReactorRunner, HealthMonitor, instrumentMailer, listFailedDueWork, ReactorRunner, sampleSubscribers } from '@mentoring/reactors';
 
 async function health(eventStore: EventStore, readStore: ReadStore, runner: ProjectionRunner, reactors: ReactorRunner | null) {
   const head = await eventStore.headPosition();
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   log(`projections ${projections.map((p) => p.name).join(', ')} (each run by the one projector that holds its lease: ${runner.leases.heldNames().length} here)`);
   let reactors: ReactorRunner | null = null;
   if (config.runReactors) {
+    if (!config.smtpUrl) await cleanOutboxTemporaries(path.join(config.dataDir, 'outbox'));
     const mailer = instrumentMailer(createMailer({ smtpUrl: config.smtpUrl, outboxDir: path.join(config.dataDir, 'outbox'), from: config.mailFrom }), metrics.mail);
     reactors = createReactorRunner({
       eventStore,
@@ -77,8 +78,27 @@ async function main(): Promise<void> {
   }
 
   metrics.addSubscriberSource(() => sampleSubscribers(eventStore, readStore, { projections: runner, reactors }));
+  // Liveness and readiness as the API's (libs/reactors/src/health-monitor.ts): in-memory state and O(1) samples.
+  const monitor = new HealthMonitor(eventStore, readStore, { projections: runner, reactors }, {
+    maxLagEvents: config.readyMaxLagEvents,
+    minFreeDiskBytes: config.readyMinFreeDiskMb * 1024 * 1024,
+    dataDir: config.dataDir,
+    sqliteEventsFile: config.esdbConnectionString ? undefined : path.join(config.dataDir, 'events.sqlite'),
+  });
   const server = http.createServer((request, response) => {
     void (async () => {
+      if (request.url === '/health/live') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ status: 'live' }));
+        return;
+      }
+      if (request.url === '/health/ready') {
+        // No token on this port: the status and the reasons (no personal data), never the details.
+        const { ready, reasons } = await monitor.readiness();
+        response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(ready ? { status: 'ready' } : { status: 'unready', reasons }));
+        return;
+      }
       // Prometheus text from the process's registry (the API's metrics, without HTTP): no token on this port.
       if (request.url?.split('?')[0] === '/metrics') return answerMetrics(metrics, request, response);
       if (request.url === '/health') {
@@ -99,8 +119,10 @@ async function main(): Promise<void> {
 
   const shutdown = async () => {
     server.close();
+    // After their current batch (its checkpoint committed).
     await reactors?.stop();
     await runner.stop();
+    monitor.close();
     await eventStore.close();
     await readStore.close();
     process.exit(0);

@@ -79,6 +79,10 @@ export interface AppConfig {
    * when it dies, another takes over within about this time (ADR 0004). Renewed every third of it.
    */
   subscriberLeaseSeconds: number;
+  /** `/health/ready` turns unready when a projection or reactor run by this process is more than this many events behind the log's head. */
+  readyMaxLagEvents: number;
+  /** `/health/ready` turns unready when the volume of `dataDir` has less free space than this, in MB (0: not checked). */
+  readyMinFreeDiskMb: number;
   /** How long a caseload or calendar reservation may wait for its fact before the reconciler lapses and releases it. */
   reservationGraceSeconds: number;
   /** `FULL` (default) makes every acknowledged append survive power loss; `NORMAL` trades that for speed. */
@@ -333,6 +337,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reactorTickSeconds: integer(env, 'REACTOR_TICK_SECONDS', 60, 0, 86_400),
     parkAfterAttempts: integer(env, 'PARK_AFTER_ATTEMPTS', 3, 1, 100),
     subscriberLeaseSeconds: integer(env, 'SUBSCRIBER_LEASE_SECONDS', 15, 1, 3600),
+    readyMaxLagEvents: integer(env, 'READY_MAX_LAG_EVENTS', 1000, 0, 100_000_000),
+    readyMinFreeDiskMb: integer(env, 'READY_MIN_FREE_DISK_MB', 100, 0, 10_000_000),
     reservationGraceSeconds: integer(env, 'RESERVATION_GRACE_SECONDS', 120, 1, 86_400),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 50 * 1024 * 1024),

@@ -43,6 +43,25 @@ export interface SubscriberStatus {
   lease: LeaseState;
 }
 
+/** In-memory state of a subscriber ({@link SubscriberRunner.liveStatus}): no store read. */
+export interface SubscriberLiveStatus {
+  name: string;
+  /** The runner is started (not stopped). */
+  started: boolean;
+  /** This runner holds the subscriber's lease (it is this process's to run). */
+  leaseHeld: boolean;
+  /** Subscribed now. */
+  running: boolean;
+  /** Stopped by a failure, resubscribing after a back-off. */
+  restarting: boolean;
+  /** Paused by a rebuild's switch. */
+  paused: boolean;
+  /** Last committed position known here; null before the first (or before the subscription opened). */
+  checkpoint: Position | null;
+  processedSinceStart: number;
+  lastError: string | null;
+}
+
 export interface RunnerLogger {
   log(message: string): void;
   error(message: string): void;
@@ -582,6 +601,27 @@ export abstract class SubscriberRunner<S extends Subscriber> {
       });
     }
     return out;
+  }
+
+  /**
+   * What this runner knows of each subscriber in memory, without touching a store (readiness, /health):
+   * whether it runs here, its last committed position, and why it is not running when it is not.
+   */
+  liveStatus(): SubscriberLiveStatus[] {
+    return this.subscribers.map((subscriber) => {
+      const entry = this.entries.get(subscriber.name);
+      return {
+        name: subscriber.name,
+        started: !this.stopped,
+        leaseHeld: this.leases.holds(subscriber.name),
+        running: !!entry?.subscription,
+        restarting: !!entry?.restartTimer,
+        paused: entry?.paused ?? false,
+        checkpoint: entry?.checkpoint ?? null,
+        processedSinceStart: entry?.processed ?? 0,
+        lastError: entry?.lastError ?? null,
+      };
+    });
   }
 
   /** Work of the subclass that must end before the leases are released (the reactors' scheduler). */

@@ -17,3 +17,4 @@ export { weeklyRhythmReactor, type WeeklyRhythmOptions } from './reactors/weekly
 export type { ReactorDeps } from './reactors/shared';
 export { RESERVATIONS, reservationsProcess, type ReservationsOptions } from './processes/reservations.process';
 export { AUDIT_CHECKPOINTS, auditCheckpointsProcess, type AuditCheckpointsOptions } from './processes/audit-checkpoints.process';
+export * from './health-monitor';

@@ -141,3 +141,23 @@ function redact(url: string): string {
     return 'smtp';
   }
 }
+
+/**
+ * Removes the `*.eml.<pid>.tmp` files a crash left in the outbox (a message half-written: the reactor writes it
+ * again, its checkpoint was not committed). Run at start, before any reactor; returns how many were removed.
+ */
+export async function cleanOutboxTemporaries(outboxDir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await fs.readdir(outboxDir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!/\.eml\.\d+\.tmp$/.test(name)) continue;
+    await fs.rm(path.join(outboxDir, name), { force: true });
+    removed++;
+  }
+  return removed;
+}

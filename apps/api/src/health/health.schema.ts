@@ -112,3 +112,90 @@ export const HEALTH_SCHEMA: SchemaObject = {
   },
   additionalProperties: false,
 };
+
+/** The 200 body of GetLiveness (GET /health/live): the process answers; no store is read. */
+export const LIVENESS_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['live'], example: 'live' } },
+  additionalProperties: false,
+};
+
+const READINESS_REASON_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: {
+      type: 'string',
+      enum: ['event_store_unreachable', 'event_store_unwritable', 'read_store_unwritable', 'disk_space_low', 'subscriber_stopped', 'subscriber_failing', 'subscriber_lagging'],
+      example: 'subscriber_lagging',
+    },
+    message: { type: 'string', description: 'What is wrong, without personal data', example: 'The projection student-profiles is 5000 events behind the head, more than READY_MAX_LAG_EVENTS (1000).' },
+  },
+  additionalProperties: false,
+};
+
+/** The members an admin token adds to GetReadiness's answers (200 and 503 alike). */
+const READINESS_DETAIL_PROPERTIES: Record<string, SchemaObject> = {
+  checkedAt: { type: 'string', format: 'date-time', description: 'When the stores were last sampled (at most once a second)', example: '2027-03-01T08:00:00.000Z' },
+  eventStore: {
+    type: 'object',
+    required: ['reachable', 'writable', 'head'],
+    properties: {
+      reachable: { type: 'boolean', example: true },
+      writable: { type: 'boolean', nullable: true, description: 'SQLite: a write lock taken and released; null on EventStoreDB (not probed)', example: true },
+      head: { type: 'string', nullable: true, example: '42' },
+    },
+    additionalProperties: false,
+  },
+  readStore: { type: 'object', required: ['writable'], properties: { writable: { type: 'boolean', example: true } }, additionalProperties: false },
+  disk: {
+    type: 'object',
+    required: ['freeBytes', 'minFreeBytes'],
+    properties: {
+      freeBytes: { type: 'integer', nullable: true, minimum: 0, description: 'Free on the volume of DATA_DIR; null when not checked', example: 10737418240 },
+      minFreeBytes: { type: 'integer', minimum: 0, description: 'READY_MIN_FREE_DISK_MB in bytes (0: not checked)', example: 104857600 },
+    },
+    additionalProperties: false,
+  },
+  maxLagEvents: { type: 'integer', minimum: 0, description: 'READY_MAX_LAG_EVENTS', example: 1000 },
+  subscribers: {
+    type: 'array',
+    description: 'Every projection and reactor of this process',
+    items: {
+      type: 'object',
+      required: ['name', 'kind', 'leaseHeld', 'running', 'lag', 'lastError'],
+      properties: {
+        name: { type: 'string', example: 'student-profiles' },
+        kind: { type: 'string', enum: ['projection', 'reactor'], example: 'projection' },
+        leaseHeld: { type: 'boolean', description: 'Run by this process', example: true },
+        running: { type: 'boolean', example: true },
+        lag: { type: 'integer', nullable: true, minimum: 0, description: 'Events behind the head; null when another process runs it', example: 0 },
+        lastError: { type: 'string', nullable: true, example: null },
+      },
+      additionalProperties: false,
+    },
+  },
+};
+
+/** GetReadiness's 200: ready (`status` for anyone, the details with an admin token). */
+export const READY_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'Without an admin token: `status` only. With one: the details too.',
+  required: ['status'],
+  properties: { status: { type: 'string', enum: ['ready'], example: 'ready' }, ...READINESS_DETAIL_PROPERTIES },
+  additionalProperties: false,
+};
+
+/** GetReadiness's 503: not ready, with every reason (codes and sentences without personal data). */
+export const UNREADY_SCHEMA: SchemaObject = {
+  type: 'object',
+  description: 'Without an admin token: `status` and `reasons`. With one: the details too.',
+  required: ['status', 'reasons'],
+  properties: {
+    status: { type: 'string', enum: ['unready'], example: 'unready' },
+    reasons: { type: 'array', minItems: 1, items: READINESS_REASON_SCHEMA },
+    ...READINESS_DETAIL_PROPERTIES,
+  },
+  additionalProperties: false,
+};

@@ -5,7 +5,7 @@
 //   Authorization header) per address: once there, the address gets 429 before anything else is done,
 //   verification included, until the window ends. A request without any credentials costs no
 //   verification and proves nothing: it counts against the address's request limit only.
-// Over a limit: 429 problem+json `rate_limited` with Retry-After (seconds). /health is never limited.
+// Over a limit: 429 problem+json `rate_limited` with Retry-After (seconds). /health, /health/live and /health/ready are never limited.
 //
 // How the subject is known before Nest's guard runs: the check runs as a Fastify onRequest hook, before
 // the body is read and before the guard verifies the token. Decoding the token's `sub` there without
@@ -33,7 +33,7 @@ const KEYS_KEPT = 20_000;
 const TOKENS_KEPT = 20_000;
 const TOKEN_MEMORY_MS = 15 * 60_000;
 
-const EXEMPT_PATHS = new Set(['/health']);
+const EXEMPT_PATHS = new Set(['/health', '/health/live', '/health/ready']);
 
 type Limiter = ReturnType<import('fastify').FastifyInstance['createRateLimit']>;
 

@@ -2,7 +2,7 @@
 // in memory, persisted in one SQLite file so read models and checkpoints survive a restart without a
 // replay. Memory is the source for reads; SQLite is written at every commit (one SQLite transaction per
 // call outside a unit of work, one per unit of work inside).
-import { statSync } from 'node:fs';
+import { existsSync, renameSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Aggregator, Query, update as mingoUpdate } from 'mingo';
 import * as updateOperators from 'mingo/operators/update';
@@ -36,6 +36,44 @@ import {
 } from './documents';
 import { applyFast, compileFast, type FastOp } from './fast-update';
 import { compileFastFilter, sortFast } from './fast-query';
+
+/** SQLite's codes for a damaged file (not for a file locked by another process: that one is left alone). */
+const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
+
+/**
+ * At open: `PRAGMA quick_check` on the existing file. A damaged one (read models are disposable: they are
+ * rebuilt from the event log) is renamed `<file>.corrupt-<timestamp>` with its -wal and -shm, and one line says
+ * so; the store then opens a new file and every subscriber starts from the first event. A file locked by
+ * another process is not checked here (opening fails as before).
+ */
+function setAsideIfCorrupt(file: string, timeoutMs: number): void {
+  if (!existsSync(file)) return;
+  let problem: string | null = null;
+  let db: Database.Database | null = null;
+  try {
+    db = new Database(file, { timeout: timeoutMs, fileMustExist: true });
+    const rows = db.pragma('quick_check') as Array<{ quick_check: string }>;
+    if (rows.length !== 1 || rows[0].quick_check !== 'ok') problem = rows.map((r) => r.quick_check).slice(0, 3).join('; ');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !CORRUPT_CODES.has(code)) throw error;
+    problem = (error as Error).message;
+  } finally {
+    db?.close();
+  }
+  if (problem === null) return;
+  const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) renameSync(file + suffix, aside + suffix);
+  process.stderr.write(
+    `${JSON.stringify({
+      level: 'warn',
+      time: new Date().toISOString(),
+      pid: process.pid,
+      context: 'ReadStore',
+      msg: `${file} is corrupted (${problem}): moved aside to ${aside}; the read models are rebuilt from the event log now (minutes for a large log)`,
+    })}\n`,
+  );
+}
 
 export interface EmbeddedReadStoreOptions {
   /** SQLite file (created if missing), or `':memory:'` for tests. */
@@ -217,6 +255,7 @@ export class EmbeddedReadStore implements ReadStore {
   };
 
   constructor(options: EmbeddedReadStoreOptions) {
+    if (options.file !== ':memory:') setAsideIfCorrupt(options.file, options.busyTimeoutMs ?? 5000);
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
     try {
       if (options.file !== ':memory:') {
