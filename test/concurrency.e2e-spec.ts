@@ -98,7 +98,8 @@ describe('concurrency over HTTP', () => {
       // Once the grace period is over: a reservation no fact consumed is lapsed on the student's stream, then released.
       const report = await reconciled();
       expect(report.failed).toEqual([]);
-      expect(report.performed.sort(byId)).toEqual(
+      // The reservation checks (the audit checkpoint of issue 11 runs at the same tick and is not about R9).
+      expect(report.performed.filter((p) => p.kind === 'reservation-check').sort(byId)).toEqual(
         [
           { id: `reservations:caseload:${assignedReservation}`, kind: 'reservation-check', outcome: 'already_released' },
           { id: `reservations:caseload:${changed.reservationId}`, kind: 'reservation-check', outcome: 'consumed' },
@@ -144,7 +145,10 @@ describe('concurrency over HTTP', () => {
       expect(await caseloadOf(t.eventStore, mentorId)).toEqual([studentId]);
       // The reconciler finds the reservation consumed: nothing lapses.
       const report = await reconciled();
-      expect(report).toEqual({ performed: [{ id: `reservations:caseload:${reservationId}`, kind: 'reservation-check', outcome: 'consumed' }], failed: [] });
+      expect({ performed: report.performed.filter((p) => p.kind === 'reservation-check'), failed: report.failed }).toEqual({
+        performed: [{ id: `reservations:caseload:${reservationId}`, kind: 'reservation-check', outcome: 'consumed' }],
+        failed: [],
+      });
       expect(await caseloadOf(t.eventStore, mentorId)).toEqual([studentId]);
     }
   });
@@ -176,7 +180,8 @@ describe('concurrency over HTTP', () => {
       expect(await caseloadOf(t.eventStore, to)).toEqual([studentId]);
       const report = await reconciled();
       expect(report.failed).toEqual([]);
-      expect(report.performed.sort(byId)).toEqual(
+      // The reservation checks (the audit checkpoint of issue 11 runs at the same tick and is not about R9).
+      expect(report.performed.filter((p) => p.kind === 'reservation-check').sort(byId)).toEqual(
         [
           { id: `reservations:caseload:${previousReservationId}`, kind: 'reservation-check', outcome: 'already_released' },
           { id: `reservations:caseload:${reservationId}`, kind: 'reservation-check', outcome: 'consumed' },

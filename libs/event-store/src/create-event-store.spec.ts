@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { createEventStore as CreateEventStore } from './create-event-store';
+import { storedLayer } from './integrity/chained-event-store';
 
 describe('createEventStore', () => {
   let dir: string;
@@ -24,7 +25,8 @@ describe('createEventStore', () => {
 
       const store = createEventStore({ dataDir, synchronous: 'NORMAL' });
 
-      expect(store).toBeInstanceOf(SqliteEventStore);
+      // Under the decorators (the hash chain of issue 11): the stored layer is SQLite.
+      expect(storedLayer(store)).toBeInstanceOf(SqliteEventStore);
       expect(existsSync(join(dataDir, 'events.sqlite'))).toBe(true);
       await store.close();
     });
@@ -36,7 +38,7 @@ describe('createEventStore', () => {
 
     const store = createEventStore({ esdbConnectionString: 'esdb://127.0.0.1:1?tls=false', dataDir: dir });
 
-    expect(store).toBeInstanceOf(EsdbEventStore);
+    expect(storedLayer(store)).toBeInstanceOf(EsdbEventStore);
     expect(existsSync(join(dir, 'events.sqlite'))).toBe(false);
     await store.close();
   });
