@@ -18,7 +18,6 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { loadConfig } from '@mentoring/config';
 import { NewEvent, SqliteEventStore } from '@mentoring/event-store';
 import { EmbeddedReadStore } from '@mentoring/read-store';
 import { createProjections, rebuildProjection } from '@mentoring/projections';
@@ -252,24 +251,29 @@ function isolated(fn: string, module: string): Array<[string, string]> {
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as Array<[string, string]>;
 }
 
+/** `BENCH_SECTIONS=a,b,c` runs only those sections (letters as printed); unset runs them all. */
+const SECTIONS = process.env.BENCH_SECTIONS?.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+const want = (section: string) => !SECTIONS || SECTIONS.includes(section);
+
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB${QUICK ? ' (BENCH_QUICK)' : ''}\n`);
-  const config = loadConfig({ ...benchEnv(), NODE_ENV: 'test' });
+  console.log(`node ${process.version}, ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB${QUICK ? ' (BENCH_QUICK)' : ''}${SECTIONS ? ` (sections ${SECTIONS.join(', ')})` : ''}\n`);
   const token = await signToken(benchEnv().JWT_SECRET, 'bench', 'staff');
-  const bare = await bareValidatedPost(token);
-  await assignMentorCommands(bare);
-  await sqliteAppends();
+  if (want('a') || want('b')) {
+    const bare = await bareValidatedPost(token);
+    if (want('b')) await assignMentorCommands(bare);
+  }
+  if (want('c')) await sqliteAppends();
   // The audit replay runs in a fresh process, so that its p99 does not pay for the garbage of the
   // measurements before it.
-  for (const [name, value] of isolated('benchAuditReplay', './audit.bench')) report(name, value);
-  await rebuild();
-  for (const [name, value] of await benchDashboards()) report(name, value);
-  for (const [name, value] of await benchMixedLoad(QUICK)) report(name, value);
-  for (const [name, value] of await benchLists(QUICK)) report(name, value);
-  for (const [name, value] of await benchIdempotency(QUICK)) report(name, value);
-  for (const [name, value] of await benchIntegrity(QUICK)) report(name, value);
-  for (const [name, value] of await benchRebuildUnderLoad(QUICK)) report(name, value);
-  for (const [name, value] of await benchCrypto(QUICK)) report(name, value);
+  if (want('e')) for (const [name, value] of isolated('benchAuditReplay', './audit.bench')) report(name, value);
+  if (want('d')) await rebuild();
+  if (want('f')) for (const [name, value] of await benchDashboards()) report(name, value);
+  if (want('g')) for (const [name, value] of await benchMixedLoad(QUICK)) report(name, value);
+  if (want('h')) for (const [name, value] of await benchLists(QUICK)) report(name, value);
+  if (want('i')) for (const [name, value] of await benchIdempotency(QUICK)) report(name, value);
+  if (want('j')) for (const [name, value] of await benchIntegrity(QUICK)) report(name, value);
+  if (want('l')) for (const [name, value] of await benchRebuildUnderLoad(QUICK)) report(name, value);
+  if (want('k')) for (const [name, value] of await benchCrypto(QUICK)) report(name, value);
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [name, value] of results) console.log(`| ${name} | ${value} |`);
 }
