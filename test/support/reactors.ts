@@ -55,6 +55,8 @@ export async function discoverySessionHeld(t: TestApp, clock: TestClock, mentor:
   const base = `/students/${studentId}`;
   await postCreated(t, mentor, `${base}/first-contact`);
   const { sessionId } = await postCreated(t, mentor, `${base}/discovery-session`, { start });
+  // The booking's e-mails go out at the booking's time, not after the clock moved past the session.
+  await reactionsSettled(t);
   clock.set(new Date(Date.parse(start) + 50 * 60_000).toISOString());
   await postCreated(t, mentor, `${base}/sessions/${sessionId}/held`);
   return sessionId;

@@ -1,5 +1,6 @@
 // A real SMTP server on loopback (the `smtp-server` package) that keeps what it receives, for tests of
-// the e-mails: it can refuse for a while (421, a temporary failure) or refuse a recipient for good (550).
+// the e-mails: it can refuse for a while (421, a temporary failure), refuse one recipient for now (452,
+// mailbox full) or refuse a recipient for good (550).
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -44,6 +45,10 @@ export class SmtpSink {
   mode: 'accept' | 'tempfail' = 'accept';
   /** Recipients refused for good (550). */
   readonly refusedRecipients = new Set<string>();
+  /** Recipients refused for now (452 Mailbox full): a failure that may pass. */
+  readonly fullMailboxes = new Set<string>();
+  /** RCPT TO commands refused with 452, by address. */
+  readonly deferredAttempts = new Map<string, number>();
   private readonly events = new EventEmitter();
 
   private constructor(
@@ -65,6 +70,11 @@ export class SmtpSink {
       },
       onRcptTo(address, _session, callback) {
         if (sink!.refusedRecipients.has(address.address)) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
+        if (sink!.fullMailboxes.has(address.address)) {
+          sink!.deferredAttempts.set(address.address, (sink!.deferredAttempts.get(address.address) ?? 0) + 1);
+          sink!.events.emit('change');
+          return callback(Object.assign(new Error('Mailbox full'), { responseCode: 452 }));
+        }
         callback();
       },
       onData(stream, session, callback) {

@@ -132,7 +132,12 @@ export class InfrastructureModule {
                 mentorshipTeamEmail: config.mentorshipTeamEmail,
                 reservations: { graceSeconds: config.reservationGraceSeconds },
                 logger: new Logger('Reactors'),
-                options: { ...runnerOptions, tickIntervalMs: config.reactorTickSeconds * 1000 },
+                options: {
+                  ...runnerOptions,
+                  tickIntervalMs: config.reactorTickSeconds * 1000,
+                  emailMaxAgeMs: config.emailMaxAgeHours * 3_600_000,
+                  historyWindowMs: config.reactorsHistoryHours * 3_600_000,
+                },
               })
             : null,
       },

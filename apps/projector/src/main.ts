@@ -71,7 +71,12 @@ async function main(): Promise<void> {
       mentorshipTeamEmail: config.mentorshipTeamEmail,
       reservations: { graceSeconds: config.reservationGraceSeconds },
       logger: runnerLogger(pino, 'Reactors'),
-      options: { ...options, tickIntervalMs: config.reactorTickSeconds * 1000 },
+      options: {
+        ...options,
+        tickIntervalMs: config.reactorTickSeconds * 1000,
+        emailMaxAgeMs: config.emailMaxAgeHours * 3_600_000,
+        historyWindowMs: config.reactorsHistoryHours * 3_600_000,
+      },
     });
     await reactors.start();
     log(`reactors ${reactors.reactors.map((r) => r.name).join(', ')}; e-mail to ${mailer.target}`);

@@ -74,6 +74,10 @@ export interface AppConfig {
   reactorTickSeconds: number;
   /** Attempts at an event (or an item of due work) before a projection or reactor parks it. */
   parkAfterAttempts: number;
+  /** An e-mail not delivered this many hours after it was queued is dead-lettered (npm run parked). */
+  emailMaxAgeHours: number;
+  /** A reactor's first start (no checkpoint) on an existing log sends nothing about events older than this many hours. */
+  reactorsHistoryHours: number;
   /**
    * Lifetime of a subscriber's lease in seconds: one runner at a time runs each projection and reactor;
    * when it dies, another takes over within about this time (ADR 0004). Renewed every third of it.
@@ -336,6 +340,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     mentorshipTeamEmail: email(env, 'MENTORSHIP_TEAM_EMAIL', 'mentorship-team@mentoring.localhost'),
     reactorTickSeconds: integer(env, 'REACTOR_TICK_SECONDS', 60, 0, 86_400),
     parkAfterAttempts: integer(env, 'PARK_AFTER_ATTEMPTS', 3, 1, 100),
+    emailMaxAgeHours: integer(env, 'EMAIL_MAX_AGE_HOURS', 72, 1, 8760),
+    reactorsHistoryHours: integer(env, 'REACTORS_HISTORY_HOURS', 24, 0, 87_600),
     subscriberLeaseSeconds: integer(env, 'SUBSCRIBER_LEASE_SECONDS', 15, 1, 3600),
     readyMaxLagEvents: integer(env, 'READY_MAX_LAG_EVENTS', 1000, 0, 100_000_000),
     readyMinFreeDiskMb: integer(env, 'READY_MIN_FREE_DISK_MB', 100, 0, 10_000_000),

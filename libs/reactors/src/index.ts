@@ -4,6 +4,8 @@ export * from './templates';
 export * from './reactor';
 export * from './due-work';
 export * from './sent-emails';
+export * from './mail-outbox';
+export * from './mail-delivery';
 export * from './reactor-runner';
 export * from './create-reactors';
 export { ASSIGNMENT_EMAIL } from './reactors/assignment-email.reactor';

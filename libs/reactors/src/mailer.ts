@@ -2,7 +2,9 @@
 // `.eml` file under DATA_DIR/outbox/ (nodemailer's stream transport), named after its Message-ID so
 // that writing a message twice leaves one file. Failures a retry may cure (connection refused, timeout,
 // a 4xx answer, authentication, a full disk) are TransientError: the reactor waits and tries again
-// without parking the event; a permanent refusal (5xx) is an ordinary error and ends up parked.
+// and the message is deferred (mail-delivery.ts); a permanent refusal (5xx) is an ordinary error and the
+// message is dead-lettered. Every header is built by nodemailer from data (From and To as address objects,
+// Subject, Message-ID, Date): nothing here or in the templates writes header text.
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { createTransport } from 'nodemailer';
@@ -26,6 +28,8 @@ export interface Mailer {
   send(mail: OutgoingMail): Promise<{ messageId: string }>;
   /** Where messages go, for logs: `smtp://host:port` or the outbox folder. */
   readonly target: string;
+  /** Called when delivery gives a message up without a send refused for good (too old): the metrics count it as failed. */
+  deadLettered?(): void;
   close(): void;
 }
 
@@ -74,8 +78,16 @@ export function domainOf(from: string): string {
   return match ? match[1].toLowerCase() : 'mentoring.localhost';
 }
 
+/** `Name <address>` (or a bare address) as nodemailer's address object, so the name is encoded, never parsed again. */
+export function addressOf(mailbox: string): { name: string; address: string } {
+  const match = /^\s*(.*?)\s*<([^<>\s]+)>\s*$/.exec(mailbox);
+  if (!match) return { name: '', address: mailbox.trim() };
+  return { name: match[1].replace(/^"(.*)"$/, '$1'), address: match[2] };
+}
+
 export function createMailer(options: MailerOptions): Mailer {
   const domain = domainOf(options.from);
+  const from = addressOf(options.from);
   const smtp = options.smtpUrl
     ? createTransport({
         url: options.smtpUrl,
@@ -94,8 +106,8 @@ export function createMailer(options: MailerOptions): Mailer {
     async send(mail) {
       const messageId = messageIdFor(mail.key);
       const message: Mail.Options = {
-        from: options.from,
-        to: mail.to,
+        from,
+        to: { name: '', address: mail.to },
         subject: mail.subject,
         text: mail.text,
         messageId,

@@ -35,6 +35,13 @@ export function instrumentMailer(mailer: Mailer, metrics: MailMetrics): Mailer {
       }
     },
   });
+  // A message given up without a refusal (older than EMAIL_MAX_AGE_HOURS): failed too.
+  Object.defineProperty(instrumented, 'deadLettered', {
+    value: () => {
+      metrics.failed();
+      mailer.deadLettered?.();
+    },
+  });
   return instrumented;
 }
 

@@ -4,18 +4,42 @@
 // so that a failure or a crash never makes an earlier event's effects run again. An e-mail is recorded
 // in `_sent_emails` the moment the SMTP server has accepted it and is skipped when already recorded.
 //
+// E-mails are queued, not sent, by the reactors (mail-outbox.ts): the message is inserted in the unit of
+// work of the event's checkpoint, then tried once at once; delivery (mail-delivery.ts) gives each message
+// its own retry schedule, so a mailbox that refuses delays its own messages only. The delivery worker runs
+// at each scheduler tick in the one process that holds the `email-delivery` lease (subscriber-leases.ts),
+// and once at start over every waiting message.
+//
+// A first start on an existing log (a reactor without a checkpoint, events in the log): events older than
+// `historyWindowMs` (REACTORS_HISTORY_HOURS) send nothing (the checkpoint still moves), and due work they
+// scheduled that fell due before the window is cancelled; one log line per reactor says how much was skipped.
+//
 // The scheduler: `tick(now)` performs the due work (documents written by the reactors, see due-work.ts)
 // whose time has come, idempotently; a timer calls it every `tickIntervalMs` in production. A reactor's
 // events and its due work are handled one at a time (a lock per reactor), never concurrently.
 import { ERASED_PLACEHOLDER } from '@mentoring/domain';
 import { Clock, systemClock } from '@mentoring/application';
-import { EventStore, RecordedEvent, formatPosition } from '@mentoring/event-store';
+import { EventStore, Position, RecordedEvent, comparePositions, formatPosition } from '@mentoring/event-store';
 import { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
-import { RunnerLogger, StopOptions, SubscriberEntry, SubscriberRunner, SubscriberRunnerOptions, SubscriberStatus, isTransientError } from '@mentoring/projections';
+import {
+  RunnerLogger,
+  StopOptions,
+  SubscriberEntry,
+  SubscriberLeases,
+  SubscriberRunner,
+  SubscriberRunnerOptions,
+  SubscriberStatus,
+  isTransientError,
+} from '@mentoring/projections';
 import { DUE_WORK, DueWorkDoc } from './due-work';
 import { Mailer } from './mailer';
+import { DeliveryReport, MailDelivery } from './mail-delivery';
+import { MAIL_OUTBOX, MailOutboxDoc, enqueueMail, requeueDeadLetter, setupMailOutbox } from './mail-outbox';
 import { ReactionContext, Reactor } from './reactor';
-import { SENT_EMAILS, SentEmailDoc } from './sent-emails';
+import { SENT_EMAILS } from './sent-emails';
+
+/** The delivery worker's lease: one process at a time scans the outbox. */
+export const EMAIL_DELIVERY = 'email-delivery';
 
 export interface ReactorRunnerOptions extends SubscriberRunnerOptions {
   /** The clock reactors and the scheduler read (the API's CLOCK). Default: the system clock. */
@@ -24,6 +48,23 @@ export interface ReactorRunnerOptions extends SubscriberRunnerOptions {
   tickIntervalMs?: number;
   /** At most this many items of due work per reactor and tick. Default 1000. */
   maxDuePerTick?: number;
+  /** An e-mail not delivered this long after it was queued is dead-lettered (EMAIL_MAX_AGE_HOURS). Default 72 h. */
+  emailMaxAgeMs?: number;
+  /** Delay before an e-mail's second attempt, doubling with each failure (jitter ±20 %). Default 60 s. */
+  emailBackoffBaseMs?: number;
+  /** Longest delay between two attempts at an e-mail. Default 1 h. */
+  emailBackoffMaxMs?: number;
+  /** A first start on an existing log sends nothing about events older than this (REACTORS_HISTORY_HOURS). Default 24 h. */
+  historyWindowMs?: number;
+}
+
+/** A reactor's first start on an existing log: what it skips until it reaches the head it saw at start. */
+interface HistoryMode {
+  cutoff: string;
+  head: Position;
+  events: number;
+  mails: number;
+  dueWork: number;
 }
 
 export interface ReactorStatus extends SubscriberStatus {
@@ -36,6 +77,8 @@ export interface ReactorStatus extends SubscriberStatus {
 export interface TickReport {
   performed: Array<{ id: string; kind: string; outcome: string }>;
   failed: Array<{ id: string; kind: string; error: string; attempts: number }>;
+  /** What the delivery worker did at this tick (zeros when another process holds its lease). */
+  mail: DeliveryReport;
 }
 
 type Write = (tx: ReadStoreTransaction) => Promise<void>;
@@ -52,6 +95,13 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
   private readonly locks = new Map<string, Promise<unknown>>();
   private tickTimer: NodeJS.Timeout | null = null;
   private ticking: Promise<unknown> | null = null;
+  /** Per-message delivery of the queued e-mails. */
+  readonly delivery: MailDelivery;
+  /** The delivery worker's lease (same owner as the reactors' leases). */
+  readonly deliveryLease: SubscriberLeases;
+  private readonly historyWindowMs: number;
+  private readonly history = new Map<string, HistoryMode>();
+  private startPass: Promise<unknown> | null = null;
 
   constructor(
     eventStore: EventStore,
@@ -65,10 +115,30 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     this.clock = options.clock ?? systemClock;
     this.tickIntervalMs = options.tickIntervalMs ?? 60_000;
     this.maxDuePerTick = options.maxDuePerTick ?? 1000;
+    this.historyWindowMs = options.historyWindowMs ?? 24 * 3_600_000;
+    this.delivery = new MailDelivery(this.readStore, mailer, this.logger, {
+      maxAgeMs: options.emailMaxAgeMs,
+      backoffBaseMs: options.emailBackoffBaseMs,
+      backoffMaxMs: options.emailBackoffMaxMs,
+    });
+    this.deliveryLease = new SubscriberLeases(this.readStore, new Set([EMAIL_DELIVERY]), {
+      ttlMs: this.leases.ttlMs,
+      renewEveryMs: this.leases.renewEveryMs,
+      owner: this.leases.owner,
+    });
   }
 
   override async start(): Promise<void> {
+    await setupMailOutbox(this.readStore);
+    await this.detectFirstStart();
     await super.start();
+    if (await this.deliveryLease.acquire(EMAIL_DELIVERY).catch(() => false)) {
+      // Messages a previous process left waiting: each is tried once now (a restart often follows a fix).
+      this.startPass = this.delivery
+        .deliverDue(this.clock.now(), { ignoreSchedule: true, reclaimSending: this.readStore.exclusive === true, stillRunning: () => !this.stopped })
+        .catch((error) => this.logger.error(`e-mail delivery at start failed: ${messageOf(error)}`))
+        .finally(() => (this.startPass = null));
+    }
     if (this.tickIntervalMs > 0) {
       this.tickTimer = setInterval(() => this.tickInBackground(), this.tickIntervalMs);
       this.tickTimer.unref();
@@ -82,11 +152,62 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     this.tickTimer = null;
     await super.stop(options);
     await this.ticking;
+    if (options?.releaseLeases === false) this.deliveryLease.forget(EMAIL_DELIVERY);
+    else await this.deliveryLease.release(EMAIL_DELIVERY).catch((error) => this.logger.error(`e-mail delivery: lease not released (${messageOf(error)}); it expires`));
   }
 
-  /** The scheduler's turn ends before the leases are released. */
+  /** The scheduler's turn and delivery end before the leases are released. */
   protected override async quiesce(): Promise<void> {
     await this.ticking;
+    await this.startPass;
+  }
+
+  /** Releases (or, as after a crash, forgets) the delivery worker's lease too. */
+  override async maintainLeases(): Promise<void> {
+    await super.maintainLeases();
+    if (this.stopped) return;
+    try {
+      if (this.deliveryLease.claims(EMAIL_DELIVERY)) {
+        if ((await this.deliveryLease.renew(EMAIL_DELIVERY)) === 'lost') this.logger.error('e-mail delivery: its lease was taken over by another runner; standing by');
+      } else if (await this.deliveryLease.acquire(EMAIL_DELIVERY)) {
+        this.logger.log('e-mail delivery: lease acquired; this process delivers the queued e-mails');
+      }
+    } catch (error) {
+      this.logger.error(`e-mail delivery: lease maintenance failed (${messageOf(error)})`);
+    }
+  }
+
+  /** True while this process runs the delivery worker. */
+  ownsDelivery(): boolean {
+    return this.deliveryLease.holds(EMAIL_DELIVERY);
+  }
+
+  /**
+   * A reactor without a checkpoint on a log that is not empty: its first start. Events older than the
+   * window send nothing until it reaches the head it sees now.
+   */
+  private async detectFirstStart(): Promise<void> {
+    this.history.clear();
+    const head = await this.eventStore.headPosition();
+    if (!head || this.historyWindowMs <= 0) return;
+    const cutoff = new Date(this.clock.now().getTime() - this.historyWindowMs).toISOString();
+    for (const reactor of this.reactors) {
+      if (await this.readStore.getCheckpoint(reactor.name)) continue;
+      this.history.set(reactor.name, { cutoff, head, events: 0, mails: 0, dueWork: 0 });
+    }
+  }
+
+  /** One line once a reactor in its first start has caught up with the head it saw at start. */
+  private endHistoryWhenCaughtUp(reactor: string, last: RecordedEvent): void {
+    const history = this.history.get(reactor);
+    if (!history || comparePositions(last.position, history.head) < 0) return;
+    this.history.delete(reactor);
+    if (history.mails === 0 && history.dueWork === 0) return;
+    const hours = Math.round((this.historyWindowMs / 3_600_000) * 100) / 100;
+    this.logger.log(
+      `${reactor}: first start on an existing log (no checkpoint): ${history.mails} e-mail(s) about ${history.events} event(s) older than ${hours} h ` +
+        `(before ${history.cutoff}) not sent, ${history.dueWork} item(s) of due work that fell due before then cancelled (REACTORS_HISTORY_HOURS)`,
+    );
   }
 
   private tickInBackground(): void {
@@ -107,9 +228,10 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     return run;
   }
 
-  private context(reactor: Reactor, writes: Write[], now: () => Date): ReactionContext {
+  private context(reactor: Reactor, writes: Write[], now: () => Date, queued: string[], historic = false): ReactionContext {
     return {
       now,
+      historic,
       readStore: this.readStore,
       write: (work) => {
         writes.push(work);
@@ -118,21 +240,45 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         // GDPR Art. 17: an erased person's address reads as "[erased]" (their key is destroyed): nothing is sent.
         if (mail.to.includes(ERASED_PLACEHOLDER)) {
           this.logger.log(`${reactor.name}: ${mail.key} not sent, the recipient's personal data was erased`);
-          return 'already_sent';
+          return 'skipped';
         }
-        const sent = this.readStore.collection<SentEmailDoc>(SENT_EMAILS);
-        if (await sent.findOne({ _id: mail.key }, { projection: { _id: 1 } })) return 'already_sent';
-        const { messageId } = await this.mailer.send({ ...mail, date: now() });
-        // The only window for a duplicate: a crash between the server's acceptance and this write. The
-        // message sent again then carries the same Message-ID (derived from the key), so receivers can drop it.
-        await sent.replaceOne(
-          { _id: mail.key },
-          { _id: mail.key, messageId, reactor: reactor.name, to: mail.to, subject: mail.subject, sentAt: now().toISOString() },
-          { upsert: true },
-        );
-        return 'sent';
+        if (historic) {
+          const history = this.history.get(reactor.name);
+          if (history) history.mails++;
+          return 'skipped';
+        }
+        const outbox = this.readStore.collection<MailOutboxDoc>(MAIL_OUTBOX);
+        if (await outbox.findOne({ _id: mail.key }, { projection: { _id: 1 } })) return 'already_sent';
+        if (await this.readStore.collection(SENT_EMAILS).findOne({ _id: mail.key }, { projection: { _id: 1 } })) return 'already_sent';
+        const at = now().toISOString();
+        writes.push(async (tx) => {
+          if (await enqueueMail(tx, { ...mail, reactor: reactor.name }, at)) queued.push(mail.key);
+        });
+        return 'queued';
       },
     };
+  }
+
+  /**
+   * The first attempt at messages just queued, after their unit of work committed. A failure only schedules
+   * the message's next attempt; when the server was unreachable a moment ago, the worker's tick tries instead.
+   */
+  private async deliverQueued(keys: string[], now: Date): Promise<void> {
+    for (const key of keys) {
+      if (this.stopped || this.delivery.serverLooksDown) return;
+      await this.delivery.deliverKey(key, now).catch((error) => this.logger.error(`e-mail ${key}: delivery attempt failed (${messageOf(error)})`));
+    }
+  }
+
+  /**
+   * Delivers one message now (a dead letter is queued again first, with a fresh EMAIL_MAX_AGE_HOURS): what an
+   * operator's retry does. The message as it is afterwards, or null when gone (sent: see `_sent_emails`).
+   */
+  async deliverNow(key: string, now: Date = this.clock.now()): Promise<MailOutboxDoc | null> {
+    const requeued = await requeueDeadLetter(this.readStore, key, now);
+    if (!requeued) return null;
+    await this.delivery.deliverKey(key, now);
+    return this.readStore.collection<MailOutboxDoc>(MAIL_OUTBOX).findOne({ _id: key });
   }
 
   /** Commits a reactor's writes (and checkpoint) in one unit of work, only while it holds the reactor's lease. */
@@ -156,8 +302,12 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         // No effect from a runner that lost the lease meanwhile (the commit is fenced too).
         this.assertOwner(reactor.name);
         const writes: Write[] = [];
-        await reactor.react(event, this.context(reactor, writes, () => this.clock.now()));
+        const queued: string[] = [];
+        const historic = this.isHistoric(reactor, event);
+        await reactor.react(event, this.context(reactor, writes, () => this.clock.now(), queued, historic));
+        if (historic) this.skipHistoricDueWork(reactor, event, writes);
         await this.commit(reactor.name, writes, { name: reactor.name, event });
+        await this.deliverQueued(queued, this.clock.now());
       });
       this.committed(entry, event.position, skipped + 1);
       skipped = 0;
@@ -167,14 +317,42 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
       await this.commit(reactor.name, [], { name: reactor.name, event: last });
       this.committed(entry, last.position, skipped);
     }
+    if (events.length > 0) this.endHistoryWhenCaughtUp(reactor.name, events[events.length - 1]);
+  }
+
+  /** During a first start, an event older than the window is historic: it sends nothing (see sendOnce). */
+  private isHistoric(reactor: Reactor, event: RecordedEvent): boolean {
+    const history = this.history.get(reactor.name);
+    if (!history || event.metadata.occurredAt >= history.cutoff) return false;
+    history.events++;
+    return true;
+  }
+
+  /**
+   * After a historic event's own writes, in the same unit: the due work of the reactor's
+   * `historySkippedDueKinds` the event scheduled and that fell due before the window is cancelled.
+   */
+  private skipHistoricDueWork(reactor: Reactor, event: RecordedEvent, writes: Write[]): void {
+    const history = this.history.get(reactor.name);
+    const kinds = reactor.historySkippedDueKinds;
+    if (!history || !kinds || kinds.size === 0) return;
+    writes.push(async (tx) => {
+      const result = await tx.collection<DueWorkDoc>(DUE_WORK).updateMany(
+        { reactor: reactor.name, causationId: event.eventId, state: 'pending', dueAt: { $lt: history.cutoff }, kind: { $in: [...kinds] } },
+        { $set: { state: 'cancelled', outcome: 'history_window' } },
+      );
+      history.dueWork += result.matchedCount;
+    });
   }
 
   protected async reprocess(reactor: Reactor, event: RecordedEvent): Promise<void> {
     if (!reactor.eventTypes.has(event.type)) return;
     await this.locked(reactor.name, async () => {
       const writes: Write[] = [];
-      await reactor.react(event, this.context(reactor, writes, () => this.clock.now()));
+      const queued: string[] = [];
+      await reactor.react(event, this.context(reactor, writes, () => this.clock.now(), queued));
       await this.commit(reactor.name, writes, null);
+      await this.deliverQueued(queued, this.clock.now());
     });
   }
 
@@ -185,10 +363,15 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
    * operator (`npm run parked -- list|retry`). Only the reactors whose lease this runner holds.
    */
   async tick(now: Date = this.clock.now()): Promise<TickReport> {
-    const report: TickReport = { performed: [], failed: [] };
+    const report: TickReport = { performed: [], failed: [], mail: { sent: 0, deferred: 0, dead: 0 } };
     for (const reactor of this.reactors) {
       if (!reactor.perform || this.stopped || !this.owns(reactor.name)) continue;
       await this.locked(reactor.name, () => this.tickReactor(reactor, now, report));
+    }
+    // The delivery worker: every queued message whose attempt is due, each on its own schedule.
+    if (!this.stopped && this.ownsDelivery()) {
+      await this.startPass;
+      report.mail = await this.delivery.deliverDue(now, { stillRunning: () => !this.stopped && this.ownsDelivery() });
     }
     return report;
   }
@@ -207,8 +390,9 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
       for (const item of items) {
         budget--;
         const writes: Write[] = [];
+        const queued: string[] = [];
         try {
-          const result = await reactor.perform!(item, this.context(reactor, writes, () => now));
+          const result = await reactor.perform!(item, this.context(reactor, writes, () => now, queued));
           const next: Partial<DueWorkDoc> = result.reschedule
             ? { state: 'pending', dueAt: result.reschedule.dueAt, data: result.reschedule.data, attempts: 0, lastError: null, outcome: result.outcome }
             : { state: 'done', doneAt: at, outcome: result.outcome, lastError: null };
@@ -216,6 +400,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
             await tx.collection<DueWorkDoc>(DUE_WORK).updateOne({ _id: item._id, state: 'pending' }, { $set: next });
           });
           await this.commit(reactor.name, writes, null);
+          await this.deliverQueued(queued, now);
           report.performed.push({ id: item._id, kind: item.kind, outcome: result.outcome });
         } catch (error) {
           if (isTransientError(error)) {

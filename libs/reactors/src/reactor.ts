@@ -11,10 +11,17 @@ export interface ReactionContext {
   /** The reactor's clock (the API's CLOCK; tests fix it). */
   now(): Date;
   /**
-   * Sends an e-mail once per key: skipped when `_sent_emails` already records the key, recorded right
-   * after the SMTP server accepted it (or the .eml file was written).
+   * Queues an e-mail once per key (mail-outbox.ts), in the unit of work of the event's checkpoint (or of
+   * the due work's new state): skipped when the key is queued or recorded in `_sent_emails` already. The
+   * runner tries to deliver it right after the commit; delivery failures never fail the reaction.
+   * `skipped`: an event older than the first-start window (`historic`), or an erased recipient.
    */
-  sendOnce(mail: Omit<OutgoingMail, 'date'>): Promise<'sent' | 'already_sent'>;
+  sendOnce(mail: Omit<OutgoingMail, 'date'>): Promise<'queued' | 'already_sent' | 'skipped'>;
+  /**
+   * True for an event older than REACTORS_HISTORY_HOURS met during the reactor's first start on an existing
+   * log (no checkpoint): it sends nothing, and should not set off anything about the past either.
+   */
+  readonly historic: boolean;
   /** Writes committed together with the checkpoint of the event (or with the due work's new state). */
   write(work: (tx: ReadStoreTransaction) => Promise<void>): void;
   readonly readStore: ReadStore;
@@ -31,6 +38,11 @@ export interface DueWorkOutcome {
 export interface Reactor extends Subscriber {
   /** Reacts to one event of {@link Subscriber.eventTypes}. Effects must be idempotent (sendOnce, commands with derived ids). */
   react(event: RecordedEvent, ctx: ReactionContext): Promise<void>;
+  /**
+   * Kinds of due work that only tell people about the past when they fell due long ago: on a first start,
+   * such work scheduled by an event older than the window and due before the window is cancelled.
+   */
+  readonly historySkippedDueKinds?: ReadonlySet<string>;
   /** Performs one item of due work that the tick found due. Must check the current state and be idempotent. */
   perform?(work: DueWorkDoc, ctx: ReactionContext): Promise<DueWorkOutcome>;
 }

@@ -1,6 +1,9 @@
-// E-mail templates kept in the repository (libs/reactors/templates/*.txt): the first line is
-// `Subject: …`, then a blank line and the body. `{{name}}` is replaced by the value given; a
-// placeholder without a value is an error (a bug to fix, not a message to send half-filled).
+// E-mail templates kept in the repository (libs/reactors/templates/*.txt): the body only. `{{name}}` is
+// replaced by the value given; a placeholder without a value is an error (a bug to fix, not a message to
+// send half-filled). Headers are never rendered from text: the subject is built here from the same values,
+// on one line (control characters become spaces), and nodemailer encodes it, the addresses, Message-ID
+// and Date from data (mailer.ts). A name with a line break (refused at the API since, but possibly stored
+// before) therefore cannot break a header, nor lose the message.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -10,6 +13,17 @@ export interface RenderedMail {
   subject: string;
   text: string;
 }
+
+type Values = Record<string, string | number>;
+
+/** Each template's subject, from the values its body gets. */
+const SUBJECTS: Record<string, (v: Values) => string> = {
+  'assignment-email': (v) => `New student: ${v.studentName} (${v.trainingPath})`,
+  'follow-up-requested': (v) => `Follow-up needed: ${v.studentName} (${v.reasonLabel})`,
+  'session-booked': (v) => `${v.sessionLabel} booked: ${v.when}`,
+  'session-reminder': (v) => `Reminder: ${v.sessionLabelLower} on ${v.when}`,
+  'session-rescheduled': (v) => `Session moved to ${v.when}`,
+};
 
 const cache = new Map<string, string>();
 
@@ -22,16 +36,20 @@ function load(name: string): string {
   return source;
 }
 
-export function render(name: string, values: Record<string, string | number>): RenderedMail {
-  const source = load(name);
-  const filled = source.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
+/** One line of text: every run of control characters (C0, DEL, C1: line breaks and tabs among them) becomes one space. */
+export function oneLine(value: string): string {
+  return value.replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ').trim();
+}
+
+export function render(name: string, values: Values): RenderedMail {
+  const subject = SUBJECTS[name];
+  if (!subject) throw new Error(`template ${name}: no subject defined`);
+  const text = load(name).replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const value = values[key];
     if (value === undefined) throw new Error(`template ${name}: no value for {{${key}}}`);
     return String(value);
   });
-  const match = /^Subject: (.*)\r?\n\r?\n([\s\S]*)$/.exec(filled);
-  if (!match) throw new Error(`template ${name} must start with "Subject: …" and a blank line`);
-  return { subject: match[1].trim(), text: match[2] };
+  return { subject: oneLine(subject(values)), text };
 }
 
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];

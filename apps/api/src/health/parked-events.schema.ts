@@ -1,12 +1,21 @@
 // The 200 body of ListParkedEvents: two lists, each in the one envelope `{items, nextCursor}`.
 import type { ParkedEventDoc } from '@mentoring/projections';
-import type { DueWorkDoc } from '@mentoring/reactors';
-import { integer, nullableString, object, oneOfStrings, Schema, string, wholeList } from '../use-cases/read-side-support/schema';
+import type { DueWorkDoc, MailOutboxDoc } from '@mentoring/reactors';
+import { integer, nullable, nullableString, object, oneOfStrings, Schema, string, wholeList } from '../use-cases/read-side-support/schema';
 import type { Page } from '../use-cases/read-side-support/keyset';
 
 export interface ParkedEventsView {
   parkedEvents: Page<ParkedEventDoc>;
   failedDueWork: Page<DueWorkDoc>;
+  deadLetters: Page<DeadLetterView>;
+}
+
+/** A dead letter as listed: everything but the message's text. */
+export type DeadLetterView = Omit<MailOutboxDoc, 'text'>;
+
+export function deadLetterView(m: MailOutboxDoc): DeadLetterView {
+  const { _id, reactor, to, subject, state, queuedAt, nextAttemptAt, attempts, lastError, lastAttemptAt, deadAt } = m;
+  return { _id, reactor, to, subject, state, queuedAt, nextAttemptAt, attempts, lastError, lastAttemptAt, deadAt };
 }
 
 /** The documented fields only, whatever else the store keeps. */
@@ -54,9 +63,27 @@ const dueWork = object({
   outcome: nullableString(null),
 });
 
+const deadLetter = object({
+  _id: string('assignment.0f1e2d3c-…', 'The message key (its Message-ID derives from it): the id POST …/{id}/retry takes'),
+  reactor: string('assignment-email'),
+  to: string('joy@mentors.example'),
+  subject: string('New student: Sam Lee (web-development)'),
+  state: oneOfStrings(['pending', 'sending', 'deferred', 'dead'], 'dead', 'dead in this list; after a retry, pending or deferred (or the message is gone: sent)'),
+  queuedAt: string('2027-03-04T09:00:00.000Z', 'When the reactor queued it; EMAIL_MAX_AGE_HOURS counts from here'),
+  nextAttemptAt: string('2027-03-04T10:00:00.000Z'),
+  attempts: integer(5, 'Delivery attempts that failed'),
+  lastError: nullableString('452 Mailbox full'),
+  lastAttemptAt: nullableString('2027-03-07T08:00:00.000Z'),
+  deadAt: nullableString('2027-03-07T09:00:00.000Z'),
+});
+
 export const PARKED_EVENTS_SCHEMA: Schema = object({
   parkedEvents: wholeList(parkedEvent, 'Parked events, newest first (resolved ones only with ?all=true): all of them, never paged (nextCursor is always null)'),
   failedDueWork: wholeList(dueWork, 'Due work that failed for good, soonest due first: all of them, never paged (nextCursor is always null)'),
+  deadLetters: wholeList(
+    deadLetter,
+    'E-mails given up: refused for good (5xx) or not delivered within EMAIL_MAX_AGE_HOURS, oldest first: all of them, never paged (nextCursor is always null)',
+  ),
 });
 
 /** The 200 body of RetryParkedEvent: what was retried, in its state after the retry. */
@@ -64,5 +91,6 @@ export const RETRIED_ITEM_SCHEMA: Schema = {
   oneOf: [
     object({ kind: oneOfStrings(['parked_event'], 'parked_event'), item: parkedEvent }),
     object({ kind: oneOfStrings(['due_work'], 'due_work'), item: dueWork }),
+    object({ kind: oneOfStrings(['dead_letter'], 'dead_letter'), item: nullable(deadLetter) }, 'A dead letter retried: the message after one attempt at once (null: sent), or queued again (pending) when this process does not deliver'),
   ],
 };

@@ -36,3 +36,25 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
 export function IsText(max: number, min = 1): PropertyDecorator {
   return applyDecorators(IsString(), Length(min, max), Matches(/\S/, { message: '$property must not be blank' }));
 }
+
+/** C0 and C1 control characters (NUL…US, DEL, 0x80–0x9F), line breaks and tabs among them. */
+export const CONTROL_CHARACTERS = /[\u0000-\u001F\u007F-\u009F]/;
+
+/** No control character: a name goes into e-mail headers and documents, where a line break or a tab is never meant. */
+export function HasNoControlCharacters(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'hasNoControlCharacters',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || !CONTROL_CHARACTERS.test(value),
+        defaultMessage: buildMessage((each) => `${each}$property must not contain control characters (line breaks, tabs and the like)`, options),
+      },
+    },
+    options,
+  );
+}
+
+/** A person's or an organisation's name: 1–`max` characters, not only blanks, no control character. */
+export function IsName(max = 200): PropertyDecorator {
+  return applyDecorators(IsString(), Length(1, max), HasNoControlCharacters());
+}

@@ -1,6 +1,6 @@
 // `npm run parked -- list [--all]` and `npm run parked -- retry <id>`: the poison events that a projection
-// or a reactor parked (and the reactors' due work that failed for good), and their retry once the cause
-// is fixed. `<id>` is what `list` shows: `<subscriber>:<eventId>` (or the bare event id when only one
+// or a reactor parked (the reactors' due work that failed for good, and the e-mails dead-lettered), and their
+// retry once the cause is fixed. `<id>` is what `list` shows: `<subscriber>:<eventId>` (or the bare event id when only one
 // subscriber parked it) or a due-work id.
 // - When the API answers at --api (default http://127.0.0.1:$PORT), the CLI goes through its admin
 //   routes with an admin token signed with JWT_SECRET: the embedded read store is held open by the API,
@@ -14,13 +14,14 @@ import { SignJWT } from 'jose';
 import { AppConfig, hs256Secret, loadConfig } from '@mentoring/config';
 import { EmbeddedReadStore, ReadStore, createReadStore } from '@mentoring/read-store';
 import { ParkedEventDoc, PARKED_EVENTS, findParkedEvent, listParkedEvents, requestParkedRetry } from '@mentoring/projections';
-import { DUE_WORK, DueWorkDoc, listFailedDueWork, retryDueWork } from '@mentoring/reactors';
+import { DUE_WORK, DueWorkDoc, MAIL_OUTBOX, MailOutboxDoc, listDeadLetters, listFailedDueWork, requeueDeadLetter, retryDueWork } from '@mentoring/reactors';
 
 const USAGE = 'usage: npm run parked -- list [--all] | retry <id>   [--api http://host:port]';
 
 interface Listing {
   parkedEvents: ParkedEventDoc[];
   failedDueWork: DueWorkDoc[];
+  deadLetters: Array<Omit<MailOutboxDoc, 'text'>>;
 }
 
 function print(listing: Listing): void {
@@ -34,10 +35,20 @@ function print(listing: Listing): void {
   for (const d of listing.failedDueWork) {
     console.log(`${d._id}\n  ${d.kind} due ${d.dueAt}, ${d.attempts} attempts\n  error: ${d.lastError ?? '-'}`);
   }
+  if (listing.deadLetters.length > 0) console.log(`\ndead letters: e-mails given up (${listing.deadLetters.length}):`);
+  for (const m of listing.deadLetters) {
+    console.log(`${m._id}\n  ${m.reactor} to ${m.to}, queued ${m.queuedAt}, dead ${m.deadAt ?? '-'}, ${m.attempts} attempts\n  error: ${m.lastError ?? '-'}`);
+  }
 }
 
-function describe(result: { kind: string; item: ParkedEventDoc | DueWorkDoc }): string {
-  if (result.kind === 'due_work') return `${result.item._id}: back to pending, the next scheduler tick performs it`;
+function describe(result: { kind: string; item: ParkedEventDoc | DueWorkDoc | Omit<MailOutboxDoc, 'text'> | null }): string {
+  if (result.kind === 'dead_letter') {
+    const m = result.item as Omit<MailOutboxDoc, 'text'> | null;
+    if (!m) return 'dead letter sent';
+    if (m.state === 'pending') return `${m._id}: queued again; the e-mail delivery (the reactors' next tick) sends it`;
+    return `${m._id}: ${m.state} after one attempt: ${m.lastError ?? '-'}`;
+  }
+  if (result.kind === 'due_work') return `${result.item!._id}: back to pending, the next scheduler tick performs it`;
   const p = result.item as ParkedEventDoc;
   if (p.state === 'resolved') return `${p._id}: applied again successfully, resolved`;
   if (p.state === 'retry_requested') return `${p._id}: retry requested; the process that runs ${p.subscriber} performs it (the projector, or the API at its next start)`;
@@ -64,7 +75,7 @@ async function viaApi(config: AppConfig, baseUrl: string, command: string, id: s
   const body = (await res.json().catch(() => ({}))) as any;
   if (!res.ok) throw new Error(`${res.status} ${body.code ?? ''} ${body.detail ?? body.title ?? ''}`.trim());
   // The API answers each list in the one envelope of the API: {items, nextCursor}.
-  if (command === 'list') print({ parkedEvents: body.parkedEvents?.items ?? [], failedDueWork: body.failedDueWork?.items ?? [] });
+  if (command === 'list') print({ parkedEvents: body.parkedEvents?.items ?? [], failedDueWork: body.failedDueWork?.items ?? [], deadLetters: body.deadLetters?.items ?? [] });
   else console.log(describe(body));
   return true;
 }
@@ -77,13 +88,24 @@ async function openReadStore(config: AppConfig): Promise<ReadStore> {
 
 async function direct(config: AppConfig, readStore: ReadStore, command: string, id: string | undefined, all: boolean): Promise<void> {
   if (command === 'list') {
-    print({ parkedEvents: await listParkedEvents(readStore, { includeResolved: all }), failedDueWork: await listFailedDueWork(readStore) });
+    print({
+      parkedEvents: await listParkedEvents(readStore, { includeResolved: all }),
+      failedDueWork: await listFailedDueWork(readStore),
+      deadLetters: (await listDeadLetters(readStore)).map(({ text: _text, ...m }) => m),
+    });
     return;
   }
   const parked = await findParkedEvent(readStore, id!);
   if (!parked) {
     const due = await readStore.collection<DueWorkDoc>(DUE_WORK).findOne({ _id: id! });
-    if (!due) throw new Error(`no parked event or due work ${id}`);
+    if (!due) {
+      const mail = await readStore.collection<MailOutboxDoc>(MAIL_OUTBOX).findOne({ _id: id! });
+      if (mail?.state !== 'dead') throw new Error(`no parked event, due work or dead letter ${id}`);
+      const requeued = (await requeueDeadLetter(readStore, id!, new Date()))!;
+      const { text: _text, ...item } = requeued;
+      console.log(describe({ kind: 'dead_letter', item }));
+      return;
+    }
     console.log(describe({ kind: 'due_work', item: (await retryDueWork(readStore, id!))! }));
     return;
   }

@@ -67,6 +67,7 @@ export function escalationsReactor(deps: ReactorDeps): Reactor {
       'SessionCancelled',
       'FollowUpRequested',
     ]),
+    historySkippedDueKinds: new Set(['first-contact-check']),
 
     async react(event: RecordedEvent, ctx: ReactionContext) {
       switch (event.type) {
@@ -91,6 +92,8 @@ export function escalationsReactor(deps: ReactorDeps): Reactor {
         case 'SessionMissed':
         case 'SessionCancelled': {
           if (event.type === 'SessionCancelled' && !dataOf<SessionCancelled['data']>(event).late) return;
+          // A first start on an existing log: no follow-up (and no e-mail) about a run of sessions long past.
+          if (ctx.historic) return;
           const run = await missedRunAt(event);
           if (run === 0 || run % missedSessionsInARow !== 0) return;
           const { studentId } = dataOf<{ studentId: string }>(event);

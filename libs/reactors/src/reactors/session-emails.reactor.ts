@@ -52,6 +52,7 @@ export function sessionEmailsReactor(deps: ReactorDeps): Reactor {
   return {
     name: SESSION_EMAILS,
     eventTypes: new Set(['DiscoverySessionBooked', 'SessionBooked', 'SessionRescheduled', 'SessionCancelled', 'SessionHeld', 'SessionMissed']),
+    historySkippedDueKinds: new Set(['session-reminder']),
 
     async react(event: RecordedEvent, ctx: ReactionContext) {
       switch (event.type) {

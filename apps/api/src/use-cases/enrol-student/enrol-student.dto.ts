@@ -10,12 +10,12 @@ import {
   SelfFundedFundingDto,
   SocialProgrammeFundingDto,
 } from './funding.dto';
+import { IsName } from '../../shared/validators';
 
 @ApiExtraModels(ApprenticeshipFundingDto, EmployeeFundingDto, SocialProgrammeFundingDto, SelfFundedFundingDto)
 export class EnrolStudentDto {
-  @ApiProperty({ example: 'Sam Lee' })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'Sam Lee', description: '1–200 characters, no control characters (line breaks, tabs…)' })
+  @IsName(200)
   name: string;
 
   @ApiProperty({ example: 'sam@students.example' })

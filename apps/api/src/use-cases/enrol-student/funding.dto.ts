@@ -4,6 +4,7 @@ import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDateString, IsEmail, IsIn, IsInt, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
 import { EMPLOYEE_PURPOSES, FUNDING_PROFILE_KINDS } from '@mentoring/domain';
+import { IsName } from '../../shared/validators';
 
 export class PartyDto {
   @ApiProperty({ example: 'acme' })
@@ -11,9 +12,8 @@ export class PartyDto {
   @Length(1, 100)
   id: string;
 
-  @ApiProperty({ example: 'ACME Corp' })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'ACME Corp', description: '1–200 characters, no control characters (line breaks, tabs…)' })
+  @IsName(200)
   name: string;
 }
 

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDateString, IsEmail, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsName } from '../../shared/validators';
 
 export class RegisterMentorDto {
-  @ApiProperty({ example: 'Joy Adams' })
-  @IsString()
-  @Length(1, 200)
+  @ApiProperty({ example: 'Joy Adams', description: '1–200 characters, no control characters (line breaks, tabs…)' })
+  @IsName(200)
   name: string;
 
   @ApiProperty({ example: 'joy@mentors.example' })
