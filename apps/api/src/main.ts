@@ -7,6 +7,9 @@ import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';
 import { cleanOutboxTemporaries } from '@mentoring/reactors';
 import { checkDataDirFree, checkPortFree, describeStartupError } from './health/startup-checks';
 
+/** After SIGTERM, requests are still accepted this long before the listener closes. */
+const SHUTDOWN_GRACE_MS = 500;
+
 /** One line saying what and what to do, exit code 1 (a failure we can name); otherwise the stack. */
 function fail(error: unknown, config: AppConfig): never {
   const line = describeStartupError(error, config);
@@ -60,6 +63,9 @@ async function main(): Promise<void> {
     stopping = true;
     logger.log(`${signal}: draining requests, then stopping the projections and reactors`);
     try {
+      // A short grace first: connections already opened (accepted, their request not parsed yet) would be
+      // closed as idle by Fastify's close, and a client would see a reset.
+      await new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS));
       await app.getHttpAdapter().getInstance().close();
       await app.close();
       logger.log('stopped cleanly');
