@@ -9,12 +9,13 @@ import { CommandContext, EventSourcedStreams, mentorStream, studentStream } from
 import { createStudentDecider, mentorDecider, mentorSnapshotOf } from '@mentoring/domain';
 import { SqliteEventStore, formatPosition } from '@mentoring/event-store';
 import { EmbeddedReadStore } from '@mentoring/read-store';
-import { PARKED_EVENTS, ParkedEventDoc } from '@mentoring/projections';
+import { PARKED_EVENTS, ParkedEventDoc, TransientError } from '@mentoring/projections';
 import { SmtpSink, parseMessage } from '../../../test/support/smtp-sink';
 import { createMailer, Mailer } from './mailer';
 import { createReactorRunner } from './create-reactors';
 import { ReactorRunner } from './reactor-runner';
 import { SENT_EMAILS, SentEmailDoc } from './sent-emails';
+import { MAIL_OUTBOX, MailOutboxDoc, countDeadLetters, listDeadLetters } from './mail-outbox';
 import { ASSIGNMENT_EMAIL } from './reactors/assignment-email.reactor';
 
 const AT = '2027-01-04T09:00:00.000Z';
@@ -120,21 +121,23 @@ describe('assignment e-mail (R10): once per assignment', () => {
     });
   });
 
-  it('crash after StudentAssigned is stored, before the e-mail is sent: after the restart exactly one message', async () => {
-    // The SMTP server refuses for now: the reactor tries, fails (transient), never records.
+  it('the server refuses for now: the event is handled, its message queued and deferred; after a restart exactly one message', async () => {
+    // The SMTP server refuses for now: the message is deferred, the reactor goes on (nothing waits for the server).
     sink.mode = 'tempfail';
     await assign('s1', 'm1');
     await start();
-    await sink.until((s) => s.attempts >= 1);
+    await caughtUp();
+    expect(sink.attempts).toBeGreaterThanOrEqual(1);
     const status = (await runner!.status()).find((s) => s.name === ASSIGNMENT_EMAIL)!;
-    expect(status).toMatchObject({ name: ASSIGNMENT_EMAIL, parked: 0 });
-    expect(status.lag).toBeGreaterThan(0);
-    // "Crash", restart on the same files, the server accepts again.
+    expect(status).toMatchObject({ name: ASSIGNMENT_EMAIL, parked: 0, lag: 0 });
+    expect(await readStore.collection<MailOutboxDoc>(MAIL_OUTBOX).find({})).toEqual([expect.objectContaining({ state: 'deferred', attempts: 1 })]);
+    // Restart on the same files, the server accepts again: a start tries every waiting message once.
     await closeStores();
     sink.mode = 'accept';
     await openStores();
     await start();
     await caughtUp();
+    await sink.until((s) => s.messages.length === 1);
     expect(sink.messages).toHaveLength(1);
     expect(await readStore.collection(PARKED_EVENTS).countDocuments()).toBe(0);
   });
@@ -169,7 +172,8 @@ describe('assignment e-mail (R10): once per assignment', () => {
         const sent = await real.send(mail);
         if (dieAfterAcceptance) {
           dieAfterAcceptance = false;
-          throw new Error('the process died right after the SMTP server accepted the message');
+          // As a process dying (or the connection lost) right after the server accepted: not recorded.
+          throw new TransientError('the connection was lost right after the SMTP server accepted the message');
         }
         return sent;
       },
@@ -177,11 +181,14 @@ describe('assignment e-mail (R10): once per assignment', () => {
     const assigned = await assign('s1', 'm1');
     await start(dying);
     await caughtUp();
+    expect(sink.messages).toHaveLength(1);
+    // The message's next attempt, at the tick after its backoff.
+    expect((await runner!.tick(new Date(clock.now().getTime() + 3_600_000))).mail).toEqual({ sent: 1, deferred: 0, dead: 0 });
     expect(sink.messages).toHaveLength(2);
     expect(new Set(sink.messages.map((m) => m.messageId))).toEqual(new Set([`<assignment.${assigned.eventId}@school.example>`]));
   });
 
-  it('a message the server refuses for good parks the event (with the error), the next assignments are still sent, and a retry sends it once fixed', async () => {
+  it('a message the server refuses for good is a dead letter (the event is not parked), the next assignments are still sent, and a retry sends it once fixed', async () => {
     sink.refusedRecipients.add('joy@mentors.example');
     const refused = await assign('s1', 'm1');
     await registerMentor('m2', 'bo@mentors.example');
@@ -189,17 +196,20 @@ describe('assignment e-mail (R10): once per assignment', () => {
     await start(undefined, 2);
     await caughtUp();
     expect(sink.to('bo@mentors.example')).toHaveLength(1);
-    const [parked] = await readStore.collection<ParkedEventDoc>(PARKED_EVENTS).find({});
-    expect(parked).toMatchObject({ _id: `${ASSIGNMENT_EMAIL}:${refused.eventId}`, kind: 'reactor', eventType: 'StudentAssigned', attempts: 2, state: 'parked' });
-    expect(parked.error).toContain('No such user');
-    expect((await runner!.status()).find((s) => s.name === ASSIGNMENT_EMAIL)).toMatchObject({ lag: 0, parked: 1 });
+    expect(await readStore.collection<ParkedEventDoc>(PARKED_EVENTS).countDocuments()).toBe(0);
+    const [dead] = await listDeadLetters(readStore);
+    expect(dead).toMatchObject({ _id: `assignment.${refused.eventId}`, reactor: ASSIGNMENT_EMAIL, state: 'dead', attempts: 1 });
+    expect(dead.lastError).toContain('No such user');
+    expect(await countDeadLetters(readStore)).toBe(1);
+    expect((await runner!.status()).find((s) => s.name === ASSIGNMENT_EMAIL)).toMatchObject({ lag: 0, parked: 0 });
 
     sink.refusedRecipients.clear();
-    expect(await runner!.retryParked(parked._id)).toMatchObject({ state: 'resolved' });
+    expect(await runner!.deliverNow(dead._id)).toBeNull();
     expect(sink.to('joy@mentors.example')).toHaveLength(1);
-    // Retrying again changes nothing: resolved, and the message is recorded.
-    expect(await runner!.retryParked(parked._id)).toMatchObject({ state: 'resolved' });
+    // Retrying again changes nothing: the message is recorded as sent.
+    expect(await runner!.deliverNow(dead._id)).toBeNull();
     expect(sink.messages).toHaveLength(2);
+    expect(await countDeadLetters(readStore)).toBe(0);
   });
 
   it('without SMTP_URL the message is an .eml file under the outbox folder, named after its Message-ID', async () => {

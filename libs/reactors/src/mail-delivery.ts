@@ -96,7 +96,7 @@ export class MailDelivery {
    */
   async deliverDue(
     now: Date,
-    options: { limit?: number; ignoreSchedule?: boolean; reclaimSending?: boolean; stillRunning?: () => boolean } = {},
+    options: { limit?: number; ignoreSchedule?: boolean; reclaim?: ReadonlySet<string>; stillRunning?: () => boolean } = {},
   ): Promise<DeliveryReport> {
     const report: DeliveryReport = { sent: 0, deferred: 0, dead: 0 };
     const at = now.toISOString();
@@ -111,9 +111,9 @@ export class MailDelivery {
       for (const doc of batch) {
         budget--;
         tried.add(doc._id);
-        // A claim held by an attempt in flight (ignoreSchedule only): leave it to that attempt, unless no
-        // other process can hold one (`reclaimSending`: the embedded store, at start: a crash's leftover).
-        if (doc.state === 'sending' && doc.nextAttemptAt > at && !options.reclaimSending) continue;
+        // A claim held by an attempt in flight (ignoreSchedule only): leave it to that attempt, unless it is
+        // known to be a crash's leftover (`reclaim`: claims found at start on a store no other process opens).
+        if (doc.state === 'sending' && doc.nextAttemptAt > at && !options.reclaim?.has(doc._id)) continue;
         const outcome = await this.attempt(doc, now);
         if (outcome === 'sent' || outcome === 'deferred' || outcome === 'dead') report[outcome]++;
       }

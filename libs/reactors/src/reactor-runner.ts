@@ -131,11 +131,17 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
   override async start(): Promise<void> {
     await setupMailOutbox(this.readStore);
     await this.detectFirstStart();
+    // On a store no other process opens, a message claimed before this start was claimed by a process that died.
+    const leftovers = new Set(
+      this.readStore.exclusive === true
+        ? (await this.readStore.collection<MailOutboxDoc>(MAIL_OUTBOX).find({ state: 'sending' }, { projection: { _id: 1 } })).map((d) => d._id)
+        : [],
+    );
     await super.start();
     if (await this.deliveryLease.acquire(EMAIL_DELIVERY).catch(() => false)) {
       // Messages a previous process left waiting: each is tried once now (a restart often follows a fix).
       this.startPass = this.delivery
-        .deliverDue(this.clock.now(), { ignoreSchedule: true, reclaimSending: this.readStore.exclusive === true, stillRunning: () => !this.stopped })
+        .deliverDue(this.clock.now(), { ignoreSchedule: true, reclaim: leftovers, stillRunning: () => !this.stopped })
         .catch((error) => this.logger.error(`e-mail delivery at start failed: ${messageOf(error)}`))
         .finally(() => (this.startPass = null));
     }
