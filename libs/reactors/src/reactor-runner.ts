@@ -138,13 +138,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         : [],
     );
     await super.start();
-    if (await this.deliveryLease.acquire(EMAIL_DELIVERY).catch(() => false)) {
-      // Messages a previous process left waiting: each is tried once now (a restart often follows a fix).
-      this.startPass = this.delivery
-        .deliverDue(this.clock.now(), { ignoreSchedule: true, reclaim: leftovers, stillRunning: () => !this.stopped })
-        .catch((error) => this.logger.error(`e-mail delivery at start failed: ${messageOf(error)}`))
-        .finally(() => (this.startPass = null));
-    }
+    if (await this.deliveryLease.acquire(EMAIL_DELIVERY).catch(() => false)) this.deliveryPass(leftovers);
     if (this.tickIntervalMs > 0) {
       this.tickTimer = setInterval(() => this.tickInBackground(), this.tickIntervalMs);
       this.tickTimer.unref();
@@ -177,10 +171,23 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         if ((await this.deliveryLease.renew(EMAIL_DELIVERY)) === 'lost') this.logger.error('e-mail delivery: its lease was taken over by another runner; standing by');
       } else if (await this.deliveryLease.acquire(EMAIL_DELIVERY)) {
         this.logger.log('e-mail delivery: lease acquired; this process delivers the queued e-mails');
+        this.deliveryPass();
       }
     } catch (error) {
       this.logger.error(`e-mail delivery: lease maintenance failed (${messageOf(error)})`);
     }
+  }
+
+  /**
+   * Messages a previous process (or the owner this one took over from) left waiting: each is tried once now,
+   * whatever its schedule (a restart or a takeover often follows a fix). In the background.
+   */
+  private deliveryPass(reclaim: ReadonlySet<string> = new Set()): void {
+    if (this.startPass || this.stopped) return;
+    this.startPass = this.delivery
+      .deliverDue(this.clock.now(), { ignoreSchedule: true, reclaim, stillRunning: () => !this.stopped && this.ownsDelivery() })
+      .catch((error) => this.logger.error(`e-mail delivery pass failed: ${messageOf(error)}`))
+      .finally(() => (this.startPass = null));
   }
 
   /** True while this process runs the delivery worker. */
