@@ -50,9 +50,37 @@ export class SqliteKeyTable implements KeyTable {
     return row ? SqliteKeyTable.toStored(row) : null;
   }
 
-  async insertIfAbsent(row: StoredKey): Promise<StoredKey> {
-    this.stmt.insert.run(row.subject, row.keyId, row.wrapped, row.erasedAt);
-    return SqliteKeyTable.toStored(this.stmt.find.get(row.subject)!);
+  /** Keys waiting for the next group commit, with whoever waits for them. */
+  private pending: Array<{ row: StoredKey; resolve: (stored: StoredKey) => void; reject: (error: unknown) => void }> = [];
+
+  /**
+   * Group commit: the keys asked for while the event loop turns are inserted in one durable transaction
+   * (one fsync for all of them, as the event store does for events). A new student's enrolment waits for its
+   * key to be on disk before its event is appended, so this is on the command path.
+   */
+  insertIfAbsent(row: StoredKey): Promise<StoredKey> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ row, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    let stored: StoredKey[];
+    try {
+      stored = this.db.transaction(() =>
+        batch.map(({ row }) => {
+          this.stmt.insert.run(row.subject, row.keyId, row.wrapped, row.erasedAt);
+          return SqliteKeyTable.toStored(this.stmt.find.get(row.subject)!);
+        }),
+      )();
+    } catch (error) {
+      for (const waiter of batch) waiter.reject(error);
+      return;
+    }
+    batch.forEach((waiter, i) => waiter.resolve(stored[i]));
   }
 
   async erase(subject: string, erasedAt: string): Promise<void> {
@@ -63,6 +91,7 @@ export class SqliteKeyTable implements KeyTable {
   }
 
   async close(): Promise<void> {
+    if (this.pending.length > 0 && this.db.open) this.flush();
     if (this.db.open) this.db.close();
   }
 }
