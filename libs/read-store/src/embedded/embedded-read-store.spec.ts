@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStoreContract } from '../read-store.contract';
@@ -20,6 +21,24 @@ readStoreContract('embedded (:memory:)', () => EmbeddedReadStore.open({ file: ':
 readStoreContract('embedded (file)', () => EmbeddedReadStore.open({ file: tempFile() }));
 
 describe('EmbeddedReadStore on a file', () => {
+  it('a corrupted file is moved aside (<file>.corrupt-<time>) and a new one opened: read models are rebuilt from the log', async () => {
+    const file = tempFile();
+    writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(8192, 0x5a)]));
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const store = await EmbeddedReadStore.open({ file });
+      expect(await store.collection('c').find({})).toEqual([]);
+      expect(await store.getCheckpoint('p')).toBeNull();
+      await store.close();
+      const aside = readdirSync(dirname(file)).filter((name) => name.includes('.corrupt-'));
+      expect(aside).toHaveLength(1);
+      expect(existsSync(file)).toBe(true);
+      expect(String(stderr.mock.calls[0]?.[0])).toContain('is corrupted');
+    } finally {
+      stderr.mockRestore();
+    }
+  });
+
   it('finds documents, indexes and checkpoints again after a reopen', async () => {
     const file = tempFile();
     const first = await EmbeddedReadStore.open({ file, synchronous: 'FULL' });

@@ -48,6 +48,9 @@ const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
  */
 function setAsideIfCorrupt(file: string, timeoutMs: number): void {
   if (!existsSync(file)) return;
+  // Held by a store of this process: never check (let alone move) a live file; opening it fails as "already open".
+  const { dev, ino } = statSync(file);
+  if (openFiles.has(`${dev}:${ino}`)) return;
   let problem: string | null = null;
   let db: Database.Database | null = null;
   try {
