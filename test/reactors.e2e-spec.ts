@@ -8,7 +8,7 @@ import { ReactorRunner } from '@mentoring/reactors';
 import type { ReadStore } from '@mentoring/read-store';
 import { READ_STORE, REACTOR_RUNNER } from '../apps/api/src/shared/tokens';
 import { Person, TestClock, person, post } from './support/commands';
-import { discoverySessionHeld, postCreated, reactorsSettled, tickReactorsAt } from './support/reactors';
+import { discoverySessionHeld, postCreated, reactorsSettled, tickReactorsAt, tickWork } from './support/reactors';
 import { SmtpSink, parseMessage } from './support/smtp-sink';
 import { enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
 import { conformanceTo } from './openapi-conformance';
@@ -240,7 +240,7 @@ describe('reactors over HTTP, with a clock the test moves', () => {
     await settled();
     const health = await t.request('GET', '/health', { token: await t.token('admin', 'ops-1') });
     expect(health.status).toBe(200);
-    expect(health.body.reactors.map((r: { name: string }) => r.name)).toEqual(['reservations', 'assignment-email', 'session-emails', 'escalations', 'weekly-rhythm']);
+    expect(health.body.reactors.map((r: { name: string }) => r.name)).toEqual(['reservations', 'assignment-email', 'session-emails', 'escalations', 'weekly-rhythm', 'audit-checkpoints']);
     for (const r of health.body.reactors) expect(r).toMatchObject({ lag: 0, parked: 0, running: true });
     expect(health.body.parkedEvents).toEqual({ count: 0, events: [] });
   });
@@ -270,7 +270,7 @@ describe('due work survives a restart: it is stored, not held in a timer', () =>
     t = await startTestApp({ DATA_DIR: dataDir }, { clock });
     try {
       reactors = t.app.get<ReactorRunner>(REACTOR_RUNNER);
-      const report = await reactors.tick();
+      const report = tickWork(await reactors.tick());
       // The reservations' checks fell due too (120 s after each reservation): both were consumed by their facts.
       expect(report.performed).toEqual([
         { id: `reservations:calendar:${slotId}`, kind: 'reservation-check', outcome: 'consumed' },
@@ -280,7 +280,7 @@ describe('due work survives a restart: it is stored, not held in a timer', () =>
       expect(report.failed).toEqual([]);
       const reminders = fs.readdirSync(path.join(dataDir, 'outbox')).filter((f) => f.startsWith('session-reminder.'));
       expect(reminders).toHaveLength(2);
-      expect((await reactors.tick()).performed).toEqual([]);
+      expect(tickWork(await reactors.tick()).performed).toEqual([]);
     } finally {
       await t.close();
     }
