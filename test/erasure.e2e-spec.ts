@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ReadStore } from '@mentoring/read-store';
 import { READ_STORE } from '../apps/api/src/shared/tokens';
+import { MAIL_OUTBOX, MailOutboxDoc } from '@mentoring/reactors';
 import { Person, TestClock, person, post } from './support/commands';
 import { discoverySessionHeld, postCreated, reactionsSettled } from './support/reactors';
 import { enrolment, mentorBody, startTestApp, tempDataDir, TestApp } from './support/test-app';
@@ -105,6 +106,17 @@ describe('erasure of a student\'s personal data (crypto-shredding)', () => {
   it('erases: no byte of any file under DATA_DIR, no read-model document, holds the name or the e-mail', async () => {
     await postCreated(t, staff, `/students/${studentId}/withdrawal`, { reason: `${NAME} moved abroad` });
     await reactionsSettled(t);
+    // A message about the student that could not be delivered (dead-lettered by the delivery worker).
+    await t.app.get<ReadStore>(READ_STORE).collection<MailOutboxDoc>(MAIL_OUTBOX).insertOne({
+      _id: 'assignment-email:dead-letter-of-the-student',
+      key: 'assignment-email:dead-letter-of-the-student',
+      reactor: 'assignment-email',
+      to: EMAIL,
+      subject: `Your mentor, ${NAME}`,
+      text: `Hello ${NAME}`,
+      state: 'dead',
+      attempts: 3,
+    } as unknown as MailOutboxDoc);
     const erased = await postCreated(t, staff, `/students/${studentId}/personal-data-erasure`, { reason: 'Art. 17 request, ticket 41' });
     expect(erased.events).toEqual(['StudentPersonalDataErased']);
     await reactionsSettled(t);

@@ -8,7 +8,7 @@ import { AppConfig } from '@mentoring/config';
 import { ERASED_PLACEHOLDER } from '@mentoring/domain';
 import { KeyOwner, KeyStore, mentorSubject, Position, studentSubject } from '@mentoring/event-store';
 import { ProjectionRunner } from '@mentoring/projections';
-import { ReactorRunner, SENT_EMAILS, SentEmailDoc } from '@mentoring/reactors';
+import { MAIL_OUTBOX, MailOutboxDoc, ReactorRunner, SENT_EMAILS, SentEmailDoc } from '@mentoring/reactors';
 import { ReadStore } from '@mentoring/read-store';
 import { APP_CONFIG, KEY_STORE, PROJECTION_RUNNER, REACTOR_RUNNER, READ_STORE } from '../../shared/tokens';
 
@@ -44,6 +44,7 @@ export class ErasureCleanup {
     // The id too: a repeated erasure no longer knows the name and e-mail, and mails name the person's id in links.
     const words = [person.email, person.name].filter((w) => w && w !== ERASED_PLACEHOLDER);
     await this.scrubSentEmails(words);
+    await this.dropQueuedMail([...words, person.id]);
     await this.deleteOutboxFiles([...words, person.id]);
     // secure_delete zeroes freed pages; truncating the WAL drops the old page images still in it.
     const purge = (this.readStore as { purgeFreedPages?: () => Promise<void> }).purgeFreedPages;
@@ -58,6 +59,22 @@ export class ErasureCleanup {
       if (!mentions(doc.to) && !mentions(doc.subject)) continue;
       await sent.updateOne({ _id: doc._id }, { $set: { to: ERASED_PLACEHOLDER, subject: ERASED_PLACEHOLDER } });
     }
+  }
+
+  /**
+   * Messages still queued for delivery (pending, deferred) or dead-lettered that mention the person: deleted. The
+   * person asked to be forgotten; a message about them that was not delivered yet will not be.
+   */
+  private async dropQueuedMail(words: string[]): Promise<void> {
+    const queue = this.readStore.collection<MailOutboxDoc>(MAIL_OUTBOX);
+    let dropped = 0;
+    for (const doc of await queue.find({})) {
+      const mentions = (text: string | undefined) => text !== undefined && words.some((w) => text.includes(w));
+      if (!mentions(doc.to) && !mentions(doc.subject) && !mentions(doc.text)) continue;
+      await queue.deleteOne({ _id: doc._id });
+      dropped += 1;
+    }
+    if (dropped > 0) this.logger.log(`erasure: ${dropped} queued or dead-lettered e-mail(s) dropped`);
   }
 
   /** The `.eml` files of the embedded deployment that mention the person (with SMTP, the mail server's are out of reach). */
