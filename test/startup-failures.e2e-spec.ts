@@ -57,6 +57,20 @@ describe('startup failures and clean stops (issue 12)', () => {
     }
   });
 
+  it('an unreachable MongoDB: one line naming MONGODB_URI and what to do, exit 1', async () => {
+    const { code, output } = await runToExit({
+      PORT: String(await freePort()),
+      DATA_DIR: tempDataDir(),
+      MONGODB_URI: 'mongodb://127.0.0.1:1/mentoring?directConnection=true&serverSelectionTimeoutMS=500',
+      RUN_PROJECTIONS: 'false',
+      RUN_REACTORS: 'false',
+    });
+    expect(code).toBe(1);
+    expect(output.trim().split('\n').filter((l) => /unreachable/.test(l))).toEqual([
+      'The read store (MongoDB) is unreachable: check MONGODB_URI and that the replica set has a primary, then start again.',
+    ]);
+  });
+
   it('SIGTERM during load: every request sent before it gets an answer, then exit 0', async () => {
     const api = await startApiProcess({ DATA_DIR: tempDataDir(), LOG_LEVEL: 'log' });
     const exited = new Promise<number | null>((resolve) => api.child.once('exit', (code) => resolve(code)));

@@ -36,7 +36,7 @@ export async function createApp(config: AppConfig, overrides: InfrastructureOver
   });
   // One logger for everything (observability/): Nest's Logger writes pino JSON lines (LOG_FORMAT, LOG_LEVEL).
   const log = createLogger({ logLevel: config.logLevel, logFormat: config.logFormat, destination: overrides.logDestination });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, { logger: new PinoNestLogger(log) });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, overrides), adapter, { logger: new PinoNestLogger(log), abortOnError: false });
   // Fastify's own errors (malformed JSON, body too large, wrong media type) reach the exception filter
   // as HttpExceptions carrying the Fastify error as `cause`; unknown routes as NotFoundException.
   const fastify = app.getHttpAdapter().getInstance();
