@@ -82,4 +82,11 @@ describe('bad input answers 4xx problem+json and appends nothing', () => {
     expect((await allEvents(t.eventStore)).length).toBe(after);
     expect(after - before).toBeLessThanOrEqual(1);
   });
+
+  it('a discriminated union given an array holding null (funding: [1, "a", null]) is 400 validation_failed, not a 500 (fuzzer seed 20101)', async () => {
+    const before = (await allEvents(t.eventStore)).length;
+    const answer = await t.request('POST', '/students', { token: staff, body: { ...enrolment('self_funded'), funding: [1, 'a', null] } });
+    expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 400, code: 'validation_failed' });
+    expect((await allEvents(t.eventStore)).length).toBe(before);
+  });
 });

@@ -240,6 +240,14 @@ export function completeTheContract(document: Doc): Doc {
       if (!['get', 'put', 'post', 'delete', 'patch', 'head', 'options'].includes(method)) continue;
       operation.responses ??= {};
       operation.responses['500'] ??= INTERNAL_ERROR_RESPONSE;
+      if ((operation.parameters ?? []).some((p: AnyObject) => p.in === 'header' && p.name === 'If-Match')) {
+        // Every command is decided on its stream's state: beside its own rules' codes, the state may refuse it
+        // (a student or mentor whose personal data was erased, a race lost twice).
+        operation.responses['409'] ??= {
+          description: 'The current state refuses the command (application/problem+json; `code` says why, e.g. `student_personal_data_erased`, `concurrency_conflict`)',
+          content: PROBLEM_CONTENT,
+        };
+      }
       if (method === 'post') {
         // Every POST goes through the body limit and the JSON-only media type check, documented or not by its decorators.
         operation.responses['413'] ??= { description: 'body_too_large: the body is over the size limit (BODY_LIMIT_BYTES) (application/problem+json)', content: PROBLEM_CONTENT };
