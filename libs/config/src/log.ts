@@ -57,3 +57,13 @@ export function runnerLogger(logger: Logger, context: string): { log(message: st
 }
 
 export type { Level };
+
+/**
+ * A command-line tool's failure, in the platform's log format, on stderr (its output for humans and pipes stays
+ * on stdout): one line, the stack with it. LOG_FORMAT=pretty for a terminal, as everywhere.
+ */
+export function logCliFailure(tool: string, error: unknown, env: Record<string, string | undefined> = process.env): void {
+  const logFormat: AppConfig['logFormat'] = env.LOG_FORMAT === 'pretty' ? 'pretty' : 'json';
+  const log = createLogger({ logLevel: 'log', logFormat, destination: 2, base: { process: tool } });
+  log.error({ err: error instanceof Error ? error : undefined }, error instanceof Error ? error.message : String(error));
+}

@@ -5,6 +5,7 @@
 // `npm run audit -- verify [--stream <id>] [--json]`: recomputes the tamper evidence (hash chains and checkpoints)
 // and names the first altered, inserted or missing event (exit code 0 intact, 1 when something is found, 2 usage).
 import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
+import { logCliFailure } from '@mentoring/config';
 import { parseArgs } from 'node:util';
 import { checkEventStoreInvariants, formatInvariantReport, invariantViolations } from '@mentoring/application';
 import { loadConfig } from '@mentoring/config';
@@ -85,7 +86,7 @@ async function verify(streamId: string | undefined, json: boolean): Promise<void
 }
 
 void main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  logCliFailure('audit', error);
   // An unknown option or a missing value is a usage error.
   process.exit(String((error as { code?: unknown })?.code ?? '').startsWith('ERR_PARSE_ARGS') ? 2 : 1);
 });

@@ -10,6 +10,7 @@
 // starts ~10 weeks ago and moves forward phase by phase. E-mails for past assignments go to DATA_DIR/outbox
 // (SMTP_URL unset) when the reactors catch up.
 import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
+import { logCliFailure } from '@mentoring/config';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -420,6 +421,6 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error) => {
-  console.error(error instanceof Error ? error.stack : error);
+  logCliFailure('seed', error);
   process.exit(1);
 });

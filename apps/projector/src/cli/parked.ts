@@ -8,6 +8,7 @@
 // - Otherwise it opens the read store itself: with MongoDB it asks the projector to retry and waits for
 //   the outcome; with the embedded store (nothing running) the retry is performed at the next start.
 import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
+import { logCliFailure } from '@mentoring/config';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
@@ -147,6 +148,6 @@ async function main(): Promise<void> {
 }
 
 void main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  logCliFailure('parked', error);
   process.exit(1);
 });

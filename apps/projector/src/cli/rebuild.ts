@@ -5,6 +5,7 @@
 // - Embedded, or --offline: replays in this process. The API holds the embedded read store open; while
 //   it runs, use POST /admin/projections/{name}/rebuild instead (same zero-downtime rebuild).
 import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
+import { logCliFailure } from '@mentoring/config';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
@@ -116,6 +117,6 @@ async function watchRemoteRebuild(readStore: ReadStore, name: string): Promise<v
 }
 
 void main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
+  logCliFailure('projections-rebuild', error);
   process.exit(1);
 });
