@@ -9,10 +9,10 @@ import { tempDataDir } from './support/test-app';
 const MAIN = path.resolve(__dirname, '../apps/api/dist/main.js');
 
 /** Runs the API until it exits (or 20 s): its exit code and everything it printed. */
-function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+function runToExit(env: Record<string, string>, main = MAIN): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(process.execPath, [MAIN], { env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'log', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main], { env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'log', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
@@ -54,6 +54,22 @@ describe('startup failures and clean stops (issue 12)', () => {
       expect(output).not.toMatch(/SQLITE_BUSY|projections running|at .*\.js:\d+/);
     } finally {
       await kill(first);
+    }
+  });
+
+  it('the projector on a port in use: one line, exit 1, before any subscriber starts', async () => {
+    const port = await freePort();
+    const squatter = net.createServer();
+    await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', () => r()));
+    try {
+      const { code, output } = await runToExit({ PORT: String(port), DATA_DIR: tempDataDir() }, path.resolve(__dirname, '../apps/projector/dist/main.js'));
+      expect(code).toBe(1);
+      expect(output.trim().split('\n').filter((l) => /in use/.test(l))).toEqual([
+        `Port ${port} on 127.0.0.1 is in use by another process (EADDRINUSE): stop it (ss -ltnp | grep :${port}) or set PORT to a free port.`,
+      ]);
+      expect(output).not.toMatch(/projections |reactors /);
+    } finally {
+      squatter.close();
     }
   });
 

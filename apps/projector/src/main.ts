@@ -3,6 +3,7 @@
 // scheduler (reminders, escalations, weekly rhythm). No HTTP besides /health and /metrics.
 import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .env when present, before any import reads the environment
 import * as http from 'node:http';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { answerMetrics, AppConfig, ConfigError, createLogger, loadConfig, Metrics, runnerLogger } from '@mentoring/config';
 import { createEventStore, createKeyStore, EventStore, formatPosition, InstrumentedEventStore } from '@mentoring/event-store';
@@ -27,6 +28,16 @@ async function health(eventStore: EventStore, readStore: ReadStore, runner: Proj
   };
 }
 
+/** Whether this process may listen on host:port (checked before anything starts; the server listens after the subscribers). */
+function portIsFree(host: string, port: number): Promise<boolean> {
+  if (port === 0) return Promise.resolve(true);
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => (error.code === 'EADDRINUSE' ? resolve(false) : reject(error)));
+    probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
 async function main(): Promise<void> {
   let config: AppConfig;
   try {
@@ -37,6 +48,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     throw error;
+  }
+  // The port first: a port in use is one line and exit 1, before any store opens or any subscriber starts.
+  if (!(await portIsFree(config.host, config.port))) {
+    console.error(`Port ${config.port} on ${config.host} is in use by another process (EADDRINUSE): stop it (ss -ltnp | grep :${config.port}) or set PORT to a free port.`);
+    process.exit(1);
   }
   // One registry for the process (prom-client); appends and e-mails report to it.
   const metrics = new Metrics();
