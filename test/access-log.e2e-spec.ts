@@ -13,6 +13,8 @@ describe('access log: who read what', () => {
   let admin: Person;
   let studentId: string;
   let mentorId: string;
+  /** The assignment's position: the mentor may read the student once the read model has it (read your writes). */
+  let assignedAt: string;
 
   const accessStream = (id: string) => `access-log-student-${id}`;
   const logOf = async (id: string) => (await t.eventStore.readStream(accessStream(id))).map((e) => ({ type: e.type, data: e.data as Record<string, any> }));
@@ -27,13 +29,15 @@ describe('access log: who read what', () => {
     mentorId = (await post(t, staff, '/mentors', mentorBody({ disabilityFriendly: true, disabilityTrainingCompletedOn: '2026-06-01' }))).body.mentorId;
     mentor = await person(t, 'mentor', mentorId);
     studentId = (await post(t, staff, '/students', enrolment('apprenticeship', { registeredDisability: true }))).body.studentId;
-    expect((await post(t, staff, `/students/${studentId}/assignment`, { mentorId })).status).toBe(201);
+    const assigned = await post(t, staff, `/students/${studentId}/assignment`, { mentorId });
+    expect(assigned.status).toBe(201);
+    assignedAt = assigned.body.position;
   });
   afterAll(() => t.close());
 
   it('R7: reading a disabled student’s record as their mentor, as staff and as an auditor leaves one entry each (who, role, when, student, what, purpose)', async () => {
     now = new Date('2027-01-10T10:00:00.000Z');
-    const byMentor = await t.request('GET', `/students/${studentId}`, { token: mentor.token, headers: { 'x-purpose': 'prepare the discovery session' } });
+    const byMentor = await t.request('GET', `/students/${studentId}?waitFor=${assignedAt}`, { token: mentor.token, headers: { 'x-purpose': 'prepare the discovery session' } });
     expect(byMentor.status).toBe(200);
     expect(byMentor.body.registeredDisability).toBe(true);
     now = new Date('2027-01-10T11:00:00.000Z');
