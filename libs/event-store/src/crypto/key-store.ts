@@ -77,7 +77,7 @@ interface CacheEntry {
 }
 
 export interface WrappingKeyStoreOptions {
-  /** Most unwrapped keys kept in memory (LRU). Default 10 000. */
+  /** Most unwrapped keys kept in memory (LRU). Default 50 000 (about 10 MB): a rebuild reads $all in order, and a cache smaller than the people it interleaves would unwrap a key per event. */
   cacheSize?: number;
   /**
    * How long a cached key is trusted, in ms. Another process may destroy a key: after this, this process asks the
@@ -99,7 +99,7 @@ export class WrappingKeyStore implements KeyStore {
     options: WrappingKeyStoreOptions = {},
   ) {
     this.kek = deriveKeyEncryptionKey(keyEncryptionKey);
-    this.cacheSize = options.cacheSize ?? 10_000;
+    this.cacheSize = options.cacheSize ?? 50_000;
     this.ttlMs = options.cacheTtlMs ?? 60_000;
   }
 
