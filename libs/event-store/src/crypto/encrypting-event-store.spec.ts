@@ -126,6 +126,18 @@ describe('EncryptingEventStore', () => {
     expect(stored.student).toEqual({ name: ERASED, email: ERASED });
   });
 
+  it('reuses opened events across subscribers, hands out copies, and drops them when a key is destroyed (any path)', async () => {
+    await store.append('student-s-1', [enrolled('s-1')], 'no_stream');
+    const [first] = await store.readStream('student-s-1');
+    (first.data as any).name = 'changed by one consumer';
+    const [second] = await store.readStream('student-s-1');
+    expect((second.data as any).name).toBe('Zoë Ångström');
+    // Destroyed through the key store itself (as the erasure clean-up does), not through the event store.
+    await keys.destroy('student:s-1');
+    const [after] = await store.readStream('student-s-1');
+    expect((after.data as any).name).toBe(ERASED);
+  });
+
   it('another process\'s erasure is honoured once the erasure event is read, despite the cached key', async () => {
     const other = new EncryptingEventStore(raw, new WrappingKeyStore(new SqliteKeyTable(path.join(dir, 'keys.sqlite')), 'k'.repeat(40)), { ownsKeyStore: true });
     await store.append('student-s-1', [enrolled('s-1')], 'no_stream');

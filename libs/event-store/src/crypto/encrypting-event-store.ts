@@ -81,9 +81,22 @@ export interface EncryptingEventStoreOptions {
   ownsKeyStore?: boolean;
 }
 
+/** Events opened recently, by event id: every subscriber of a process reads the same new events (one $all each). */
+const OPENED_CACHE_SIZE = 4_096;
+/** An opened event is reused for this long at most (another process may erase its person meanwhile). */
+const OPENED_CACHE_MS = 10_000;
+
 export class EncryptingEventStore implements EventStore {
   private readonly map: Readonly<Record<string, readonly PersonalField[]>>;
   private readonly ownsKeyStore: boolean;
+  /**
+   * The projections, reactors and processes of one process each read every new event from their own subscription:
+   * without this, each would open the same envelopes again (a decipher per field, ten times per event). Copies are
+   * handed out, so a consumer that changes its event changes nobody else's. Cleared whenever a key is destroyed or an
+   * erasure is read, and entries live {@link OPENED_CACHE_MS} at most.
+   */
+  private readonly opened = new Map<string, { data: unknown; at: number }>();
+  private destroyedSeen: number | undefined;
 
   constructor(
     readonly inner: EventStore,
@@ -119,6 +132,25 @@ export class EncryptingEventStore implements EventStore {
   async decryptEvent(event: RecordedEvent): Promise<RecordedEvent> {
     const fields = this.map[event.type];
     if (!fields || fields.length === 0) return event;
+    const now = Date.now();
+    // A key destroyed by this process (an erasure, whatever path called destroy): nothing opened before is reused.
+    const destroyed = (this.keyStore as { destroyedCount?: number }).destroyedCount;
+    if (destroyed !== undefined && destroyed !== this.destroyedSeen) {
+      this.opened.clear();
+      this.destroyedSeen = destroyed;
+    }
+    const cached = this.opened.get(event.eventId);
+    if (cached && now - cached.at < OPENED_CACHE_MS) return { ...event, data: structuredClone(cached.data) };
+    const opened = await this.openFields(event, fields);
+    if (opened !== event) {
+      this.opened.delete(event.eventId);
+      this.opened.set(event.eventId, { data: structuredClone(opened.data), at: now });
+      while (this.opened.size > OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value as string);
+    }
+    return opened;
+  }
+
+  private async openFields(event: RecordedEvent, fields: readonly PersonalField[]): Promise<RecordedEvent> {
     let data: Record<string, unknown> | null = null;
     for (const field of fields) {
       const path = field.path.split('.');
@@ -149,7 +181,10 @@ export class EncryptingEventStore implements EventStore {
     for (const event of events) {
       const owner = ERASURE_EVENTS[event.type];
       // Another process destroyed the key: do not trust this process's cached copy past the erasure.
-      if (owner && this.keyStore.evict) this.keyStore.evict(this.subjectOf(owner, event.data as Record<string, unknown>, event.type));
+      if (owner) {
+        this.opened.clear();
+        if (this.keyStore.evict) this.keyStore.evict(this.subjectOf(owner, event.data as Record<string, unknown>, event.type));
+      }
       out.push(await this.decryptEvent(event));
     }
     return out;
@@ -184,6 +219,7 @@ export class EncryptingEventStore implements EventStore {
   /** Destroys a person's data key: from now on their sealed fields read as placeholders, everywhere. */
   async erase(owner: KeyOwner, id: string, at?: Date): Promise<void> {
     await this.keyStore.destroy(owner === 'student' ? studentSubject(id) : mentorSubject(id), at);
+    this.opened.clear();
   }
 
   async close(): Promise<void> {

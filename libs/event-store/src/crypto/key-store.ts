@@ -151,10 +151,15 @@ export class WrappingKeyStore implements KeyStore {
     return value === 'erased' ? null : value;
   }
 
+  /** Keys destroyed by this process so far: whoever keeps opened data (the EncryptingEventStore) drops it when this moves. */
+  destroyedCount = 0;
+
   async destroy(subject: string, at: Date = new Date()): Promise<void> {
     this.cache.delete(subject);
+    this.destroyedCount += 1;
     await this.table.erase(subject, at.toISOString());
     this.remember(subject, 'erased');
+    this.destroyedCount += 1;
   }
 
   async isErased(subject: string): Promise<boolean> {
