@@ -1,8 +1,10 @@
-// Configuration from the environment, validated once at boot: a bad value stops the process with a
-// message that names the variable. Every variable is listed, with its default, in `.env.example`.
+// Configuration from the environment, validated once at boot by one zod schema (an entry per variable,
+// `CONFIG_VARIABLES`): a bad value stops the process with a message that names the variable. Every variable
+// is listed, with its default, in `.env.example`.
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 
 export interface AppConfig {
   nodeEnv: string;
@@ -149,209 +151,281 @@ export function generatedSecret(dataDir: string, name: string): string {
 
 type Env = Record<string, string | undefined>;
 
-function optional(env: Env, name: string): string | undefined {
-  const v = env[name];
-  return v === undefined || v.trim() === '' ? undefined : v.trim();
+// --- The schema (zod) ----------------------------------------------------------------------------------
+// One entry per variable, in the order errors are reported: each validates its variable alone and yields its
+// value, or undefined when the variable is unset or blank (values are trimmed). Defaults that depend on
+// another variable, and the rules across variables, come after: `crossVariableRules`, then `toConfig`.
+
+/** A variable as the environment gives it: trimmed, undefined when unset or blank, then checked by `schema`. */
+function variable<T>(schema: z.ZodType<T, string>): z.ZodType<T | undefined, string | undefined>;
+function variable<T>(schema: z.ZodType<T, string>, fallback: T): z.ZodType<T, string | undefined>;
+function variable<T>(schema: z.ZodType<T, string>, fallback?: T): z.ZodType<T | undefined, string | undefined> {
+  return z
+    .string()
+    .optional()
+    .transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : raw.trim()))
+    .pipe(schema.optional())
+    .transform((value) => value ?? fallback);
 }
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be an integer, got "${raw}"`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
-  return n;
+/** A refusal inside a transform: the message follows the variable's name. */
+function refuse(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
 }
 
-function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
-  return raw as T;
+function integer(min: number, max: number) {
+  return z
+    .string()
+    .regex(/^\d+$/, { error: (issue) => `must be an integer, got "${issue.input}"`, abort: true })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: (issue) => `must be between ${min} and ${max}, got ${issue.input}` });
 }
+
+function oneOf<const T extends readonly [string, ...string[]]>(allowed: T) {
+  return z.enum(allowed, { error: (issue) => `must be one of ${allowed.join(', ')}, got "${issue.input}"` });
+}
+
+/** `true`/`1` or `false`/`0`, in lower case. */
+const boolean = z.stringbool({ truthy: ['true', '1'], falsy: ['false', '0'], case: 'sensitive', error: (issue) => `must be true or false, got "${issue.input}"` });
 
 const EMAIL = /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/;
 
-function email(env: Env, name: string, fallback: string): string {
-  const raw = optional(env, name) ?? fallback;
-  if (!EMAIL.test(raw)) throw new ConfigError(name, `must be an e-mail address, got "${raw}"`);
-  return raw;
-}
+const email = z.string().regex(EMAIL, { error: (issue) => `must be an e-mail address, got "${issue.input}"` });
 
 /** `Name <address>` or a bare address. */
-function mailbox(env: Env, name: string, fallback: string): string {
-  const raw = optional(env, name) ?? fallback;
-  const match = /^(?:[^<>]*<([^<>]+)>|([^<>\s]+))$/.exec(raw);
-  const address = match?.[1] ?? match?.[2];
-  if (!address || !EMAIL.test(address)) throw new ConfigError(name, `must be an address or "Name <address>", got "${raw}"`);
-  return raw;
-}
+const mailbox = z.string().refine(
+  (raw) => {
+    const match = /^(?:[^<>]*<([^<>]+)>|([^<>\s]+))$/.exec(raw);
+    const address = match?.[1] ?? match?.[2];
+    return address !== undefined && EMAIL.test(address);
+  },
+  { error: (issue) => `must be an address or "Name <address>", got "${issue.input}"` },
+);
 
-function smtpUrl(env: Env, name: string): string | undefined {
-  const raw = optional(env, name);
-  if (raw === undefined) return undefined;
+const smtpUrl = z.string().check((payload) => {
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(payload.value);
   } catch {
-    throw new ConfigError(name, 'must be a URL such as smtp://user:password@host:587');
+    payload.issues.push({ code: 'custom', input: payload.value, message: 'must be a URL such as smtp://user:password@host:587' });
+    return;
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError(name, `must start with smtp:// or smtps://, got "${url.protocol}//"`);
-  if (!url.hostname) throw new ConfigError(name, 'must name a host');
-  return raw;
-}
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') payload.issues.push({ code: 'custom', input: payload.value, message: `must start with smtp:// or smtps://, got "${url.protocol}//"` });
+  else if (!url.hostname) payload.issues.push({ code: 'custom', input: payload.value, message: 'must name a host' });
+});
 
-/** Comma-separated http(s) origins without a path, or `*`. */
-function origins(env: Env, name: string): string[] {
-  const raw = optional(env, name);
-  if (raw === undefined) return [];
+/** Comma-separated http(s) origins without a path, or `*`: normalised, `['*']` when `*` is among them. */
+const origins = z.string().transform((raw, ctx) => {
   const out: string[] = [];
   for (const entry of raw.split(',').map((e) => e.trim()).filter((e) => e !== '')) {
     if (entry === '*') {
       out.push('*');
       continue;
     }
-    const refuse = () => new ConfigError(name, `must be a comma-separated list of http(s) origins without a path (such as https://app.example.com), or *; got "${entry}"`);
+    const refusal = `must be a comma-separated list of http(s) origins without a path (such as https://app.example.com), or *; got "${entry}"`;
     // Scheme and authority only: no path (not even `/`), query, fragment or credentials.
-    if (!/^https?:\/\/[^/?#@\s]+$/i.test(entry)) throw refuse();
-    let url: URL;
+    if (!/^https?:\/\/[^/?#@\s]+$/i.test(entry)) return refuse(ctx, refusal);
     try {
-      url = new URL(entry);
+      out.push(new URL(entry).origin);
     } catch {
-      throw refuse();
+      return refuse(ctx, refusal);
     }
-    out.push(url.origin);
   }
   return out.includes('*') ? ['*'] : [...new Set(out)];
-}
+});
 
-/** An https URL (http allowed outside production, for a local identity provider in tests). */
-function httpsUrl(env: Env, name: string, production: boolean): string | undefined {
-  const raw = optional(env, name);
-  if (raw === undefined) return undefined;
+/** An http(s) URL, normalised; http is refused in production by `crossVariableRules`. */
+const httpUrl = z.string().transform((raw, ctx) => {
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+    return refuse(ctx, `must be a URL, got "${raw}"`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !production)) throw new ConfigError(name, 'must be an https:// URL');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return refuse(ctx, 'must be an https:// URL');
   return url.toString();
-}
+});
 
 /** A claim name: letters, digits, `_`, `-`, `:` and `/` (namespaced claims), dots for nested claims. */
-function claimName(env: Env, name: string, fallback: string): string {
-  const raw = optional(env, name) ?? fallback;
-  if (!/^[A-Za-z0-9_:\/-]+(\.[A-Za-z0-9_:\/-]+)*$/.test(raw) || raw.length > 200) throw new ConfigError(name, `must be a claim name (dots for nested claims), got "${raw}"`);
-  return raw;
+const claimName = z
+  .string()
+  .refine((raw) => /^[A-Za-z0-9_:\/-]+(\.[A-Za-z0-9_:\/-]+)*$/.test(raw) && raw.length <= 200, { error: (issue) => `must be a claim name (dots for nested claims), got "${issue.input}"` });
+
+/** A key of at least 32 characters. */
+const secret = (message = 'must be at least 32 characters') => z.string().min(32, { error: message, abort: true });
+
+const VARIABLES = {
+  NODE_ENV: variable(z.string(), 'development'),
+  PORT: variable(integer(0, 65535), 3000),
+  // Loopback unless told otherwise: a development start is not reachable from the network. The container
+  // images set HOST=0.0.0.0.
+  HOST: variable(z.string(), '127.0.0.1'),
+  DATA_DIR: variable(z.string(), './data').transform((dir) => path.resolve(dir)),
+  ESDB_CONNECTION_STRING: variable(z.string().regex(/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//, { error: 'must start with esdb:// or esdb+discover://' })),
+  MONGODB_URI: variable(z.string().regex(/^mongodb(\+srv)?:\/\//, { error: 'must start with mongodb:// or mongodb+srv://' })),
+  JWT_SECRET: variable(
+    secret('must be at least 32 characters (HS256 key)').refine((value) => !PUBLIC_SECRET_HASHES.has(sha256Hex(value)), {
+      error: 'is a value published in the repository: generate one (openssl rand -hex 32)',
+    }),
+  ),
+  JWT_JWKS_URL: variable(httpUrl),
+  JWT_ISSUER: variable(z.string()),
+  JWT_AUDIENCE: variable(z.string()),
+  JWT_SUBJECT_CLAIM: variable(claimName, 'sub'),
+  JWT_ROLE_CLAIM: variable(claimName, 'role'),
+  JWT_MAX_LIFETIME_SECONDS: variable(integer(60, 30 * 86_400), 12 * 3600),
+  JWT_CLOCK_SKEW_SECONDS: variable(integer(0, 600), 30),
+  RATE_LIMIT_ENABLED: variable(boolean, true),
+  RATE_LIMIT_PER_MINUTE: variable(integer(1, 1_000_000), 1200),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: variable(integer(1, 1_000_000), 30),
+  JSON_MAX_DEPTH: variable(integer(2, 256), 32),
+  /** Default: on, except with NODE_ENV=production. */
+  DOCS_ENABLED: variable(boolean),
+  IDEMPOTENCY_TTL_HOURS: variable(integer(1, 24 * 365), 24),
+  ANALYTICS_MIN_GROUP: variable(integer(1, 1000), 5),
+  ANALYTICS_PSEUDONYM_KEY: variable(secret()),
+  KEY_ENCRYPTION_KEY: variable(secret()),
+  /** Default: true with the embedded read store (where false is refused), false with MONGODB_URI. */
+  RUN_PROJECTIONS: variable(boolean),
+  /** Default: the value of RUN_PROJECTIONS. */
+  RUN_REACTORS: variable(boolean),
+  SMTP_URL: variable(smtpUrl),
+  MAIL_FROM: variable(mailbox, 'Mentoring platform <no-reply@mentoring.localhost>'),
+  MENTORSHIP_TEAM_EMAIL: variable(email, 'mentorship-team@mentoring.localhost'),
+  REACTOR_TICK_SECONDS: variable(integer(0, 86_400), 60),
+  PARK_AFTER_ATTEMPTS: variable(integer(1, 100), 3),
+  EMAIL_MAX_AGE_HOURS: variable(integer(1, 8760), 72),
+  REACTORS_HISTORY_HOURS: variable(integer(0, 87_600), 24),
+  SUBSCRIBER_LEASE_SECONDS: variable(integer(1, 3600), 15),
+  READY_MAX_LAG_EVENTS: variable(integer(0, 100_000_000), 1000),
+  READY_MIN_FREE_DISK_MB: variable(integer(0, 10_000_000), 100),
+  RESERVATION_GRACE_SECONDS: variable(integer(1, 86_400), 120),
+  SQLITE_SYNCHRONOUS: variable(oneOf(['FULL', 'NORMAL']), 'FULL'),
+  BODY_LIMIT_BYTES: variable(integer(1024, 50 * 1024 * 1024), 100 * 1024),
+  LOG_LEVEL: variable(oneOf(['error', 'warn', 'log', 'debug', 'verbose', 'silent']), 'log'),
+  LOG_FORMAT: variable(oneOf(['json', 'pretty']), 'json'),
+  METRICS_PORT: variable(integer(0, 65535)),
+  CORS_ORIGINS: variable(origins, []),
+};
+
+/** Every variable the configuration reads, in the schema's order (`.env.example` lists each). */
+export const CONFIG_VARIABLES = Object.keys(VARIABLES) as readonly (keyof typeof VARIABLES)[];
+
+type Variables = z.output<z.ZodObject<typeof VARIABLES>>;
+
+/** The rules across variables: checked once every variable is valid on its own. */
+function crossVariableRules(v: Variables, ctx: z.RefinementCtx<Variables>): void {
+  const fail = (variable: keyof Variables, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message, input: v[variable] });
+  const production = v.NODE_ENV === 'production';
+  // http is for a local identity provider in tests and development.
+  if (production && v.JWT_JWKS_URL?.startsWith('http:')) fail('JWT_JWKS_URL', 'must be an https:// URL');
+  if (v.JWT_JWKS_URL && !v.JWT_ISSUER) fail('JWT_ISSUER', 'is required with JWT_JWKS_URL (the identity provider’s issuer)');
+  if (v.JWT_JWKS_URL && !v.JWT_AUDIENCE) fail('JWT_AUDIENCE', 'is required with JWT_JWKS_URL (this API’s audience at the identity provider)');
+  if (production && !v.JWT_SECRET && !v.JWT_JWKS_URL) fail('JWT_SECRET', 'or JWT_JWKS_URL is required when NODE_ENV=production (no token could be verified)');
+  if (production && !v.ANALYTICS_PSEUDONYM_KEY) fail('ANALYTICS_PSEUDONYM_KEY', 'is required when NODE_ENV=production (at least 32 characters)');
+  if (production && !v.KEY_ENCRYPTION_KEY) fail('KEY_ENCRYPTION_KEY', 'is required when NODE_ENV=production (at least 32 characters)');
+  // The embedded read store lives in the memory of the process that writes it, so with it the projections
+  // must run in the API process; with MongoDB they run in the projector by default.
+  if (v.MONGODB_URI === undefined && v.RUN_PROJECTIONS === false) {
+    fail('RUN_PROJECTIONS', 'cannot be false with the embedded read store (set MONGODB_URI to run projections elsewhere)');
+  }
 }
 
-function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = optional(env, name);
-  if (raw === undefined) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, `must be true or false, got "${raw}"`);
-}
+/** The configuration the schema yields: everything but the development secrets, generated after it accepted the rest. */
+type SchemaConfig = Omit<AppConfig, 'jwtSecret' | 'jwtSecretSource' | 'analyticsPseudonymKey' | 'keyEncryptionKey'> & {
+  jwtSecret?: string;
+  analyticsPseudonymKey?: string;
+  keyEncryptionKey?: string;
+};
 
-export function loadConfig(env: Env = process.env): AppConfig {
-  const nodeEnv = optional(env, 'NODE_ENV') ?? 'development';
-  const esdbConnectionString = optional(env, 'ESDB_CONNECTION_STRING');
-  if (esdbConnectionString && !/^(esdb|esdb\+discover|kurrentdb|kurrentdb\+discover|kdb):\/\//.test(esdbConnectionString)) {
-    throw new ConfigError('ESDB_CONNECTION_STRING', 'must start with esdb:// or esdb+discover://');
-  }
-  const mongodbUri = optional(env, 'MONGODB_URI');
-  if (mongodbUri && !/^mongodb(\+srv)?:\/\//.test(mongodbUri)) {
-    throw new ConfigError('MONGODB_URI', 'must start with mongodb:// or mongodb+srv://');
-  }
-  const production = nodeEnv === 'production';
-  const dataDir = path.resolve(optional(env, 'DATA_DIR') ?? './data');
-  const jwtJwksUrl = httpsUrl(env, 'JWT_JWKS_URL', production);
-  const jwtIssuer = optional(env, 'JWT_ISSUER');
-  const jwtAudience = optional(env, 'JWT_AUDIENCE');
-  if (jwtJwksUrl && !jwtIssuer) throw new ConfigError('JWT_ISSUER', 'is required with JWT_JWKS_URL (the identity provider’s issuer)');
-  if (jwtJwksUrl && !jwtAudience) throw new ConfigError('JWT_AUDIENCE', 'is required with JWT_JWKS_URL (this API’s audience at the identity provider)');
-  let jwtSecret = optional(env, 'JWT_SECRET');
-  let jwtSecretSource: AppConfig['jwtSecretSource'] = 'environment';
-  if (jwtSecret) {
-    if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET', 'must be at least 32 characters (HS256 key)');
-    if (PUBLIC_SECRET_HASHES.has(sha256Hex(jwtSecret))) throw new ConfigError('JWT_SECRET', 'is a value published in the repository: generate one (openssl rand -hex 32)');
-  } else if (jwtJwksUrl) {
-    jwtSecretSource = 'none';
-  } else if (production) {
-    throw new ConfigError('JWT_SECRET', 'or JWT_JWKS_URL is required when NODE_ENV=production (no token could be verified)');
-  } else {
-    jwtSecret = generatedSecret(dataDir, 'jwt-secret');
-    jwtSecretSource = 'generated';
-  }
-  let analyticsPseudonymKey = optional(env, 'ANALYTICS_PSEUDONYM_KEY');
-  if (analyticsPseudonymKey === undefined) {
-    if (production) throw new ConfigError('ANALYTICS_PSEUDONYM_KEY', 'is required when NODE_ENV=production (at least 32 characters)');
-    analyticsPseudonymKey = generatedSecret(dataDir, 'analytics-pseudonym-key');
-  } else if (analyticsPseudonymKey.length < 32) {
-    throw new ConfigError('ANALYTICS_PSEUDONYM_KEY', 'must be at least 32 characters');
-  }
-  let keyEncryptionKey = optional(env, 'KEY_ENCRYPTION_KEY');
-  if (keyEncryptionKey === undefined) {
-    if (production) throw new ConfigError('KEY_ENCRYPTION_KEY', 'is required when NODE_ENV=production (at least 32 characters)');
-    keyEncryptionKey = generatedSecret(dataDir, 'key-encryption-key');
-  } else if (keyEncryptionKey.length < 32) {
-    throw new ConfigError('KEY_ENCRYPTION_KEY', 'must be at least 32 characters');
-  }
-  // The embedded read store lives in the memory of the process that writes it, so with it the
-  // projections must run in the API process; with MongoDB they run in the projector by default.
-  const embeddedReadStore = mongodbUri === undefined;
-  const runProjections = boolean(env, 'RUN_PROJECTIONS', embeddedReadStore);
-  if (embeddedReadStore && !runProjections) {
-    throw new ConfigError('RUN_PROJECTIONS', 'cannot be false with the embedded read store (set MONGODB_URI to run projections elsewhere)');
-  }
+function toConfig(v: Variables): SchemaConfig {
+  const production = v.NODE_ENV === 'production';
+  const runProjections = v.RUN_PROJECTIONS ?? v.MONGODB_URI === undefined;
   return {
-    nodeEnv,
-    port: integer(env, 'PORT', 3000, 0, 65535),
-    // Loopback unless told otherwise: a development start is not reachable from the network. The
-    // container images set HOST=0.0.0.0.
-    host: optional(env, 'HOST') ?? '127.0.0.1',
-    dataDir,
-    esdbConnectionString,
-    mongodbUri,
-    jwtSecret,
-    jwtSecretSource,
-    jwtJwksUrl,
-    jwtIssuer,
-    jwtAudience,
-    jwtSubjectClaim: claimName(env, 'JWT_SUBJECT_CLAIM', 'sub'),
-    jwtRoleClaim: claimName(env, 'JWT_ROLE_CLAIM', 'role'),
-    jwtMaxLifetimeSeconds: integer(env, 'JWT_MAX_LIFETIME_SECONDS', 12 * 3600, 60, 30 * 86_400),
-    jwtClockSkewSeconds: integer(env, 'JWT_CLOCK_SKEW_SECONDS', 30, 0, 600),
-    rateLimitEnabled: boolean(env, 'RATE_LIMIT_ENABLED', true),
-    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 1, 1_000_000),
-    rateLimitAuthFailuresPerMinute: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', 30, 1, 1_000_000),
-    jsonMaxDepth: integer(env, 'JSON_MAX_DEPTH', 32, 2, 256),
-    docsEnabled: boolean(env, 'DOCS_ENABLED', !production),
-    idempotencyTtlHours: integer(env, 'IDEMPOTENCY_TTL_HOURS', 24, 1, 24 * 365),
-    analyticsMinGroup: integer(env, 'ANALYTICS_MIN_GROUP', 5, 1, 1000),
-    analyticsPseudonymKey,
-    keyEncryptionKey,
+    nodeEnv: v.NODE_ENV,
+    port: v.PORT,
+    host: v.HOST,
+    dataDir: v.DATA_DIR,
+    esdbConnectionString: v.ESDB_CONNECTION_STRING,
+    mongodbUri: v.MONGODB_URI,
+    jwtSecret: v.JWT_SECRET,
+    jwtJwksUrl: v.JWT_JWKS_URL,
+    jwtIssuer: v.JWT_ISSUER,
+    jwtAudience: v.JWT_AUDIENCE,
+    jwtSubjectClaim: v.JWT_SUBJECT_CLAIM,
+    jwtRoleClaim: v.JWT_ROLE_CLAIM,
+    jwtMaxLifetimeSeconds: v.JWT_MAX_LIFETIME_SECONDS,
+    jwtClockSkewSeconds: v.JWT_CLOCK_SKEW_SECONDS,
+    rateLimitEnabled: v.RATE_LIMIT_ENABLED,
+    rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE,
+    rateLimitAuthFailuresPerMinute: v.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    jsonMaxDepth: v.JSON_MAX_DEPTH,
+    docsEnabled: v.DOCS_ENABLED ?? !production,
+    idempotencyTtlHours: v.IDEMPOTENCY_TTL_HOURS,
+    analyticsMinGroup: v.ANALYTICS_MIN_GROUP,
+    analyticsPseudonymKey: v.ANALYTICS_PSEUDONYM_KEY,
+    keyEncryptionKey: v.KEY_ENCRYPTION_KEY,
     runProjections,
     // Like the projections: in the API process with the embedded read store, in the projector with MongoDB.
-    runReactors: boolean(env, 'RUN_REACTORS', runProjections),
-    smtpUrl: smtpUrl(env, 'SMTP_URL'),
-    mailFrom: mailbox(env, 'MAIL_FROM', 'Mentoring platform <no-reply@mentoring.localhost>'),
-    mentorshipTeamEmail: email(env, 'MENTORSHIP_TEAM_EMAIL', 'mentorship-team@mentoring.localhost'),
-    reactorTickSeconds: integer(env, 'REACTOR_TICK_SECONDS', 60, 0, 86_400),
-    parkAfterAttempts: integer(env, 'PARK_AFTER_ATTEMPTS', 3, 1, 100),
-    emailMaxAgeHours: integer(env, 'EMAIL_MAX_AGE_HOURS', 72, 1, 8760),
-    reactorsHistoryHours: integer(env, 'REACTORS_HISTORY_HOURS', 24, 0, 87_600),
-    subscriberLeaseSeconds: integer(env, 'SUBSCRIBER_LEASE_SECONDS', 15, 1, 3600),
-    readyMaxLagEvents: integer(env, 'READY_MAX_LAG_EVENTS', 1000, 0, 100_000_000),
-    readyMinFreeDiskMb: integer(env, 'READY_MIN_FREE_DISK_MB', 100, 0, 10_000_000),
-    reservationGraceSeconds: integer(env, 'RESERVATION_GRACE_SECONDS', 120, 1, 86_400),
-    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL'),
-    bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 100 * 1024, 1024, 50 * 1024 * 1024),
-    logLevel: oneOf(env, 'LOG_LEVEL', ['error', 'warn', 'log', 'debug', 'verbose', 'silent'] as const, 'log'),
-    logFormat: oneOf(env, 'LOG_FORMAT', ['json', 'pretty'] as const, 'json'),
-    metricsPort: optional(env, 'METRICS_PORT') === undefined ? undefined : integer(env, 'METRICS_PORT', 0, 0, 65535),
-    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    runReactors: v.RUN_REACTORS ?? runProjections,
+    smtpUrl: v.SMTP_URL,
+    mailFrom: v.MAIL_FROM,
+    mentorshipTeamEmail: v.MENTORSHIP_TEAM_EMAIL,
+    reactorTickSeconds: v.REACTOR_TICK_SECONDS,
+    parkAfterAttempts: v.PARK_AFTER_ATTEMPTS,
+    emailMaxAgeHours: v.EMAIL_MAX_AGE_HOURS,
+    reactorsHistoryHours: v.REACTORS_HISTORY_HOURS,
+    subscriberLeaseSeconds: v.SUBSCRIBER_LEASE_SECONDS,
+    readyMaxLagEvents: v.READY_MAX_LAG_EVENTS,
+    readyMinFreeDiskMb: v.READY_MIN_FREE_DISK_MB,
+    reservationGraceSeconds: v.RESERVATION_GRACE_SECONDS,
+    sqliteSynchronous: v.SQLITE_SYNCHRONOUS,
+    bodyLimitBytes: v.BODY_LIMIT_BYTES,
+    logLevel: v.LOG_LEVEL,
+    logFormat: v.LOG_FORMAT,
+    metricsPort: v.METRICS_PORT,
+    corsOrigins: v.CORS_ORIGINS,
+  };
+}
+
+/**
+ * The environment's schema: one entry per variable (unknown variables are ignored), the rules across
+ * variables once each is valid alone, then the configuration without its development secrets.
+ */
+export const configSchema = z
+  .object(VARIABLES)
+  .superRefine(crossVariableRules, { when: (payload) => payload.issues.length === 0 })
+  .transform(toConfig);
+
+/** The first refusal in the schema's order, as a ConfigError naming its variable. */
+function configError(issues: readonly z.core.$ZodIssue[]): ConfigError {
+  const order = (issue: z.core.$ZodIssue) => {
+    const index = (CONFIG_VARIABLES as readonly PropertyKey[]).indexOf(issue.path[0] as PropertyKey);
+    return index < 0 ? CONFIG_VARIABLES.length : index;
+  };
+  const first = [...issues].sort((a, b) => order(a) - order(b))[0];
+  return new ConfigError(String(first.path[0] ?? 'environment'), first.message);
+}
+
+/**
+ * The configuration from `env`, validated by `configSchema`: a ConfigError names the first wrong variable in the
+ * schema's order (fix it and the next start reports the next one). Pure but for the development secrets: once
+ * the schema accepted everything, a secret unset outside production is read from, or generated into, DATA_DIR.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) throw configError(parsed.error.issues);
+  const config = parsed.data;
+  // An unset secret was refused in production by the schema: these are generated outside production only.
+  const generated = (name: string) => generatedSecret(config.dataDir, name);
+  const jwtSecretSource: AppConfig['jwtSecretSource'] = config.jwtSecret !== undefined ? 'environment' : config.jwtJwksUrl !== undefined ? 'none' : 'generated';
+  return {
+    ...config,
+    jwtSecret: jwtSecretSource === 'generated' ? generated('jwt-secret') : config.jwtSecret,
+    jwtSecretSource,
+    analyticsPseudonymKey: config.analyticsPseudonymKey ?? generated('analytics-pseudonym-key'),
+    keyEncryptionKey: config.keyEncryptionKey ?? generated('key-encryption-key'),
   };
 }
 
