@@ -1,7 +1,10 @@
-// Embedded read store: MongoDB's query, update and aggregation semantics (mingo) over documents held
-// in memory, persisted in one SQLite file so read models and checkpoints survive a restart without a
-// replay. Memory is the source for reads; SQLite is written at every commit (one SQLite transaction per
-// call outside a unit of work, one per unit of work inside).
+// Embedded read store: MongoDB's query, update and aggregation semantics (fast paths and mingo) over
+// documents kept on disk in SQLite, one table per collection (`id`, `doc` JSON), with SQLite expression
+// indexes for the indexes the projections declare. SQLite is the source for reads: a query's filter is
+// translated into a SQL condition that selects a superset of the matches (sql-query.ts), the rows are
+// streamed and finished in JavaScript, and a sort that SQL orders as MongoDB does is streamed in SQL order
+// and stops at skip + limit. A bounded LRU cache (doc-cache.ts) keeps the hot documents parsed. Memory
+// therefore grows with the results and the cache, not with the number of documents.
 import { existsSync, renameSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { Aggregator, Query, update as mingoUpdate } from 'mingo';
@@ -20,22 +23,16 @@ import {
   type Projection,
   type ReadStore,
   type ReadStoreTransaction,
+  type Sort,
   type Update,
   type UpdateOptions,
   type UpdateResult,
 } from '../read-store.port';
-import {
-  cloneJson,
-  idFromFilter,
-  indexKeys,
-  indexName,
-  newId,
-  sameJson,
-  seedFromFilter,
-  withIdFirst,
-} from './documents';
+import { cloneJson, idFromFilter, indexName, newId, sameJson, seedFromFilter, withIdFirst } from './documents';
+import { DocCache } from './doc-cache';
 import { applyFast, compileFast, type FastOp } from './fast-update';
 import { compileFastFilter, sortFast } from './fast-query';
+import { arrayOnPath, arrayOnPathSql, fieldExpr, sortValueResolver, translateFilter, uniqueExpr, uniqueKeyOf } from './sql-query';
 
 /** SQLite's codes for a damaged file (not for a file locked by another process: that one is left alone). */
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -90,6 +87,13 @@ export interface EmbeddedReadStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** How long opening waits for another connection holding the file before failing. Default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * Parsed documents kept in memory (LRU), counted in characters of their JSON text. Default 16 MiB
+   * (`READ_STORE_CACHE_MB` overrides it); 0 turns the cache off.
+   */
+  cacheBytes?: number;
+  /** SQLite's page cache in KiB. Default 16384 (16 MiB). */
+  pageCacheKiB?: number;
 }
 
 /**
@@ -108,37 +112,34 @@ interface IndexSpec {
   name: string;
   key: Record<string, 1 | -1>;
   unique: boolean;
-}
-
-interface UniqueIndex {
-  spec: IndexSpec;
-  fields: string[];
-  /** Index key → `_id` of the document holding it. */
-  owners: Map<string, string>;
+  /** The SQLite index's name (unique within the file; it moves with the table on a rename). */
+  sqlName?: string;
+  /** Indexed paths on which a document has held an array (MongoDB's multikey paths): SQL does not compare them. */
+  multikey?: string[];
 }
 
 interface CollectionState {
-  readonly docs: Map<string, Doc>;
-  /** Every index but `_id_` (which is the `docs` map itself). */
+  name: string;
+  /** The quoted table name. */
+  table: string;
   readonly indexes: IndexSpec[];
-  readonly unique: UniqueIndex[];
+  /** Prepared statements by SQL text (cleared when the table is renamed or dropped). */
+  readonly statements: Map<string, Database.Statement>;
 }
 
-/** What one call changed, so that a failing call can be undone and a succeeding one written. */
-interface Scope {
-  changes: Array<{ collection: string; id: string; before: Doc | undefined }>;
-  created: string[];
-  /** Collections the open unit created that this write (outside the unit) commits for good. */
-  adopted: string[];
-  checkpoints: Array<{ name: string; before: Checkpoint | undefined }>;
-}
-
-/** The open unit of work: the first version of everything it touched (its undo log). */
+/** The open unit of work: its staged documents (null: deleted), collections and checkpoints. */
 interface Unit {
   open: boolean;
-  docs: Map<string, Map<string, Doc | undefined>>;
+  docs: Map<string, Map<string, Doc | null>>;
   created: Set<string>;
-  checkpoints: Map<string, Checkpoint | undefined>;
+  checkpoints: Map<string, Checkpoint | null>;
+}
+
+/** One call's writes: outside a unit, written in one SQLite transaction at its end; inside, staged with an undo log. */
+interface Call {
+  unit: Unit | null;
+  undo: Array<() => void>;
+  writes: Array<{ collection: string; id: string; next: Doc | undefined }>;
 }
 
 interface ParsedUpdate {
@@ -153,6 +154,7 @@ interface ParsedUpdate {
   fast: FastOp[] | undefined;
   fastSetOnInsert: FastOp[] | undefined;
 }
+
 
 type Mutator = (expr: Record<string, unknown>) => (doc: Record<string, unknown>) => string[];
 
@@ -176,12 +178,14 @@ const OPERATORS: Record<string, Mutator> = {
 };
 
 // Pipeline stages that only read their input documents: they can run over the stored objects
-// without copying the collection first (the output is copied in any case).
+// without copying them first (the output is copied in any case).
 const READ_ONLY_STAGES = new Set(['$match', '$sort', '$limit', '$skip', '$group', '$project', '$count', '$sortByCount']);
 
 const MATCH_ALL = new Query<Doc>({}, {});
 
-const DOCS_PER_STATEMENT = 50;
+/** Prepared statements kept per collection; the cache is emptied beyond this (filters of many shapes). */
+const MAX_STATEMENTS = 256;
+const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
 
 // Files (device:inode) open in this process. SQLite's lock keeps other processes out; within one
 // process two connections share the process's POSIX locks, and SQLite's own bookkeeping of them was
@@ -189,25 +193,22 @@ const DOCS_PER_STATEMENT = 50;
 const openFiles = new Set<string>();
 
 const SCHEMA = `
-  -- A rowid table rather than WITHOUT ROWID: documents can be kilobytes, and SQLite advises rowid
-  -- tables for large rows (measured about as fast here for small ones).
-  CREATE TABLE IF NOT EXISTS documents (
-    collection TEXT NOT NULL,
-    id         TEXT NOT NULL,
-    doc        TEXT NOT NULL,
-    PRIMARY KEY (collection, id)
-  );
   CREATE TABLE IF NOT EXISTS checkpoints (
     name       TEXT PRIMARY KEY,
     position   TEXT NOT NULL,
     updated_at TEXT NOT NULL
   );
-  -- One row per existing collection (also an empty one), with its secondary index definitions,
-  -- so that unique indexes are still enforced after a restart.
+  -- One row per existing collection (also an empty one), with its index definitions; its documents are in
+  -- the table "c_<name>".
   CREATE TABLE IF NOT EXISTS collections (
     name    TEXT PRIMARY KEY,
     indexes TEXT NOT NULL
   );`;
+
+/** The quoted name of a collection's table. */
+function tableName(collection: string): string {
+  return `"c_${collection.replace(/"/g, '""')}"`;
+}
 
 function duplicateKey(collection: string, index: string, key: string): DuplicateKeyError {
   return new DuplicateKeyError(`E11000 duplicate key error collection: ${collection} index: ${index} dup key: ${key}`);
@@ -217,15 +218,21 @@ function assertStringId(id: unknown): asserts id is string {
   if (typeof id !== 'string') throw new TypeError(`Read-store documents need a string _id, got ${typeof id}`);
 }
 
+function isConstraint(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /**
- * {@link ReadStore} kept in memory with MongoDB semantics (mingo) and persisted in SQLite.
+ * {@link ReadStore} on SQLite with MongoDB semantics (fast paths and mingo).
  *
- * Reads run against memory; `{ _id }` lookups are O(1). Writes outside {@link transaction} are
- * committed at once, each call atomically. Inside a unit of work, writes reach memory at once (reads,
- * also from outside the unit, see them) and are written to SQLite in one transaction when `work`
- * resolves, or undone in memory when it throws. A write from outside the unit that touches what the
- * unit changed fails with {@link WriteConflictError}. One process per file: the file is locked.
- * Never call `transaction()` from inside `work` (units run one at a time, so it would wait forever).
+ * Documents live in SQLite; memory holds a bounded cache of parsed documents, the collections' index
+ * definitions and the checkpoints. Writes outside {@link transaction} are committed at once, each call
+ * in one SQLite transaction. Inside a unit of work, writes are staged in memory for that unit: its own
+ * reads see them, reads from outside see the committed state; they are written to SQLite in one
+ * transaction when `work` resolves, or dropped when it throws. A write from outside the unit that
+ * touches what the unit changed fails with {@link WriteConflictError}. One process per file: the file is
+ * locked. Never call `transaction()` from inside `work` (units run one at a time, so it would wait forever).
  */
 export class EmbeddedReadStore implements ReadStore {
   /** Opens (and creates if needed) the store. Same as the constructor; async like the MongoDB adapter. */
@@ -238,6 +245,7 @@ export class EmbeddedReadStore implements ReadStore {
   private readonly db: Database.Database;
   private readonly collections = new Map<string, CollectionState>();
   private readonly checkpoints = new Map<string, Checkpoint>();
+  private readonly cache: DocCache;
   private unit: Unit | null = null;
   // Promise-chain mutex: each unit of work starts when the previous one has settled.
   private tail: Promise<unknown> = Promise.resolve();
@@ -245,21 +253,18 @@ export class EmbeddedReadStore implements ReadStore {
   private fileKey: string | undefined;
 
   private readonly stmt: {
-    putDoc: Database.Statement<[string, string, string]>;
-    putDocs: Database.Statement<string[]>;
-    deleteDoc: Database.Statement<[string, string]>;
     putCheckpoint: Database.Statement<[string, string, string]>;
     deleteCheckpoint: Database.Statement<[string]>;
     putCollection: Database.Statement<[string, string]>;
     deleteCollection: Database.Statement<[string]>;
-    deleteCollectionDocs: Database.Statement<[string]>;
-    moveCollectionDocs: Database.Statement<[string, string]>;
     renameCollection: Database.Statement<[string, string]>;
   };
 
   constructor(options: EmbeddedReadStoreOptions) {
     if (options.file !== ':memory:') setAsideIfCorrupt(options.file, options.busyTimeoutMs ?? 5000);
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
+    const envCache = Number(process.env.READ_STORE_CACHE_MB);
+    this.cache = new DocCache(options.cacheBytes ?? (Number.isFinite(envCache) && process.env.READ_STORE_CACHE_MB ? envCache * 1024 * 1024 : DEFAULT_CACHE_BYTES));
     try {
       if (options.file !== ':memory:') {
         const { dev, ino } = statSync(options.file);
@@ -267,28 +272,21 @@ export class EmbeddedReadStore implements ReadStore {
         if (openFiles.has(key)) throw new Error(`The read store file ${options.file} is already open in this process (locked)`);
         openFiles.add(key);
         this.fileKey = key;
-        // Memory is the source for reads, so a second process writing the same file would be silently
-        // overwritten: hold the file's lock for as long as the store is open. Set before WAL is entered:
-        // then SQLite keeps the WAL index in heap memory and holds an exclusive lock on the file itself
-        // (set afterwards, only the WAL locks are kept, and a second opener sometimes got through).
+        // Hold the file's lock for as long as the store is open: a second process writing the same file
+        // would break the cache and the units of work. Set before WAL is entered: then SQLite keeps the WAL
+        // index in heap memory and holds an exclusive lock on the file itself (set afterwards, only the WAL
+        // locks are kept, and a second opener sometimes got through).
         this.db.pragma('locking_mode = EXCLUSIVE');
         this.db.pragma('journal_mode = WAL');
       }
       this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+      this.db.pragma(`cache_size = ${-(options.pageCacheKiB ?? 16384)}`);
       // Erasure (issue 11): a page freed or overwritten is zeroed, so an erased person's old documents linger in no free page.
       this.db.pragma('secure_delete = ON');
       this.db.exec(SCHEMA);
       // Takes the exclusive lock now, so that a second opener fails at open, not at its first write.
       if (options.file !== ':memory:') this.db.exec('BEGIN EXCLUSIVE; COMMIT');
       this.stmt = {
-        putDoc: this.db.prepare(
-          'INSERT INTO documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
-        ),
-        // Many rows per statement: about 1.5× cheaper per row than one statement per row.
-        putDocs: this.db.prepare(
-          `INSERT INTO documents (collection, id, doc) VALUES ${new Array(DOCS_PER_STATEMENT).fill('(?, ?, ?)').join(', ')} ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc`,
-        ),
-        deleteDoc: this.db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
         putCheckpoint: this.db.prepare(
           'INSERT INTO checkpoints (name, position, updated_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at',
         ),
@@ -297,8 +295,6 @@ export class EmbeddedReadStore implements ReadStore {
           'INSERT INTO collections (name, indexes) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET indexes = excluded.indexes',
         ),
         deleteCollection: this.db.prepare('DELETE FROM collections WHERE name = ?'),
-        deleteCollectionDocs: this.db.prepare('DELETE FROM documents WHERE collection = ?'),
-        moveCollectionDocs: this.db.prepare('UPDATE documents SET collection = ? WHERE collection = ?'),
         renameCollection: this.db.prepare('UPDATE collections SET name = ? WHERE name = ?'),
       };
       this.load();
@@ -327,11 +323,9 @@ export class EmbeddedReadStore implements ReadStore {
         unit.open = false;
         this.commitUnit(unit);
         return result;
-      } catch (error) {
-        unit.open = false;
-        this.rollbackUnit(unit);
-        throw error;
       } finally {
+        // On failure the staged writes are simply dropped: nothing reached SQLite or the cache.
+        unit.open = false;
         this.unit = null;
       }
     };
@@ -351,23 +345,25 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   async deleteCheckpoint(name: string): Promise<void> {
-    this.run(null, (scope) => {
-      this.assertNoUnitCheckpoint(name);
-      if (!this.checkpoints.has(name)) return;
-      scope.checkpoints.push({ name, before: this.checkpoints.get(name) });
-      this.checkpoints.delete(name);
-    });
+    this.assertOpen();
+    this.assertNoUnitCheckpoint(name);
+    if (!this.checkpoints.has(name)) return;
+    this.stmt.deleteCheckpoint.run(name);
+    this.checkpoints.delete(name);
   }
 
   async dropCollection(name: string): Promise<void> {
     this.assertOpen();
     this.assertNoUnitCollection(name);
-    if (!this.collections.has(name)) return;
+    const state = this.collections.get(name);
+    if (!state) return;
     this.db.transaction(() => {
-      this.stmt.deleteCollectionDocs.run(name);
+      this.db.exec(`DROP TABLE IF EXISTS ${state.table}`);
       this.stmt.deleteCollection.run(name);
     })();
     this.collections.delete(name);
+    state.statements.clear();
+    this.cache.forgetCollection(name);
   }
 
   async renameCollection(from: string, to: string): Promise<void> {
@@ -377,15 +373,22 @@ export class EmbeddedReadStore implements ReadStore {
     this.assertNoUnitCollection(to);
     const state = this.collections.get(from);
     if (!state) throw new Error(`Cannot rename '${from}': source collection does not exist`);
-    // SQLite first: if it fails, memory is untouched.
+    const target = this.collections.get(to);
+    // One SQLite transaction: readers see the old collection or the new one, never neither.
     this.db.transaction(() => {
-      this.stmt.deleteCollectionDocs.run(to);
+      this.db.exec(`DROP TABLE IF EXISTS ${tableName(to)}`);
       this.stmt.deleteCollection.run(to);
-      this.stmt.moveCollectionDocs.run(to, from);
+      this.db.exec(`ALTER TABLE ${state.table} RENAME TO ${tableName(to)}`);
       this.stmt.renameCollection.run(to, from);
     })();
+    target?.statements.clear();
+    state.statements.clear();
     this.collections.delete(from);
+    state.name = to;
+    state.table = tableName(to);
     this.collections.set(to, state);
+    this.cache.forgetCollection(from);
+    this.cache.forgetCollection(to);
   }
 
   async listCollections(): Promise<string[]> {
@@ -403,6 +406,11 @@ export class EmbeddedReadStore implements ReadStore {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
+  /** What the store holds in memory (for benches and health): cached documents and their JSON size. */
+  memoryStats(): { cachedDocuments: number; cachedBytes: number; collections: number } {
+    return { cachedDocuments: this.cache.size, cachedBytes: this.cache.usedBytes, collections: this.collections.size };
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.tail;
@@ -414,46 +422,55 @@ export class EmbeddedReadStore implements ReadStore {
   // ---- operations used by EmbeddedCollection -------------------------------------------------------
 
   /** @internal */
-  find(name: string, filter: Filter, options: FindOptions): Record<string, unknown>[] {
+  find(unit: Unit | null, name: string, filter: Filter, options: FindOptions): Record<string, unknown>[] {
     this.assertOpen();
-    const state = this.collections.get(name);
-    if (!state) return [];
     const { sort, skip, limit, projection } = options;
-    // Without sort or skip, the first match is the answer to a limit of 1 (findOne): stop scanning there.
-    const matched = this.match(state, filter, !sort && !skip && (limit === 1 || limit === -1));
     const project = projection ? compileProjection(projection) : identity;
-    if (!sort && !skip && project) {
-      // As in MongoDB, limit 0 means no limit and a negative limit is its absolute value.
-      return (limit ? matched.slice(0, Math.abs(limit)) : matched).map((doc) => cloneJson(project(doc)));
+    // As in MongoDB, limit 0 means no limit and a negative limit is its absolute value.
+    const take = limit ? Math.abs(limit) : 0;
+    const plainSkip = skip === undefined || (Number.isInteger(skip) && skip >= 0);
+    if (sort && project && plainSkip && Object.keys(sort).length > 0 && !unit?.docs.get(name)?.size && idList(filter?._id) === undefined) {
+      const state = this.collections.get(name);
+      if (!state) return [];
+      // Streamed in SQL order, stopped at skip + limit matches: memory is the page, not the collection.
+      const ordered = this.sortedBySql(state, filter, sort, take ? (skip ?? 0) + take : 0);
+      if (ordered) return ordered.slice(skip ?? 0).map((doc) => cloneJson(project(doc)));
     }
-    // Sorts on top-level strings or numbers (the lists): ordered here, only the first skip + limit kept.
-    const sorted = sort && project && (skip === undefined || (Number.isInteger(skip) && skip >= 0)) ? sortFast(matched, sort, limit ? (skip ?? 0) + Math.abs(limit) : 0) : undefined;
+    // Without sort or skip, the first match is the answer to a limit of 1 (findOne): stop scanning there.
+    const matched = this.match(unit, name, filter, !sort && !skip && take === 1);
+    if (!sort && !skip && project) {
+      return (take ? matched.slice(0, take) : matched).map((doc) => cloneJson(project(doc)));
+    }
+    // Sorts on top-level strings or numbers: ordered here, only the first skip + limit kept.
+    const sorted = sort && project && plainSkip ? sortFast(matched, sort, take ? (skip ?? 0) + take : 0) : undefined;
     if (sorted && project) {
-      const page = sorted.slice(skip ?? 0, limit ? (skip ?? 0) + Math.abs(limit) : undefined);
+      const page = sorted.slice(skip ?? 0, take ? (skip ?? 0) + take : undefined);
       return page.map((doc) => cloneJson(project(doc)));
     }
     let cursor = MATCH_ALL.find<Doc>(matched, project ? undefined : projection);
     if (sort) cursor = cursor.sort(sort);
     if (skip) cursor = cursor.skip(skip);
-    if (limit) cursor = cursor.limit(Math.abs(limit));
+    if (take) cursor = cursor.limit(take);
     return cursor.all().map((doc) => cloneJson(project ? project(doc) : doc));
   }
 
   /** @internal */
-  count(name: string, filter: Filter): number {
+  count(unit: Unit | null, name: string, filter: Filter): number {
     this.assertOpen();
     const state = this.collections.get(name);
-    return state ? this.match(state, filter, false).length : 0;
+    if (Object.keys(filter ?? {}).length === 0 && !unit?.docs.get(name)?.size) {
+      return state ? (this.statement(state, `SELECT count(*) AS n FROM ${state.table}`).get() as { n: number }).n : 0;
+    }
+    return this.match(unit, name, filter, false).length;
   }
 
   /** @internal */
   insertOne(unit: Unit | null, name: string, doc: Doc): void {
     const stored = withIdFirst(cloneJson(doc), doc._id);
     assertStringId(stored._id);
-    this.run(unit, (scope) => {
-      const state = this.ensureCollection(unit, name, scope);
-      if (state.docs.has(stored._id)) throw duplicateKey(name, '_id_', JSON.stringify({ _id: stored._id }));
-      this.write(unit, scope, name, state, stored._id, stored);
+    this.run(unit, (call) => {
+      if (this.view(unit, name, stored._id)) throw duplicateKey(name, '_id_', JSON.stringify({ _id: stored._id }));
+      this.write(call, name, stored._id, stored);
     });
   }
 
@@ -463,14 +480,13 @@ export class EmbeddedReadStore implements ReadStore {
       if (key.startsWith('$')) throw new Error('Replacement document must not contain atomic operators');
     }
     const copy = cloneJson(replacement) as Record<string, unknown>;
-    return this.run(unit, (scope) => {
-      const state = this.collections.get(name);
-      const target = state ? this.match(state, filter, true)[0] : undefined;
-      if (state && target) {
+    return this.run(unit, (call) => {
+      const target = this.match(unit, name, filter, true)[0];
+      if (target) {
         if (copy._id !== undefined && copy._id !== target._id) throw immutableId(target._id, copy._id);
         const next = withIdFirst(copy, target._id);
         if (sameJson(target, next)) return { matchedCount: 1, modifiedCount: 0, upsertedId: null };
-        this.write(unit, scope, name, state, target._id, next);
+        this.write(call, name, target._id, next);
         return { matchedCount: 1, modifiedCount: 1, upsertedId: null };
       }
       if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedId: null };
@@ -479,7 +495,7 @@ export class EmbeddedReadStore implements ReadStore {
       if (copy._id !== undefined && filterId !== undefined && copy._id !== filterId) throw immutableId(filterId, copy._id);
       const id = copy._id ?? filterId ?? newId();
       assertStringId(id);
-      this.insertNew(unit, scope, name, withIdFirst(copy, id));
+      this.insertNew(call, name, withIdFirst(copy, id));
       return { matchedCount: 0, modifiedCount: 0, upsertedId: id };
     });
   }
@@ -487,53 +503,41 @@ export class EmbeddedReadStore implements ReadStore {
   /** @internal */
   update(unit: Unit | null, name: string, filter: Filter, update: Update, options: UpdateOptions, many: boolean): UpdateResult {
     const parsed = parseUpdate(update);
-    return this.run(unit, (scope) => {
-      const state = this.collections.get(name);
-      const targets = state ? this.match(state, filter, !many) : [];
-      if (state && targets.length > 0) {
+    return this.run(unit, (call) => {
+      const targets = this.match(unit, name, filter, !many);
+      if (targets.length > 0) {
         let modifiedCount = 0;
         for (const target of targets) {
           const next = applyUpdate(target, parsed, filter);
           if (sameJson(target, next)) continue;
-          this.write(unit, scope, name, state, target._id, next);
+          this.write(call, name, target._id, next);
           modifiedCount++;
         }
         return { matchedCount: targets.length, modifiedCount, upsertedId: null };
       }
       if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedId: null };
       const doc = buildUpsert(filter, parsed);
-      this.insertNew(unit, scope, name, doc);
+      this.insertNew(call, name, doc);
       return { matchedCount: 0, modifiedCount: 0, upsertedId: doc._id };
     });
   }
 
   /** @internal */
   delete(unit: Unit | null, name: string, filter: Filter, many: boolean): DeleteResult {
-    return this.run(unit, (scope) => {
-      const state = this.collections.get(name);
-      if (!state) return { deletedCount: 0 };
-      const targets = this.match(state, filter, !many);
-      for (const target of targets) this.write(unit, scope, name, state, target._id, undefined);
+    return this.run(unit, (call) => {
+      const targets = this.match(unit, name, filter, !many);
+      for (const target of targets) this.write(call, name, target._id, undefined);
       return { deletedCount: targets.length };
     });
   }
 
   /** @internal */
-  aggregate(name: string, pipeline: PipelineStage[]): Record<string, unknown>[] {
+  aggregate(unit: Unit | null, name: string, pipeline: PipelineStage[]): Record<string, unknown>[] {
     this.assertOpen();
-    const state = this.collections.get(name);
-    let docs: Doc[] = [];
-    let stage = 0;
-    if (state) {
-      // Leading $match stages use the same fast paths as find().
-      if (pipeline.length > 0 && isStage(pipeline[0], '$match')) {
-        docs = this.match(state, pipeline[0].$match as Filter, false);
-        stage = 1;
-      } else {
-        docs = [...state.docs.values()];
-      }
-    }
-    const rest = pipeline.slice(stage).flatMap(expandCount);
+    // Leading $match stages use the same SQL and fast paths as find().
+    const leadingMatch = pipeline.length > 0 && isStage(pipeline[0], '$match');
+    const docs = this.match(unit, name, leadingMatch ? (pipeline[0].$match as Filter) : {}, false);
+    const rest = pipeline.slice(leadingMatch ? 1 : 0).flatMap(expandCount);
     if (rest.length === 0) return docs.map(cloneJson);
     const readOnly = rest.every((s) => READ_ONLY_STAGES.has(Object.keys(s)[0]));
     const input = readOnly ? docs : docs.map(cloneJson);
@@ -557,28 +561,24 @@ export class EmbeddedReadStore implements ReadStore {
       throw new Error(`An index conflicting with '${spec.name}' already exists on '${name}': '${same.name}'`);
     }
     if (spec.name === '_id_' || (fields.length === 1 && fields[0] === '_id')) return '_id_';
-    // Index changes are not transactional (as in MongoDB): they are committed at once. The undo log of
-    // an open unit could otherwise restore documents that break the new index.
+    // Index changes are not transactional (as in MongoDB): they are committed at once, and the open unit's
+    // staged documents would not have been checked against the new index.
     if (this.unit?.docs.has(name)) {
       throw new WriteConflictError(`Cannot create an index on '${name}' while a unit of work has uncommitted writes to it`);
     }
-    const state = existing ?? newCollectionState();
-    let unique: UniqueIndex | undefined;
-    if (spec.unique) {
-      unique = { spec, fields, owners: new Map() };
-      for (const doc of state.docs.values()) {
-        for (const key of indexKeys(doc, fields)) {
-          if (unique.owners.has(key)) throw duplicateKey(name, spec.name, key);
-          unique.owners.set(key, doc._id);
-        }
-      }
+    let created: CollectionState | undefined;
+    try {
+      this.db.transaction(() => {
+        const state = existing ?? (created = this.createTable(name));
+        this.createSqlIndex(state, spec);
+        this.stmt.putCollection.run(name, JSON.stringify([...state.indexes, spec]));
+      })();
+    } catch (error) {
+      if (created) this.collections.delete(name);
+      if (isConstraint(error)) throw duplicateKey(name, spec.name, String((error as Error).message));
+      throw error;
     }
-    this.stmt.putCollection.run(name, JSON.stringify([...state.indexes, spec]));
-    state.indexes.push(spec);
-    if (unique) state.unique.push(unique);
-    if (!existing) this.collections.set(name, state);
-    // The collection is committed now, so the open unit must not remove it on rollback.
-    this.unit?.created.delete(name);
+    this.collections.get(name)!.indexes.push(spec);
     return spec.name;
   }
 
@@ -586,11 +586,16 @@ export class EmbeddedReadStore implements ReadStore {
 
   private setCheckpointIn(unit: Unit | null, name: string, position: string): Promise<void> {
     try {
-      this.run(unit, (scope) => {
-        if (!unit) this.assertNoUnitCheckpoint(name);
-        scope.checkpoints.push({ name, before: this.checkpoints.get(name) });
-        this.checkpoints.set(name, { name, position, updatedAt: new Date().toISOString() });
-      });
+      this.assertOpen();
+      if (unit && !unit.open) throw new Error('This unit of work has already finished');
+      const checkpoint = { name, position, updatedAt: new Date().toISOString() };
+      if (unit) {
+        unit.checkpoints.set(name, checkpoint);
+      } else {
+        this.assertNoUnitCheckpoint(name);
+        this.stmt.putCheckpoint.run(name, position, checkpoint.updatedAt);
+        this.checkpoints.set(name, checkpoint);
+      }
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
@@ -598,28 +603,73 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   private load(): void {
-    for (const row of this.db.prepare('SELECT name, indexes FROM collections').iterate() as Iterable<{ name: string; indexes: string }>) {
-      const state = newCollectionState();
-      for (const spec of JSON.parse(row.indexes) as IndexSpec[]) {
-        state.indexes.push(spec);
-        if (spec.unique) state.unique.push({ spec, fields: Object.keys(spec.key), owners: new Map() });
-      }
+    this.migrateSingleTable();
+    for (const row of this.db.prepare('SELECT name, indexes FROM collections').all() as Array<{ name: string; indexes: string }>) {
+      const state: CollectionState = { name: row.name, table: tableName(row.name), indexes: JSON.parse(row.indexes) as IndexSpec[], statements: new Map() };
+      this.db.exec(`CREATE TABLE IF NOT EXISTS ${state.table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
       this.collections.set(row.name, state);
-    }
-    const docs = this.db.prepare('SELECT collection, id, doc FROM documents').iterate() as Iterable<{ collection: string; id: string; doc: string }>;
-    for (const row of docs) {
-      let state = this.collections.get(row.collection);
-      if (!state) {
-        // Written by a version that had no `collections` table: the collection exists since it has documents.
-        state = newCollectionState();
-        this.collections.set(row.collection, state);
+      // Definitions written before indexes were SQLite indexes: build them now.
+      const missing = state.indexes.filter((spec) => spec.sqlName === undefined);
+      if (missing.length > 0) {
+        this.db.transaction(() => {
+          for (const spec of missing) this.createSqlIndex(state, spec);
+          this.stmt.putCollection.run(state.name, JSON.stringify(state.indexes));
+        })();
       }
-      const doc = JSON.parse(row.doc) as Doc;
-      state.docs.set(row.id, doc);
-      for (const index of state.unique) for (const key of indexKeys(doc, index.fields)) index.owners.set(key, row.id);
     }
     const checkpoints = this.db.prepare('SELECT name, position, updated_at AS updatedAt FROM checkpoints').iterate() as Iterable<Checkpoint>;
     for (const checkpoint of checkpoints) this.checkpoints.set(checkpoint.name, { ...checkpoint });
+  }
+
+  /** Files written before one table per collection kept every document in `documents`: moved once, in order. */
+  private migrateSingleTable(): void {
+    const legacy = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'documents'").get();
+    if (!legacy) return;
+    this.db.transaction(() => {
+      const names = this.db.prepare('SELECT DISTINCT collection AS name FROM documents').all() as Array<{ name: string }>;
+      for (const { name } of names) {
+        this.db.exec(`CREATE TABLE IF NOT EXISTS ${tableName(name)} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+        this.db.prepare(`INSERT INTO ${tableName(name)} (id, doc) SELECT id, doc FROM documents WHERE collection = ? ORDER BY rowid`).run(name);
+        this.db.prepare("INSERT INTO collections (name, indexes) VALUES (?, '[]') ON CONFLICT (name) DO NOTHING").run(name);
+      }
+      this.db.exec('DROP TABLE documents');
+    })();
+  }
+
+  /** Creates a collection's table and definition row (inside the caller's SQLite transaction). */
+  private createTable(name: string): CollectionState {
+    const state: CollectionState = { name, table: tableName(name), indexes: [], statements: new Map() };
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${state.table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL)`);
+    this.stmt.putCollection.run(name, '[]');
+    this.collections.set(name, state);
+    return state;
+  }
+
+  /** The SQLite index for `spec` (an expression index), and the paths already holding arrays. */
+  private createSqlIndex(state: CollectionState, spec: IndexSpec): void {
+    const fields = Object.keys(spec.key);
+    const exprs = fields.map((field) => (spec.unique ? uniqueExpr(field) : fieldExpr(field)));
+    spec.multikey = fields.filter((field) => {
+      const sql = arrayOnPathSql(field);
+      return sql === undefined || this.db.prepare(`SELECT 1 FROM ${state.table} WHERE ${sql} LIMIT 1`).get() !== undefined;
+    });
+    if (exprs.some((e) => e === undefined)) {
+      if (spec.unique) throw new Error(`Unsupported path in the unique index '${spec.name}'`);
+      return; // a path SQL cannot address: the definition is kept, queries on it scan
+    }
+    spec.sqlName = `i_${newId().replace(/-/g, '')}`;
+    const columns = exprs.map((e, i) => `${e}${!spec.unique && spec.key[fields[i]] === -1 ? ' DESC' : ''}`).join(', ');
+    this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX "${spec.sqlName}" ON ${state.table} (${columns})`);
+  }
+
+  private statement(state: CollectionState, sql: string): Database.Statement {
+    let statement = state.statements.get(sql);
+    if (!statement) {
+      if (state.statements.size >= MAX_STATEMENTS) state.statements.clear();
+      statement = this.db.prepare(sql);
+      state.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   private assertOpen(): void {
@@ -639,167 +689,279 @@ export class EmbeddedReadStore implements ReadStore {
   }
 
   /**
-   * Runs one call's writes atomically: on failure everything it changed is undone in memory; on
-   * success the changes join the unit's undo log, or (outside a unit) are written to SQLite at once.
+   * Runs one call's writes atomically: outside a unit they are written in one SQLite transaction at the end
+   * (a constraint failure writes nothing); inside a unit they are staged, and undone when the call fails.
    */
-  private run<R>(unit: Unit | null, op: (scope: Scope) => R): R {
+  private run<R>(unit: Unit | null, op: (call: Call) => R): R {
     this.assertOpen();
     if (unit && !unit.open) throw new Error('This unit of work has already finished');
-    const scope: Scope = { changes: [], created: [], adopted: [], checkpoints: [] };
+    const call: Call = { unit, undo: [], writes: [] };
     try {
-      const result = op(scope);
-      if (unit) {
-        this.mergeIntoUnit(unit, scope);
-      } else if (scope.changes.length > 0 || scope.created.length > 0 || scope.checkpoints.length > 0) {
-        this.persistScope(scope);
-        // Committed now, so the open unit's rollback must keep these collections.
-        for (const name of scope.adopted) this.unit?.created.delete(name);
-      }
+      const result = op(call);
+      if (!unit && call.writes.length > 0) this.flush(call);
       return result;
     } catch (error) {
-      this.revert(scope);
+      for (let i = call.undo.length - 1; i >= 0; i--) call.undo[i]();
+      if (unit) for (const [name, staged] of unit.docs) if (staged.size === 0) unit.docs.delete(name);
       throw error;
     }
   }
 
-  /** Documents matching `filter`, as stored (callers copy before handing them out). */
-  private match(state: CollectionState, filter: Filter | undefined, first: boolean): Doc[] {
-    const keys = filter ? Object.keys(filter) : [];
-    if (!filter || keys.length === 0) {
-      if (!first) return [...state.docs.values()];
-      const doc = state.docs.values().next().value;
-      return doc ? [doc] : [];
-    }
-    // `_id` lookups: O(1) instead of a scan.
-    let candidates: Iterable<Doc> = state.docs.values();
-    const byId = idCandidates(state, filter._id);
-    if (byId) {
-      if (keys.length === 1) return first ? byId.slice(0, 1) : byId;
-      candidates = byId;
-    }
-    const test = compileFilter(filter);
-    const out: Doc[] = [];
-    for (const doc of candidates) {
-      if (!test(doc)) continue;
-      out.push(doc);
-      if (first) break;
-    }
-    return out;
-  }
-
-  private ensureCollection(unit: Unit | null, name: string, scope: Scope): CollectionState {
-    let state = this.collections.get(name);
-    if (!state) {
-      state = newCollectionState();
-      this.collections.set(name, state);
-      scope.created.push(name);
-    } else if (!unit && this.unit?.created.has(name)) {
-      scope.adopted.push(name);
-    }
-    return state;
-  }
-
-  private insertNew(unit: Unit | null, scope: Scope, name: string, doc: Doc): void {
-    const state = this.ensureCollection(unit, name, scope);
-    if (state.docs.has(doc._id)) throw duplicateKey(name, '_id_', JSON.stringify({ _id: doc._id }));
-    this.write(unit, scope, name, state, doc._id, doc);
-  }
-
-  /** Replaces (or with `next` undefined, deletes) one document, enforcing unique indexes. */
-  private write(unit: Unit | null, scope: Scope, name: string, state: CollectionState, id: string, next: Doc | undefined): void {
-    if (!unit && this.unit?.docs.get(name)?.has(id)) {
-      throw new WriteConflictError(`Document '${id}' in '${name}' has uncommitted writes from the open unit of work`);
-    }
-    if (next) {
-      for (const index of state.unique) {
-        for (const key of indexKeys(next, index.fields)) {
-          const owner = index.owners.get(key);
-          if (owner !== undefined && owner !== id) throw duplicateKey(name, index.spec.name, key);
+  /** Writes one call's changes (outside a unit) in one SQLite transaction, then the cache. */
+  private flush(call: Call): void {
+    const created: string[] = [];
+    const cached: Array<[string, string, Doc | undefined, number]> = [];
+    try {
+      this.db.transaction(() => {
+        for (const { collection, id, next } of call.writes) {
+          let state = this.collections.get(collection);
+          if (!state) {
+            state = this.createTable(collection);
+            created.push(collection);
+          }
+          if (next) {
+            const json = JSON.stringify(next);
+            this.statement(state, `INSERT INTO ${state.table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(id, json);
+            cached.push([collection, id, next, json.length]);
+          } else {
+            this.statement(state, `DELETE FROM ${state.table} WHERE id = ?`).run(id);
+            cached.push([collection, id, undefined, 0]);
+          }
         }
-      }
+      })();
+    } catch (error) {
+      for (const name of created) this.collections.delete(name);
+      if (isConstraint(error)) throw duplicateKey(call.writes[0].collection, 'unique', (error as Error).message);
+      throw error;
     }
-    scope.changes.push({ collection: name, id, before: state.docs.get(id) });
-    place(state, id, next);
-  }
-
-  private mergeIntoUnit(unit: Unit, scope: Scope): void {
-    for (const change of scope.changes) {
-      let docs = unit.docs.get(change.collection);
-      if (!docs) unit.docs.set(change.collection, (docs = new Map()));
-      if (!docs.has(change.id)) docs.set(change.id, change.before);
+    for (const [collection, id, doc, size] of cached) {
+      if (doc) this.cache.set(collection, id, doc, size);
+      else this.cache.delete(collection, id);
     }
-    for (const name of scope.created) unit.created.add(name);
-    for (const change of scope.checkpoints) {
-      if (!unit.checkpoints.has(change.name)) unit.checkpoints.set(change.name, change.before);
-    }
-  }
-
-  /** Undoes one call's changes, newest first. */
-  private revert(scope: Scope): void {
-    for (let i = scope.changes.length - 1; i >= 0; i--) {
-      const change = scope.changes[i];
-      const state = this.collections.get(change.collection);
-      if (state) place(state, change.id, change.before);
-    }
-    for (const name of scope.created) {
-      const state = this.collections.get(name);
-      if (state && state.docs.size === 0 && state.indexes.length === 0) this.collections.delete(name);
-    }
-    for (let i = scope.checkpoints.length - 1; i >= 0; i--) restoreCheckpoint(this.checkpoints, scope.checkpoints[i]);
-  }
-
-  private persistScope(scope: Scope): void {
-    this.persist(
-      [...scope.created, ...scope.adopted],
-      scope.changes.map((change) => [change.collection, change.id] as const),
-      scope.checkpoints.map((change) => change.name),
-    );
-  }
-
-  /** Writes the current in-memory version of everything listed, in one SQLite transaction. */
-  private persist(created: Iterable<string>, docs: Iterable<readonly [string, string]>, checkpoints: Iterable<string>): void {
-    this.db.transaction(() => {
-      for (const name of created) {
-        const state = this.collections.get(name);
-        if (state) this.stmt.putCollection.run(name, JSON.stringify(state.indexes));
-      }
-      const batch: string[] = [];
-      for (const [collection, id] of docs) {
-        const doc = this.collections.get(collection)?.docs.get(id);
-        if (!doc) {
-          this.stmt.deleteDoc.run(collection, id);
-          continue;
-        }
-        batch.push(collection, id, JSON.stringify(doc));
-        if (batch.length === DOCS_PER_STATEMENT * 3) {
-          this.stmt.putDocs.run(...batch);
-          batch.length = 0;
-        }
-      }
-      for (let i = 0; i < batch.length; i += 3) this.stmt.putDoc.run(batch[i], batch[i + 1], batch[i + 2]);
-      for (const name of checkpoints) {
-        const checkpoint = this.checkpoints.get(name);
-        if (checkpoint) this.stmt.putCheckpoint.run(name, checkpoint.position, checkpoint.updatedAt);
-        else this.stmt.deleteCheckpoint.run(name);
-      }
-    })();
   }
 
   private commitUnit(unit: Unit): void {
     if (unit.docs.size === 0 && unit.created.size === 0 && unit.checkpoints.size === 0) return;
-    const docs: Array<readonly [string, string]> = [];
-    for (const [collection, ids] of unit.docs) for (const id of ids.keys()) docs.push([collection, id]);
-    this.persist(unit.created, docs, unit.checkpoints.keys());
+    const created: string[] = [];
+    const cached: Array<[string, string, Doc | null, number]> = [];
+    const ensure = (name: string): CollectionState => {
+      let state = this.collections.get(name);
+      if (!state) {
+        state = this.createTable(name);
+        created.push(name);
+      }
+      return state;
+    };
+    try {
+      this.db.transaction(() => {
+        for (const name of unit.created) ensure(name);
+        for (const [name, staged] of unit.docs) {
+          const state = ensure(name);
+          const put = this.statement(state, `INSERT INTO ${state.table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`);
+          const remove = this.statement(state, `DELETE FROM ${state.table} WHERE id = ?`);
+          for (const [id, doc] of staged) {
+            if (doc) {
+              const json = JSON.stringify(doc);
+              put.run(id, json);
+              cached.push([name, id, doc, json.length]);
+            } else {
+              remove.run(id);
+              cached.push([name, id, null, 0]);
+            }
+          }
+        }
+        for (const [name, checkpoint] of unit.checkpoints) {
+          if (checkpoint) this.stmt.putCheckpoint.run(name, checkpoint.position, checkpoint.updatedAt);
+          else this.stmt.deleteCheckpoint.run(name);
+        }
+      })();
+    } catch (error) {
+      for (const name of created) this.collections.delete(name);
+      if (isConstraint(error)) throw new DuplicateKeyError(`E11000 duplicate key error at commit: ${(error as Error).message}`);
+      throw error;
+    }
+    for (const [name, id, doc, size] of cached) {
+      if (doc) this.cache.set(name, id, doc, size);
+      else this.cache.delete(name, id);
+    }
+    for (const [name, checkpoint] of unit.checkpoints) {
+      if (checkpoint) this.checkpoints.set(name, checkpoint);
+      else this.checkpoints.delete(name);
+    }
   }
 
-  private rollbackUnit(unit: Unit): void {
-    for (const [collection, ids] of unit.docs) {
-      const state = this.collections.get(collection);
-      if (!state) continue;
-      for (const [id, before] of ids) place(state, id, before);
+  /** A committed document, from the cache or SQLite. */
+  private committed(name: string, id: string): Doc | undefined {
+    const state = this.collections.get(name);
+    if (!state) return undefined;
+    const cached = this.cache.get(name, id);
+    if (cached) return cached;
+    const row = this.statement(state, `SELECT doc FROM ${state.table} WHERE id = ?`).get(id) as { doc: string } | undefined;
+    if (!row) return undefined;
+    const doc = JSON.parse(row.doc) as Doc;
+    this.cache.set(name, id, doc, row.doc.length);
+    return doc;
+  }
+
+  /** A document as `unit` sees it: its staged version, else the committed one. */
+  private view(unit: Unit | null, name: string, id: string): Doc | undefined {
+    const staged = unit?.docs.get(name);
+    if (staged?.has(id)) return staged.get(id) ?? undefined;
+    return this.committed(name, id);
+  }
+
+  /** Paths on which SQL comparisons select a superset: covered by an index, never seen holding an array. */
+  private scalarPaths(state: CollectionState): (path: string) => boolean {
+    return (path) => {
+      let covered = false;
+      for (const spec of state.indexes) {
+        if (!(path in spec.key)) continue;
+        if (spec.multikey?.includes(path)) return false;
+        covered = true;
+      }
+      return covered;
+    };
+  }
+
+  /**
+   * Documents matching `filter` as `unit` sees them, as stored (callers copy before handing them out): the
+   * committed rows the SQL condition selects, in insertion order, finished in JavaScript, then the unit's
+   * staged documents.
+   */
+  private match(unit: Unit | null, name: string, filter: Filter | undefined, first: boolean): Doc[] {
+    const keys = filter ? Object.keys(filter) : [];
+    const staged = unit?.docs.get(name);
+    const test = keys.length === 0 ? undefined : compileFilter(filter!);
+    const out: Doc[] = [];
+    // `_id` lookups: by key instead of a scan.
+    const ids = idList(filter?._id);
+    if (ids) {
+      for (const id of ids) {
+        const doc = this.view(unit, name, id);
+        if (!doc || (keys.length > 1 && !test!(doc))) continue;
+        out.push(doc);
+        if (first) break;
+      }
+      return out;
     }
-    for (const name of unit.created) this.collections.delete(name);
-    for (const [name, before] of unit.checkpoints) restoreCheckpoint(this.checkpoints, { name, before });
+    const state = this.collections.get(name);
+    if (state) {
+      const where = translateFilter(filter, this.scalarPaths(state));
+      const rows = this.statement(state, `SELECT id, doc FROM ${state.table} WHERE ${where.sql} ORDER BY rowid`).iterate(...where.params) as Iterable<{ id: string; doc: string }>;
+      for (const row of rows) {
+        if (staged?.has(row.id)) continue;
+        const doc = this.cache.peek(name, row.id) ?? (JSON.parse(row.doc) as Doc);
+        if (test && !test(doc)) continue;
+        out.push(doc);
+        if (first) return out;
+      }
+    }
+    if (staged) {
+      for (const doc of staged.values()) {
+        if (!doc || (test && !test(doc))) continue;
+        out.push(doc);
+        if (first) break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The first `k` matches (all when k is 0) in `sort` order, streamed in SQL order, when SQL orders them as
+   * MongoDB does: sort keys that hold only null, numbers or strings in the matched documents (checked as they
+   * come; else undefined and the caller sorts). Ties keep insertion order, as mingo's stable sort does.
+   */
+  private sortedBySql(state: CollectionState, filter: Filter, sort: Sort, k: number): Doc[] | undefined {
+    const keys = Object.keys(sort);
+    const checks: Array<(doc: Doc) => boolean> = [];
+    const order: string[] = [];
+    for (const key of keys) {
+      const dir = sort[key];
+      const check = sortValueResolver(key);
+      const expr = key === '_id' ? 'id' : fieldExpr(key);
+      if ((dir !== 1 && dir !== -1) || !check || !expr) return undefined;
+      checks.push(check);
+      order.push(`${expr}${dir === -1 ? ' DESC' : ''}`);
+    }
+    const test = Object.keys(filter ?? {}).length === 0 ? undefined : compileFilter(filter);
+    const where = translateFilter(filter, this.scalarPaths(state));
+    const sql = `SELECT id, doc FROM ${state.table} WHERE ${where.sql} ORDER BY ${order.join(', ')}, rowid`;
+    const out: Doc[] = [];
+    for (const row of this.statement(state, sql).iterate(...where.params) as Iterable<{ id: string; doc: string }>) {
+      const doc = this.cache.peek(state.name, row.id) ?? (JSON.parse(row.doc) as Doc);
+      if (test && !test(doc)) continue;
+      for (const check of checks) if (!check(doc)) return undefined;
+      out.push(doc);
+      if (k > 0 && out.length >= k) break;
+    }
+    return out;
+  }
+
+  private insertNew(call: Call, name: string, doc: Doc): void {
+    if (this.view(call.unit, name, doc._id)) throw duplicateKey(name, '_id_', JSON.stringify({ _id: doc._id }));
+    this.write(call, name, doc._id, doc);
+  }
+
+  /** Replaces (or with `next` undefined, deletes) one document. */
+  private write(call: Call, name: string, id: string, next: Doc | undefined): void {
+    if (next) this.noteArrays(name, next);
+    const unit = call.unit;
+    if (!unit) {
+      if (this.unit?.docs.get(name)?.has(id)) {
+        throw new WriteConflictError(`Document '${id}' in '${name}' has uncommitted writes from the open unit of work`);
+      }
+      call.writes.push({ collection: name, id, next });
+      return;
+    }
+    if (next) this.checkUnique(unit, name, id, next);
+    let staged = unit.docs.get(name);
+    if (!staged) unit.docs.set(name, (staged = new Map()));
+    const docs = staged;
+    const had = docs.has(id);
+    const before = docs.get(id);
+    docs.set(id, next ?? null);
+    call.undo.push(() => (had ? docs.set(id, before!) : docs.delete(id)));
+    if (!this.collections.has(name) && !unit.created.has(name)) {
+      unit.created.add(name);
+      call.undo.push(() => unit.created.delete(name));
+    }
+  }
+
+  /** Unique indexes inside a unit: against the unit's staged documents and the committed ones it has not changed. */
+  private checkUnique(unit: Unit, name: string, id: string, next: Doc): void {
+    const state = this.collections.get(name);
+    if (!state) return;
+    const staged = unit.docs.get(name);
+    for (const spec of state.indexes) {
+      if (!spec.unique) continue;
+      const fields = Object.keys(spec.key);
+      const key = fields.map((field) => uniqueKeyOf(next, field));
+      const dup = () => duplicateKey(name, spec.name, `{ ${fields.map((f, i) => `${f}: ${key[i]}`).join(', ')} }`);
+      if (staged) {
+        for (const [other, doc] of staged) {
+          if (other !== id && doc && fields.every((field, i) => uniqueKeyOf(doc, field) === key[i])) throw dup();
+        }
+      }
+      const sql = `SELECT id FROM ${state.table} WHERE ${fields.map((field) => `${uniqueExpr(field)} = ?`).join(' AND ')}`;
+      for (const row of this.statement(state, sql).all(...key) as Array<{ id: string }>) {
+        if (row.id !== id && !staged?.has(row.id)) throw dup();
+      }
+    }
+  }
+
+  /** Marks indexed paths on which `doc` holds an array (MongoDB's multikey flag): SQL then leaves them to JavaScript. */
+  private noteArrays(name: string, doc: Doc): void {
+    const state = this.collections.get(name);
+    if (!state) return;
+    let changed = false;
+    for (const spec of state.indexes) {
+      for (const path of Object.keys(spec.key)) {
+        if (spec.multikey?.includes(path) || !arrayOnPath(doc, path)) continue;
+        (spec.multikey ??= []).push(path);
+        changed = true;
+      }
+    }
+    if (changed) this.stmt.putCollection.run(name, JSON.stringify(state.indexes));
   }
 }
 
@@ -812,16 +974,16 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   ) {}
 
   async find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
-    return this.store.find(this.name, filter, options) as unknown as T[];
+    return this.store.find(this.unit, this.name, filter, options) as unknown as T[];
   }
 
   async findOne(filter: Filter = {}, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
-    const [doc] = this.store.find(this.name, filter, { ...options, limit: 1 });
+    const [doc] = this.store.find(this.unit, this.name, filter, { ...options, limit: 1 });
     return (doc as unknown as T | undefined) ?? null;
   }
 
   async countDocuments(filter: Filter = {}): Promise<number> {
-    return this.store.count(this.name, filter);
+    return this.store.count(this.unit, this.name, filter);
   }
 
   async insertOne(doc: T): Promise<void> {
@@ -849,7 +1011,7 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 
   async aggregate<R = Record<string, unknown>>(pipeline: PipelineStage[]): Promise<R[]> {
-    return this.store.aggregate(this.name, pipeline) as R[];
+    return this.store.aggregate(this.unit, this.name, pipeline) as R[];
   }
 
   async createIndex(keys: Record<string, 1 | -1>, options: IndexOptions = {}): Promise<string> {
@@ -857,58 +1019,23 @@ class EmbeddedCollection<T extends Doc> implements Collection<T> {
   }
 }
 
-function newCollectionState(): CollectionState {
-  return { docs: new Map(), indexes: [], unique: [] };
-}
-
-/** Puts `next` (or removes the document) and keeps the unique-index maps in step. No checks. */
-function place(state: CollectionState, id: string, next: Doc | undefined): void {
-  const previous = state.docs.get(id);
-  for (const index of state.unique) {
-    if (previous) {
-      for (const key of indexKeys(previous, index.fields)) if (index.owners.get(key) === id) index.owners.delete(key);
-    }
-    if (next) for (const key of indexKeys(next, index.fields)) index.owners.set(key, id);
-  }
-  if (next) state.docs.set(id, next);
-  else state.docs.delete(id);
-}
-
-function restoreCheckpoint(checkpoints: Map<string, Checkpoint>, change: { name: string; before: Checkpoint | undefined }): void {
-  if (change.before) checkpoints.set(change.name, change.before);
-  else checkpoints.delete(change.name);
+/** The `_id`s an `_id` condition names (a string, `$eq`, `$in` of strings), in order, without repeats; else undefined. */
+function idList(condition: unknown): string[] | undefined {
+  if (condition === undefined) return undefined;
+  if (typeof condition === 'string') return [condition];
+  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) return undefined;
+  const keys = Object.keys(condition);
+  if (keys.length !== 1) return undefined;
+  const operand = (condition as Record<string, unknown>)[keys[0]];
+  if (keys[0] === '$eq' && typeof operand === 'string') return [operand];
+  if (keys[0] === '$in' && Array.isArray(operand) && operand.every((id) => typeof id === 'string')) return [...new Set(operand as string[])];
+  return undefined;
 }
 
 function immutableId(current: unknown, next: unknown): Error {
   return new Error(
     `After applying the update, the (immutable) field '_id' was found to have been altered to _id: ${JSON.stringify(next)} (was ${JSON.stringify(current)})`,
   );
-}
-
-/** Documents selected by an `_id` condition that an index lookup can answer, else undefined. */
-function idCandidates(state: CollectionState, condition: unknown): Doc[] | undefined {
-  if (condition === undefined) return undefined;
-  if (typeof condition === 'string') {
-    const doc = state.docs.get(condition);
-    return doc ? [doc] : [];
-  }
-  if (condition === null || typeof condition !== 'object' || Array.isArray(condition)) return undefined;
-  const keys = Object.keys(condition);
-  if (keys.length !== 1) return undefined;
-  const operand = (condition as Record<string, unknown>)[keys[0]];
-  if (keys[0] === '$eq' && typeof operand === 'string') {
-    const doc = state.docs.get(operand);
-    return doc ? [doc] : [];
-  }
-  if (keys[0] === '$in' && Array.isArray(operand) && operand.every((id) => typeof id === 'string')) {
-    const out: Doc[] = [];
-    for (const id of new Set(operand as string[])) {
-      const doc = state.docs.get(id);
-      if (doc) out.push(doc);
-    }
-    return out;
-  }
-  return undefined;
 }
 
 /**
