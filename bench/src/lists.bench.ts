@@ -50,14 +50,14 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-interface DataSet {
+export interface DataSet {
   scenario: ReadSideScenario;
   mentorIds: string[];
   waitingStudentIds: string[];
   counts: Record<string, number>;
 }
 
-function dataSet(students: number, mentors: number, now: number): DataSet {
+export function dataSet(students: number, mentors: number, now: number): DataSet {
   const rand = random(9);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)];
   const chance = (p: number) => rand() < p;
@@ -187,6 +187,17 @@ function dataSet(students: number, mentors: number, now: number): DataSet {
   return { scenario: s, mentorIds, waitingStudentIds, counts };
 }
 
+/** Decides the data set in memory and appends it to `<dataDir>/events.sqlite` before any API opens it. */
+export async function seedDataSet(dataDir: string, students: number, mentors: number): Promise<{ data: DataSet; events: number; seeded: number }> {
+  const started = performance.now();
+  const data = dataSet(students, mentors, Date.now());
+  const eventStore = new SqliteEventStore({ file: path.join(dataDir, 'events.sqlite'), synchronous: 'NORMAL' });
+  await data.scenario.appendTo(eventStore);
+  const events = await eventStore.countAfter();
+  await eventStore.close();
+  return { data, events, seeded: (performance.now() - started) / 1000 };
+}
+
 // ─── The API in its own process ──────────────────────────────────────────────────────────────────────────────
 
 async function freePort(): Promise<number> {
@@ -199,7 +210,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startApi(dataDir: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
+export async function startApi(dataDir: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const main = require.resolve('@mentoring/api/dist/main.js');
   const child = spawn(process.execPath, [...(process.env.LISTS_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), main], {
@@ -233,7 +244,7 @@ interface Health {
 }
 
 /** Waits until every projection and reactor has caught up with the event store's head. */
-async function caughtUp(base: string): Promise<number> {
+export async function caughtUp(base: string): Promise<number> {
   // The lag is among the details of /health, which only an admin token gets.
   const headers = { authorization: `Bearer ${await signToken(benchEnv().JWT_SECRET, 'bench-admin', 'admin')}` };
   const started = Date.now();
@@ -347,15 +358,8 @@ export async function benchLists(quick = process.env.BENCH_QUICK === '1'): Promi
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
     // Seeding: decided in memory, appended to the event store file before the API opens it.
-    let started = performance.now();
-    const now = Date.now();
-    const data = dataSet(students, mentors, now);
-    const eventStore = new SqliteEventStore({ file: path.join(dataDir, 'events.sqlite'), synchronous: 'NORMAL' });
-    await data.scenario.appendTo(eventStore);
-    const events = await eventStore.countAfter();
-    await eventStore.close();
-    const seeded = (performance.now() - started) / 1000;
-    started = performance.now();
+    const { data, events, seeded } = await seedDataSet(dataDir, students, mentors);
+    const started = performance.now();
     api = await startApi(dataDir);
     await caughtUp(api.base);
     const projected = (performance.now() - started) / 1000;

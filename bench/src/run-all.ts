@@ -9,6 +9,7 @@
 //   (h) list, search and suggestion queries over 10k students and 300 mentors, over HTTP, embedded store: p50/p95/p99, req/s
 //   (j) tamper evidence: verification rate over 200k events, appends/s with and without the hash chain
 //   (l) command and query p50/p99 while the dashboards are rebuilt in the same process, vs idle (rebuild-under-load.bench.ts)
+//   (m) read-store memory: the API's RSS while catching up and after a restart, 10k and 50k students
 // Set BENCH_QUICK=1 for a smaller, faster run.
 import { benchEnv } from './bench-env';
 import 'reflect-metadata';
@@ -29,6 +30,7 @@ import { benchIdempotency } from './idempotency.bench';
 import { benchIntegrity } from './integrity.bench';
 import { benchRebuildUnderLoad } from './rebuild-under-load.bench';
 import { benchCrypto } from './crypto.bench';
+import { benchReadStoreMemory } from './read-store-memory.bench';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const CONNECTIONS = 64;
@@ -274,6 +276,7 @@ async function main(): Promise<void> {
   if (want('j')) for (const [name, value] of await benchIntegrity(QUICK)) report(name, value);
   if (want('l')) for (const [name, value] of await benchRebuildUnderLoad(QUICK)) report(name, value);
   if (want('k')) for (const [name, value] of await benchCrypto(QUICK)) report(name, value);
+  if (want('m')) for (const [name, value] of await benchReadStoreMemory(QUICK)) report(name, value);
   console.log('\n| measure | result |\n| --- | --- |');
   for (const [name, value] of results) console.log(`| ${name} | ${value} |`);
 }

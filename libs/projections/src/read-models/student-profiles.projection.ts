@@ -154,6 +154,9 @@ export const studentProfilesProjection: Projection = {
   async setup(store: ReadStore) {
     await store.collection(STUDENT_PROFILES).createIndex({ mentorId: 1 });
     await store.collection(STUDENT_PROFILES).createIndex({ status: 1 });
+    // The orders of GET /students (name or enrolledAt, then _id): pages are read in index order.
+    await store.collection(STUDENT_PROFILES).createIndex({ name: 1, _id: 1 });
+    await store.collection(STUDENT_PROFILES).createIndex({ enrolledAt: 1, _id: 1 });
   },
   async apply(event, tx) {
     const data = event.data as Data;

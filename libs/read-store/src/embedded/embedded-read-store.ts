@@ -648,8 +648,9 @@ export class EmbeddedReadStore implements ReadStore {
   /** The SQLite index for `spec` (an expression index), and the paths already holding arrays. */
   private createSqlIndex(state: CollectionState, spec: IndexSpec): void {
     const fields = Object.keys(spec.key);
-    const exprs = fields.map((field) => (spec.unique ? uniqueExpr(field) : fieldExpr(field)));
+    const exprs = fields.map((field) => (field === '_id' ? 'id' : spec.unique ? uniqueExpr(field) : fieldExpr(field)));
     spec.multikey = fields.filter((field) => {
+      if (field === '_id') return false;
       const sql = arrayOnPathSql(field);
       return sql === undefined || this.db.prepare(`SELECT 1 FROM ${state.table} WHERE ${sql} LIMIT 1`).get() !== undefined;
     });
