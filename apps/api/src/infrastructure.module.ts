@@ -108,7 +108,7 @@ export class InfrastructureModule {
       },
       {
         provide: READ_STORE,
-        useFactory: async () => overrides.readStore ?? (await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir })),
+        useFactory: async () => overrides.readStore ?? (await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, cacheMb: config.readStoreCacheMb })),
       },
       { provide: IDEMPOTENCY_STORE, useFactory: () => createIdempotencyStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir }) },
       {

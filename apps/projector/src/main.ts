@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   }),
     metrics,
   );
-  const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, cacheMb: config.readStoreCacheMb });
   // The API's format: pino JSON lines (LOG_FORMAT, LOG_LEVEL), `context` naming the part.
   const pino = createLogger({ logLevel: config.logLevel, logFormat: config.logFormat, base: { process: 'projector' } });
   const logger = runnerLogger(pino, 'Projections');

@@ -49,6 +49,8 @@ export interface AppConfig {
   docsEnabled: boolean;
   /** How long a stored Idempotency-Key answer is kept (and a retry answered from it), in hours. */
   idempotencyTtlHours: number;
+  /** Embedded read store: MiB of document JSON kept parsed in its LRU cache (0: none). */
+  readStoreCacheMb: number;
   /** Analytics groups with fewer students than this are suppressed (re-identification). */
   analyticsMinGroup: number;
   /**
@@ -283,6 +285,7 @@ const VARIABLES = {
   /** Default: on, except with NODE_ENV=production. */
   DOCS_ENABLED: variable(boolean),
   IDEMPOTENCY_TTL_HOURS: variable(integer(1, 24 * 365), 24),
+  READ_STORE_CACHE_MB: variable(integer(0, 65_536), 16),
   ANALYTICS_MIN_GROUP: variable(integer(1, 1000), 5),
   ANALYTICS_PSEUDONYM_KEY: variable(secret()),
   KEY_ENCRYPTION_KEY: variable(secret()),
@@ -363,6 +366,7 @@ function toConfig(v: Variables): SchemaConfig {
     jsonMaxDepth: v.JSON_MAX_DEPTH,
     docsEnabled: v.DOCS_ENABLED ?? !production,
     idempotencyTtlHours: v.IDEMPOTENCY_TTL_HOURS,
+    readStoreCacheMb: v.READ_STORE_CACHE_MB,
     analyticsMinGroup: v.ANALYTICS_MIN_GROUP,
     analyticsPseudonymKey: v.ANALYTICS_PSEUDONYM_KEY,
     keyEncryptionKey: v.KEY_ENCRYPTION_KEY,

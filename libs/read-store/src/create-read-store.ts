@@ -8,6 +8,8 @@ export interface ReadStoreConfig {
   mongodbUri?: string;
   /** Embedded deployment: the SQLite file is `<dataDir>/read-models.sqlite` (the folder is created). */
   dataDir: string;
+  /** Embedded deployment: MiB of document JSON the store keeps parsed in its LRU cache. Default 16. */
+  cacheMb?: number;
 }
 
 /** The read store chosen by configuration: MongoDB when a URI is given, else the embedded store. */
@@ -19,5 +21,8 @@ export async function createReadStore(config: ReadStoreConfig): Promise<ReadStor
     return new MongoReadStore({ uri: config.mongodbUri });
   }
   mkdirSync(config.dataDir, { recursive: true });
-  return EmbeddedReadStore.open({ file: join(config.dataDir, 'read-models.sqlite') });
+  return EmbeddedReadStore.open({
+    file: join(config.dataDir, 'read-models.sqlite'),
+    ...(config.cacheMb !== undefined ? { cacheBytes: config.cacheMb * 1024 * 1024 } : {}),
+  });
 }

@@ -84,7 +84,7 @@ async function viaApi(config: AppConfig, baseUrl: string, command: string, id: s
 async function openReadStore(config: AppConfig): Promise<ReadStore> {
   // Fail fast when another process holds the embedded file.
   if (!config.mongodbUri) return EmbeddedReadStore.open({ file: path.join(config.dataDir, 'read-models.sqlite'), busyTimeoutMs: 500 });
-  return createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  return createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, cacheMb: config.readStoreCacheMb });
 }
 
 async function direct(config: AppConfig, readStore: ReadStore, command: string, id: string | undefined, all: boolean): Promise<void> {

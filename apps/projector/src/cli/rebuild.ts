@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   });
   let readStore;
   try {
-    readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+    readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, cacheMb: config.readStoreCacheMb });
   } catch (error) {
     await eventStore.close();
     console.error(`cannot open the read store (${error instanceof Error ? error.message : String(error)}).`);

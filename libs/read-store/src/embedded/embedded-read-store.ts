@@ -32,7 +32,7 @@ import { cloneJson, idFromFilter, indexName, newId, sameJson, seedFromFilter, wi
 import { DocCache } from './doc-cache';
 import { applyFast, compileFast, type FastOp } from './fast-update';
 import { compileFastFilter, sortFast } from './fast-query';
-import { arrayOnPath, arrayOnPathSql, fieldExpr, sortValueResolver, translateFilter, uniqueExpr, uniqueKeyOf } from './sql-query';
+import { arrayOnPath, arrayOnPathSql, fieldExpr, jsonPath, sortValueResolver, translateFilter, uniqueExpr, uniqueKeyOf } from './sql-query';
 
 /** SQLite's codes for a damaged file (not for a file locked by another process: that one is left alone). */
 const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
@@ -89,7 +89,7 @@ export interface EmbeddedReadStoreOptions {
   busyTimeoutMs?: number;
   /**
    * Parsed documents kept in memory (LRU), counted in characters of their JSON text. Default 16 MiB
-   * (`READ_STORE_CACHE_MB` overrides it); 0 turns the cache off.
+   * (`READ_STORE_CACHE_MB` in the configuration); 0 turns the cache off.
    */
   cacheBytes?: number;
   /** SQLite's page cache in KiB. Default 16384 (16 MiB). */
@@ -186,6 +186,7 @@ const MATCH_ALL = new Query<Doc>({}, {});
 /** Prepared statements kept per collection; the cache is emptied beyond this (filters of many shapes). */
 const MAX_STATEMENTS = 256;
 const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
+const ROWS_PER_STATEMENT = 50;
 
 // Files (device:inode) open in this process. SQLite's lock keeps other processes out; within one
 // process two connections share the process's POSIX locks, and SQLite's own bookkeeping of them was
@@ -263,8 +264,7 @@ export class EmbeddedReadStore implements ReadStore {
   constructor(options: EmbeddedReadStoreOptions) {
     if (options.file !== ':memory:') setAsideIfCorrupt(options.file, options.busyTimeoutMs ?? 5000);
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
-    const envCache = Number(process.env.READ_STORE_CACHE_MB);
-    this.cache = new DocCache(options.cacheBytes ?? (Number.isFinite(envCache) && process.env.READ_STORE_CACHE_MB ? envCache * 1024 * 1024 : DEFAULT_CACHE_BYTES));
+    this.cache = new DocCache(options.cacheBytes ?? DEFAULT_CACHE_BYTES);
     try {
       if (options.file !== ':memory:') {
         const { dev, ino } = statSync(options.file);
@@ -436,6 +436,10 @@ export class EmbeddedReadStore implements ReadStore {
       const ordered = this.sortedBySql(state, filter, sort, take ? (skip ?? 0) + take : 0);
       if (ordered) return ordered.slice(skip ?? 0).map((doc) => cloneJson(project(doc)));
     }
+    if (!sort && !skip && projection && !unit?.docs.get(name)?.size && idList(filter?._id) === undefined) {
+      const fields = this.selectedBySql(name, filter, projection, take);
+      if (fields) return fields;
+    }
     // Without sort or skip, the first match is the answer to a limit of 1 (findOne): stop scanning there.
     const matched = this.match(unit, name, filter, !sort && !skip && take === 1);
     if (!sort && !skip && project) {
@@ -458,8 +462,10 @@ export class EmbeddedReadStore implements ReadStore {
   count(unit: Unit | null, name: string, filter: Filter): number {
     this.assertOpen();
     const state = this.collections.get(name);
-    if (Object.keys(filter ?? {}).length === 0 && !unit?.docs.get(name)?.size) {
-      return state ? (this.statement(state, `SELECT count(*) AS n FROM ${state.table}`).get() as { n: number }).n : 0;
+    if (!unit?.docs.get(name)?.size && idList(filter?._id) === undefined) {
+      if (!state) return 0;
+      const where = translateFilter(filter, this.scalarPaths(state));
+      if (where.exact) return (this.statement(state, `SELECT count(*) AS n FROM ${state.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
     }
     return this.match(unit, name, filter, false).length;
   }
@@ -758,18 +764,22 @@ export class EmbeddedReadStore implements ReadStore {
         for (const name of unit.created) ensure(name);
         for (const [name, staged] of unit.docs) {
           const state = ensure(name);
-          const put = this.statement(state, `INSERT INTO ${state.table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`);
           const remove = this.statement(state, `DELETE FROM ${state.table} WHERE id = ?`);
+          const puts: string[] = [];
           for (const [id, doc] of staged) {
             if (doc) {
               const json = JSON.stringify(doc);
-              put.run(id, json);
+              puts.push(id, json);
               cached.push([name, id, doc, json.length]);
             } else {
               remove.run(id);
               cached.push([name, id, null, 0]);
             }
           }
+          // A unique value may move from one staged document to another: with unique indexes, the old rows go
+          // first (the unit's writes were checked against each other, so the new rows never collide).
+          if (state.indexes.some((spec) => spec.unique)) for (let i = 0; i < puts.length; i += 2) remove.run(puts[i]);
+          this.putRows(state, puts);
         }
         for (const [name, checkpoint] of unit.checkpoints) {
           if (checkpoint) this.stmt.putCheckpoint.run(name, checkpoint.position, checkpoint.updatedAt);
@@ -789,6 +799,19 @@ export class EmbeddedReadStore implements ReadStore {
       if (checkpoint) this.checkpoints.set(name, checkpoint);
       else this.checkpoints.delete(name);
     }
+  }
+
+  /** Upserts `[id, json, id, json, …]`, many rows per statement (about 1.5× cheaper per row than one each). */
+  private putRows(state: CollectionState, rows: string[]): void {
+    const upsert = (n: number) =>
+      this.statement(state, `INSERT INTO ${state.table} (id, doc) VALUES ${new Array(n).fill('(?, ?)').join(', ')} ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`);
+    let i = 0;
+    if (rows.length >= ROWS_PER_STATEMENT * 2) {
+      const many = upsert(ROWS_PER_STATEMENT);
+      for (; i + ROWS_PER_STATEMENT * 2 <= rows.length; i += ROWS_PER_STATEMENT * 2) many.run(...rows.slice(i, i + ROWS_PER_STATEMENT * 2));
+    }
+    const one = upsert(1);
+    for (; i < rows.length; i += 2) one.run(rows[i], rows[i + 1]);
   }
 
   /** A committed document, from the cache or SQLite. */
@@ -848,11 +871,12 @@ export class EmbeddedReadStore implements ReadStore {
     const state = this.collections.get(name);
     if (state) {
       const where = translateFilter(filter, this.scalarPaths(state));
+      const exact = where.exact;
       const rows = this.statement(state, `SELECT id, doc FROM ${state.table} WHERE ${where.sql} ORDER BY rowid`).iterate(...where.params) as Iterable<{ id: string; doc: string }>;
       for (const row of rows) {
         if (staged?.has(row.id)) continue;
         const doc = this.cache.peek(name, row.id) ?? (JSON.parse(row.doc) as Doc);
-        if (test && !test(doc)) continue;
+        if (test && !exact && !test(doc)) continue;
         out.push(doc);
         if (first) return out;
       }
@@ -884,8 +908,8 @@ export class EmbeddedReadStore implements ReadStore {
       checks.push(check);
       order.push(`${expr}${dir === -1 ? ' DESC' : ''}`);
     }
-    const test = Object.keys(filter ?? {}).length === 0 ? undefined : compileFilter(filter);
     const where = translateFilter(filter, this.scalarPaths(state));
+    const test = where.exact ? undefined : compileFilter(filter);
     const sql = `SELECT id, doc FROM ${state.table} WHERE ${where.sql} ORDER BY ${order.join(', ')}, rowid`;
     const out: Doc[] = [];
     for (const row of this.statement(state, sql).iterate(...where.params) as Iterable<{ id: string; doc: string }>) {
@@ -894,6 +918,44 @@ export class EmbeddedReadStore implements ReadStore {
       for (const check of checks) if (!check(doc)) return undefined;
       out.push(doc);
       if (k > 0 && out.length >= k) break;
+    }
+    return out;
+  }
+
+  /**
+   * An inclusion of top-level fields over a filter SQL decides exactly (the analytics, the dashboards' key
+   * lists): only those fields are read from SQLite (`doc -> '$.field'`), no document is parsed whole. The
+   * fields come in the projection's order (MongoDB keeps the document's). Undefined when it does not apply.
+   */
+  private selectedBySql(name: string, filter: Filter, projection: Projection, take: number): Record<string, unknown>[] | undefined {
+    const state = this.collections.get(name);
+    if (!state) return [];
+    let keepId = true;
+    const fields: string[] = [];
+    for (const key of Object.keys(projection)) {
+      const value = projection[key] as unknown;
+      if (key === '_id') {
+        if (value !== 0 && value !== 1 && value !== true && value !== false) return undefined;
+        keepId = value === 1 || value === true;
+      } else if ((value === 1 || value === true) && !key.includes('.') && !key.startsWith('$') && key !== '__proto__' && jsonPath(key) !== undefined) {
+        fields.push(key);
+      } else {
+        return undefined;
+      }
+    }
+    if (fields.length === 0 && !keepId) return undefined; // `{ _id: 0 }` alone is an exclusion
+    const where = translateFilter(filter, this.scalarPaths(state));
+    if (!where.exact) return undefined;
+    const columns = fields.map((field, i) => `, doc -> ${jsonPath(field)} AS f${i}`).join('');
+    const sql = `SELECT id${columns} FROM ${state.table} WHERE ${where.sql} ORDER BY rowid${take > 0 ? ` LIMIT ${take}` : ''}`;
+    const out: Record<string, unknown>[] = [];
+    for (const row of this.statement(state, sql).all(...where.params) as Array<Record<string, string | null>>) {
+      const doc: Record<string, unknown> = keepId ? { _id: row.id } : {};
+      for (let i = 0; i < fields.length; i++) {
+        const json = row[`f${i}`];
+        if (json !== null) doc[fields[i]] = JSON.parse(json);
+      }
+      out.push(doc);
     }
     return out;
   }

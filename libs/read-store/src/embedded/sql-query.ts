@@ -15,9 +15,13 @@ import type { Doc, Filter } from '../read-store.port';
 export interface SqlCondition {
   sql: string;
   params: unknown[];
+  /** The condition selects exactly the matching documents (no JavaScript test needed). */
+  exact: boolean;
 }
 
-const TRUE: SqlCondition = { sql: '1', params: [] };
+const TRUE: SqlCondition = { sql: '1', params: [], exact: true };
+/** A part of the filter SQL does not decide: it selects everything, and JavaScript must test. */
+const UNDECIDED: SqlCondition = { sql: '1', params: [], exact: false };
 
 /** `'$."a"."b"'` as a SQL string literal, or undefined for a path SQL should not address. */
 export function jsonPath(path: string): string | undefined {
@@ -123,31 +127,41 @@ export type ScalarPaths = (path: string) => boolean;
 
 /** A SQL condition selecting a superset of the documents matching `filter`. */
 export function translateFilter(filter: Filter | undefined, scalar: ScalarPaths): SqlCondition {
-  if (!filter || !isPlainObject(filter)) return TRUE;
+  if (!filter) return TRUE;
+  if (!isPlainObject(filter)) return UNDECIDED;
   const parts: SqlCondition[] = [];
   for (const key of Object.keys(filter)) {
     const condition = (filter as Record<string, unknown>)[key];
-    let part: SqlCondition | undefined;
-    if (key === '$and' && Array.isArray(condition)) {
+    let part: SqlCondition = UNDECIDED;
+    if (key === '$and' && Array.isArray(condition) && condition.length > 0) {
       part = and(condition.map((branch) => translateFilter(branch as Filter, scalar)));
     } else if (key === '$or' && Array.isArray(condition) && condition.length > 0) {
       const branches = condition.map((branch) => translateFilter(branch as Filter, scalar));
-      if (branches.every((b) => b !== TRUE)) {
-        part = { sql: `(${branches.map((b) => b.sql).join(' OR ')})`, params: branches.flatMap((b) => b.params) };
+      if (branches.every((b) => b.sql !== '1')) {
+        part = { sql: `(${branches.map((b) => b.sql).join(' OR ')})`, params: branches.flatMap((b) => b.params), exact: branches.every((b) => b.exact) };
       }
     } else if (!key.startsWith('$')) {
       part = field(key, condition, scalar);
     }
-    if (part && part !== TRUE) parts.push(part);
+    parts.push(part);
   }
   return and(parts);
 }
 
 function and(parts: SqlCondition[]): SqlCondition {
-  const useful = parts.filter((p) => p !== TRUE);
-  if (useful.length === 0) return TRUE;
-  if (useful.length === 1) return useful[0];
-  return { sql: useful.map((p) => `(${p.sql})`).join(' AND '), params: useful.flatMap((p) => p.params) };
+  const exact = parts.every((p) => p.exact);
+  const useful = parts.filter((p) => p.sql !== '1');
+  if (useful.length === 0) return exact ? TRUE : UNDECIDED;
+  if (useful.length === 1) return { ...useful[0], exact };
+  return { sql: useful.map((p) => `(${p.sql})`).join(' AND '), params: useful.flatMap((p) => p.params), exact };
+}
+
+/** SQL that the value at `path` has the JSON type of `value` (which makes a comparison on it exact). */
+function typeIs(path: string, value: unknown): string {
+  const type = `json_type(doc, ${jsonPath(path)})`;
+  if (typeof value === 'string') return `${type} = 'text'`;
+  if (typeof value === 'boolean') return `${type} = '${value ? 'true' : 'false'}'`;
+  return `${type} IN ('integer', 'real')`;
 }
 
 function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondition {
@@ -157,26 +171,38 @@ function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondit
   const ops: Record<string, unknown> = operators ? (condition as Record<string, unknown>) : { $eq: condition };
   if (condition instanceof RegExp) return regexPart({ $regex: condition });
   const parts: SqlCondition[] = [];
+  // The `_id` column holds strings only; elsewhere the JSON type is checked too, which makes the comparison exact.
+  const typed = (sql: string, value: unknown): string => (isId ? sql : `${sql} AND ${typeIs(path, value)}`);
   for (const op of Object.keys(ops)) {
     const operand = ops[op];
     if (op === '$eq') {
       if (expr && (typeof operand === 'string' || isFiniteNumber(operand) || typeof operand === 'boolean') && (!isId || typeof operand === 'string')) {
-        parts.push({ sql: `${expr} = ?`, params: [sqlValue(operand)] });
+        parts.push({ sql: typed(`${expr} = ?`, operand), params: [sqlValue(operand)], exact: true });
       } else if (typeof operand === 'string') {
-        parts.push({ sql: 'instr(doc, ?) > 0', params: [JSON.stringify(operand)] });
+        parts.push({ sql: 'instr(doc, ?) > 0', params: [JSON.stringify(operand)], exact: false });
+      } else {
+        parts.push(UNDECIDED);
       }
     } else if (op === '$in' && Array.isArray(operand) && operand.length > 0) {
       if (expr && operand.every((v) => typeof v === 'string' || (!isId && (isFiniteNumber(v) || typeof v === 'boolean')))) {
-        parts.push({ sql: `${expr} IN (${operand.map(() => '?').join(', ')})`, params: operand.map(sqlValue) });
+        const strings = operand.every((v) => typeof v === 'string');
+        const sql = `${expr} IN (${operand.map(() => '?').join(', ')})`;
+        parts.push({ sql: strings ? typed(sql, '') : sql, params: operand.map(sqlValue), exact: strings });
       } else if (operand.every((v) => typeof v === 'string')) {
-        parts.push({ sql: `(${operand.map(() => 'instr(doc, ?) > 0').join(' OR ')})`, params: operand.map((v) => JSON.stringify(v)) });
+        parts.push({ sql: `(${operand.map(() => 'instr(doc, ?) > 0').join(' OR ')})`, params: operand.map((v) => JSON.stringify(v)), exact: false });
+      } else {
+        parts.push(UNDECIDED);
       }
     } else if (op in RANGE) {
       if (expr && ((typeof operand === 'string' && lowPlane(operand)) || (isFiniteNumber(operand) && !isId))) {
-        parts.push({ sql: `${expr} ${RANGE[op]} ?`, params: [operand] });
+        parts.push({ sql: typed(`${expr} ${RANGE[op]} ?`, operand), params: [operand], exact: true });
+      } else {
+        parts.push(UNDECIDED);
       }
     } else if (op === '$regex') {
       parts.push(regexPart(ops));
+    } else if (op !== '$options' || !('$regex' in ops)) {
+      parts.push(UNDECIDED);
     }
   }
   return and(parts);
@@ -184,7 +210,7 @@ function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondit
 
 function regexPart(condition: Record<string, unknown>): SqlCondition {
   const literal = regexLiteral(condition);
-  return literal === undefined ? TRUE : { sql: "doc LIKE ? ESCAPE '\\'", params: [likePattern(literal)] };
+  return literal === undefined ? UNDECIDED : { sql: "doc LIKE ? ESCAPE '\\'", params: [likePattern(literal)], exact: false };
 }
 
 /** A sort value SQL orders as MongoDB does (null/missing, then numbers, then strings), else undefined. */
