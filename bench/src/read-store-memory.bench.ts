@@ -1,4 +1,4 @@
-// Bench section (l), issue 13 point 1: does the API's memory grow with the number of read-model documents?
+// Bench section (m), issue 13 point 1: does the API's memory grow with the number of read-model documents?
 // For each school size (10,000 and 50,000 students by default, with one mentor per 33 students), the lists
 // data set (lists.bench.ts: real deciders, appended straight to the event store file) is seeded, the API
 // (`npm start`'s entry, its own process, embedded default) is started and every projection and reactor
@@ -64,7 +64,7 @@ async function queries(base: string, mentorIds: string[]): Promise<void> {
 
 async function measureSchool(students: number): Promise<Row[]> {
   const mentors = Math.max(60, Math.round(students / 33));
-  const label = `(l) ${students.toLocaleString('en')} students, ${mentors} mentors`;
+  const label = `(m) ${students.toLocaleString('en')} students, ${mentors} mentors`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mentoring-bench-rsmem-'));
   try {
     const { data, events, seeded } = await seedDataSet(dataDir, students, mentors);
@@ -115,7 +115,7 @@ export async function benchReadStoreMemory(quick = process.env.BENCH_QUICK === '
     for (const row of measured) console.log(`${row[0]}: ${row[1]}`);
     rows.push(...measured);
   }
-  rows.push([`(l) machine`, `${os.cpus().length} vCPUs, 1-minute load average ${os.loadavg()[0].toFixed(1)} at the end`]);
+  rows.push([`(m) machine`, `${os.cpus().length} vCPUs, 1-minute load average ${os.loadavg()[0].toFixed(1)} at the end`]);
   return rows;
 }
 
