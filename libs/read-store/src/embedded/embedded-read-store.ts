@@ -910,7 +910,8 @@ export class EmbeddedReadStore implements ReadStore {
     }
     const where = translateFilter(filter, this.scalarPaths(state));
     const test = where.exact ? undefined : compileFilter(filter);
-    const sql = `SELECT id, doc FROM ${state.table} WHERE ${where.sql} ORDER BY ${order.join(', ')}, rowid`;
+    // `_id` is unique: after it no tie is left, and without `rowid` an index on (fields…, _id) gives the whole order.
+    const sql = `SELECT id, doc FROM ${state.table} WHERE ${where.sql} ORDER BY ${order.join(', ')}${keys.includes('_id') ? '' : ', rowid'}`;
     const out: Doc[] = [];
     for (const row of this.statement(state, sql).iterate(...where.params) as Iterable<{ id: string; doc: string }>) {
       const doc = this.cache.peek(state.name, row.id) ?? (JSON.parse(row.doc) as Doc);
