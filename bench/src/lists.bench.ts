@@ -244,16 +244,16 @@ interface Health {
 }
 
 /** Waits until every projection and reactor has caught up with the event store's head. */
-export async function caughtUp(base: string): Promise<number> {
+export async function caughtUp(base: string, timeoutMs = 300_000): Promise<number> {
   // The lag is among the details of /health, which only an admin token gets.
   const headers = { authorization: `Bearer ${await signToken(benchEnv().JWT_SECRET, 'bench-admin', 'admin')}` };
   const started = Date.now();
-  while (Date.now() - started < 300_000) {
+  while (Date.now() - started < timeoutMs) {
     const health = (await (await fetch(`${base}/health`, { headers })).json()) as Health;
     if ([...health.projections, ...health.reactors].every((s) => s.lag === 0)) return Date.now() - started;
     await sleep(250);
   }
-  throw new Error('the projections and reactors did not catch up within 300 s');
+  throw new Error(`the projections and reactors did not catch up within ${timeoutMs / 1000} s`);
 }
 
 /** CPU time (user + system) of a process so far, in ms, from /proc (Linux; NaN elsewhere). 100 ticks/s. */

@@ -66,12 +66,13 @@ async function measureSchool(students: number): Promise<Row[]> {
   const mentors = Math.max(60, Math.round(students / 33));
   const label = `(m) ${students.toLocaleString('en')} students, ${mentors} mentors`;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mentoring-bench-rsmem-'));
+  let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
     const { data, events, seeded } = await seedDataSet(dataDir, students, mentors);
     let started = performance.now();
-    let api = await startApi(dataDir);
+    api = await startApi(dataDir);
     const peak = sampleRss(api.pid);
-    await caughtUp(api.base);
+    await caughtUp(api.base, 1_800_000);
     const catchUp = (performance.now() - started) / 1000;
     const peakCatchUp = peak();
     await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -103,6 +104,7 @@ async function measureSchool(students: number): Promise<Row[]> {
       ],
     ];
   } finally {
+    await api?.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }

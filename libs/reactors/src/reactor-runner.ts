@@ -130,6 +130,10 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
 
   override async start(): Promise<void> {
     await setupMailOutbox(this.readStore);
+    // The due work's queries: by triggering event (historic work cancelled during a first catch-up, once per
+    // event) and the tick's pending work by time. Without them each is a scan of every due item ever stored.
+    await this.readStore.collection<DueWorkDoc>(DUE_WORK).createIndex({ causationId: 1 });
+    await this.readStore.collection<DueWorkDoc>(DUE_WORK).createIndex({ reactor: 1, state: 1, dueAt: 1 });
     await this.detectFirstStart();
     // On a store no other process opens, a message claimed before this start was claimed by a process that died.
     const leftovers = new Set(
