@@ -10,9 +10,7 @@
 // asserted. Also runs alone: `node bench/dist/lists.bench.js` (after `npx tsc -b`); BENCH_QUICK=1 for 2,000
 // students; LISTS_STUDENTS / LISTS_MENTORS for other sizes; LISTS_API_NODE_OPTIONS for flags of the API
 // process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (the profile is written when the section stops it).
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Actor } from '@mentoring/domain';
@@ -20,6 +18,7 @@ import { SqliteEventStore } from '@mentoring/event-store';
 import { ReadSideScenario } from '@mentoring/projections';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchEnv } from './bench-env';
+import { ApiProcess, startApiProcess } from './api-process';
 
 type Row = [string, string];
 
@@ -200,41 +199,9 @@ export async function seedDataSet(dataDir: string, students: number, mentors: nu
 
 // ─── The API in its own process ──────────────────────────────────────────────────────────────────────────────
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-export async function startApi(dataDir: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const main = require.resolve('@mentoring/api/dist/main.js');
-  const child = spawn(process.execPath, [...(process.env.LISTS_API_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), main], {
-    // The bench's key (bench-env.ts), set before the start: the tokens signed here verify there. One client
-    // sends thousands of requests a minute: the per-client rate limit is off (the queries are measured).
-    env: { ...process.env, ...benchEnv(), NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, RATE_LIMIT_ENABLED: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 120_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('the API did not answer /health within 120 s');
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-    await sleep(200);
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    base,
-    pid: child.pid!,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
+/** The API in its own process (api-process.ts); LISTS_API_NODE_OPTIONS passes Node flags to it (e.g. --cpu-prof). */
+export function startApi(dataDir: string): Promise<ApiProcess> {
+  return startApiProcess(dataDir, { nodeOptions: process.env.LISTS_API_NODE_OPTIONS?.split(' ').filter(Boolean) });
 }
 
 interface Health {

@@ -6,28 +6,18 @@
 // Prints p50/p99/max of each, the rebuild's duration and rate, and the API's RSS. Measured, never asserted.
 // Alone: `npx tsc -b && node bench/dist/rebuild-under-load.bench.js`. Size: BENCH_REBUILD_EVENTS (about; default
 // 200,000, BENCH_QUICK=1 40,000; the target of issue 13 is 2,000,000); BENCH_REBUILD_IDLE_SECONDS (default 10).
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchEnv } from './bench-env';
+import { startApiProcess } from './api-process';
 
 type Row = [string, string];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Events a seeded student brings on average (`npm run seed`: enrolment, assignment, sessions, …). */
 const EVENTS_PER_STUDENT = 19.4;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function rssMb(pid: number): number {
   try {
@@ -38,30 +28,7 @@ function rssMb(pid: number): number {
   }
 }
 
-async function startApi(dataDir: string): Promise<{ base: string; pid: number; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const main = require.resolve('@mentoring/api/dist/main.js');
-  const child = spawn(process.execPath, [main], {
-    env: { ...process.env, ...benchEnv(), NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', PORT: String(port), DATA_DIR: dataDir, RATE_LIMIT_ENABLED: 'false' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 300_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('the API did not answer /health within 300 s');
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) break;
-    await sleep(200);
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    base,
-    pid: child.pid!,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+const startApi = (dataDir: string) => startApiProcess(dataDir, { readyWithinMs: 300_000 });
 
 interface Stats {
   n: number;

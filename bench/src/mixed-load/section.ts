@@ -5,9 +5,8 @@
 // folded (libs/application/src/invariants). Prints the commands by type and status and the invariant counts.
 // Also runs alone: `node bench/dist/mixed-load/section.js` (after `npm run build`).
 import { benchEnv } from '../bench-env';
-import { spawn } from 'node:child_process';
+import { startApiProcess } from '../api-process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkEventStoreInvariants, formatInvariantReport, invariantViolations } from '@mentoring/application';
@@ -48,50 +47,9 @@ function weighted(): IntentKind | 'enrol' {
   return 'enrol';
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /** The real API (`npm start`'s entry) on the embedded default, with a short grace period and scheduler tick. */
-async function startApi(dataDir: string): Promise<{ base: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const main = require.resolve('@mentoring/api/dist/main.js');
-  const child = spawn(process.execPath, [main], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'error',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      RESERVATION_GRACE_SECONDS: String(GRACE_SECONDS),
-      REACTOR_TICK_SECONDS: String(TICK_SECONDS),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (const deadline = Date.now() + 30_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`the API exited with ${child.exitCode}`);
-    if (Date.now() > deadline) throw new Error('the API did not answer /health within 30 s');
-    const ok = await fetch(`${base}/health`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await sleep(200);
-  }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return {
-    base,
-    stop: () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
+const startApi = (dataDir: string) =>
+  startApiProcess(dataDir, { env: { RESERVATION_GRACE_SECONDS: String(GRACE_SECONDS), REACTOR_TICK_SECONDS: String(TICK_SECONDS) }, readyWithinMs: 30_000 });
 
 interface Health {
   eventStore: { head: string | null };
