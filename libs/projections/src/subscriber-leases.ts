@@ -274,6 +274,7 @@ export function fencedReadStore(store: ReadStore, leases: SubscriberLeases, subs
     deleteCheckpoint: (name) => store.deleteCheckpoint(name),
     dropCollection: (name) => store.dropCollection(name),
     renameCollection: (from, to) => store.renameCollection(from, to),
+    replaceCollections: (pairs, checkpoint) => store.replaceCollections(pairs, checkpoint),
     listCollections: () => store.listCollections(),
     close: () => store.close(),
   };

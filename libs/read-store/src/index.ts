@@ -1,6 +1,6 @@
 export * from './read-store.port';
 export * from './create-read-store';
-export { EmbeddedReadStore, WriteConflictError, type EmbeddedReadStoreOptions } from './embedded/embedded-read-store';
+export { EmbeddedReadStore, type EmbeddedReadStoreOptions } from './embedded/embedded-read-store';
 // The MongoDB adapter's class is deliberately not re-exported as a value: importing it loads the driver,
 // which the embedded deployment must not pay for. Use createReadStore(), or import
 // '@mentoring/read-store/dist/mongo/mongo-read-store' where really needed. Its types are free to export.

@@ -543,22 +543,55 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         expect(await store.collection(name).find({})).toEqual([]);
       });
 
-      it('runs units of work one at a time, and a failed unit does not block the next', async () => {
+      it('runs concurrent units of work each atomically (in no promised order); a failed unit does not block the others', async () => {
         const name = fresh('tx');
-        const events: string[] = [];
         const unit = (id: string, fail = false) =>
           store.transaction(async (tx) => {
-            events.push(`start ${id}`);
-            await tx.collection(name).insertOne({ _id: id });
+            await tx.collection(name).insertOne({ _id: `${id}1` });
             await sleep(20);
-            events.push(`end ${id}`);
+            await tx.collection(name).insertOne({ _id: `${id}2` });
             if (fail) throw new Error(`fail ${id}`);
             return id;
           });
         const results = await Promise.allSettled([unit('a'), unit('b', true), unit('c')]);
         expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-        expect(events).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
-        expect(await store.collection(name).find({}, { sort: { _id: 1 } })).toEqual([{ _id: 'a' }, { _id: 'c' }]);
+        expect(await store.collection(name).find({}, { sort: { _id: 1 } })).toEqual([{ _id: 'a1' }, { _id: 'a2' }, { _id: 'c1' }, { _id: 'c2' }]);
+      });
+
+      it('isolates a unit: its writes are seen outside only once it has committed', async () => {
+        const name = fresh('tx');
+        const cp = checkpointName('tx');
+        const outside = store.collection(name);
+        await store.transaction(async (tx) => {
+          await tx.collection(name).insertOne({ _id: 'i1' });
+          await tx.setCheckpoint(cp, '7');
+          expect(await outside.findOne({ _id: 'i1' })).toBeNull();
+          expect(await store.getCheckpoint(cp)).toBeNull();
+        });
+        expect(await outside.findOne({ _id: 'i1' })).toEqual({ _id: 'i1' });
+        expect((await store.getCheckpoint(cp))?.position).toBe('7');
+      });
+
+      it('concurrent units writing the same document: each commits all its writes once, or rejects with a transient error and writes nothing', async () => {
+        const name = fresh('tx');
+        await store.collection(name).insertOne({ _id: 'counter', n: 0 });
+        const unit = (id: string) =>
+          store.transaction(async (tx) => {
+            const c = tx.collection(name);
+            await c.insertOne({ _id: id });
+            await c.updateOne({ _id: 'counter' }, { $inc: { n: 1 } });
+            await sleep(5);
+          });
+        const ids = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+        const results = await Promise.allSettled(ids.map(unit));
+        const committed = ids.filter((_, i) => results[i].status === 'fulfilled');
+        for (const r of results) {
+          // What a subscriber treats as transient (it resubscribes from its checkpoint).
+          if (r.status === 'rejected') expect(['write_conflict', 'read_store_unavailable']).toContain((r.reason as { code?: string }).code);
+        }
+        expect(committed.length).toBeGreaterThan(0);
+        expect(await store.collection(name).find({ _id: { $ne: 'counter' } }, { sort: { _id: 1 } })).toEqual(committed.map((_id) => ({ _id })));
+        expect(await store.collection(name).findOne({ _id: 'counter' })).toEqual({ _id: 'counter', n: committed.length });
       });
 
       it('a unit handle cannot write once its unit has finished', async () => {
@@ -664,6 +697,140 @@ export function readStoreContract(name: string, makeStore: () => Promise<ReadSto
         await store.renameCollection(to, third);
         expect(await store.collection(third).countDocuments()).toBe(2);
         await expect(store.renameCollection(fresh('absent'), fresh('target'))).rejects.toThrow();
+      });
+
+      describe('replaceCollections (the rebuild switch)', () => {
+        /** Fills a collection with `count` documents `{ _id, v: version }`. */
+        async function fill(name: string, version: string, count: number) {
+          const c = store.collection(name);
+          for (let i = 0; i < count; i++) await c.insertOne({ _id: `${version}${i}`, v: version });
+          return c;
+        }
+
+        it('replaces every target by its source, indexes included, drops a target whose source is missing, and moves the checkpoint', async () => {
+          const [a, b, c] = [fresh('live_a'), fresh('live_b'), fresh('live_c')];
+          const [nextA, nextB, nextC] = [`${a}__next`, `${b}__next`, `${c}__next`];
+          const [cp, nextCp] = [checkpointName('live'), checkpointName('next')];
+          await fill(a, 'old', 2);
+          await fill(b, 'old', 1);
+          await fill(c, 'old', 1);
+          await store.collection(nextA).createIndex({ email: 1 }, { unique: true });
+          await store.collection(nextA).insertOne({ _id: 'n1', email: 'a@x' });
+          await fill(nextB, 'new', 3);
+          await store.setCheckpoint(cp, '5');
+          await store.setCheckpoint(nextCp, '9');
+
+          await store.replaceCollections(
+            [
+              { from: nextA, to: a },
+              { from: nextB, to: b },
+              { from: nextC, to: c },
+            ],
+            { from: nextCp, to: cp },
+          );
+
+          expect(await store.collection(a).find({})).toEqual([{ _id: 'n1', email: 'a@x' }]);
+          await expect(store.collection(a).insertOne({ _id: 'n2', email: 'a@x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+          expect(await store.collection(b).find({}, { sort: { _id: 1 } })).toEqual([0, 1, 2].map((i) => ({ _id: `new${i}`, v: 'new' })));
+          expect(await store.collection(c).countDocuments()).toBe(0);
+          const names = await store.listCollections();
+          expect(names.filter((n) => [a, b, c, nextA, nextB, nextC].includes(n))).toEqual([a, b].sort());
+          expect(await store.getCheckpoint(cp)).toEqual({ name: cp, position: '9', updatedAt: expect.stringMatching(ISO_INSTANT) });
+          expect(await store.getCheckpoint(nextCp)).toBeNull();
+
+          // The source names are free again: the next rebuild writes and drops them without touching the live ones.
+          expect(await store.collection(nextA).countDocuments()).toBe(0);
+          await store.collection(nextA).insertOne({ _id: 'again', email: 'a@x' });
+          await store.dropCollection(nextA);
+          await store.dropCollection(nextB);
+          expect(await store.collection(a).find({})).toEqual([{ _id: 'n1', email: 'a@x' }]);
+          expect(await store.collection(b).countDocuments()).toBe(3);
+
+          // A second switch of the same names, without a checkpoint: the target checkpoint stays.
+          await fill(nextA, 'third', 1);
+          await store.replaceCollections([{ from: nextA, to: a }]);
+          expect(await store.collection(a).find({})).toEqual([{ _id: 'third0', v: 'third' }]);
+          expect((await store.getCheckpoint(cp))?.position).toBe('9');
+
+          // A missing source checkpoint deletes the target's.
+          await store.replaceCollections([], { from: checkpointName('absent'), to: cp });
+          expect(await store.getCheckpoint(cp)).toBeNull();
+        });
+
+        it('rejects a name used twice, or both replaced and a replacement, and changes nothing', async () => {
+          const [a, b, x] = [fresh('dup'), fresh('dup'), fresh('dup')];
+          await fill(a, 'a', 1);
+          await fill(b, 'b', 1);
+          for (const pairs of [
+            [{ from: a, to: x }, { from: b, to: x }],
+            [{ from: a, to: b }, { from: b, to: x }],
+            [{ from: a, to: x }, { from: a, to: b }],
+            [{ from: a, to: a }],
+          ]) {
+            await expect(store.replaceCollections(pairs)).rejects.toThrow();
+          }
+          expect(await store.collection(a).find({})).toEqual([{ _id: 'a0', v: 'a' }]);
+          expect(await store.collection(b).find({})).toEqual([{ _id: 'b0', v: 'b' }]);
+        });
+
+        it('readers during the switch see every collection and the checkpoint all old or all new, never a mix or a missing collection', async () => {
+          const [a, b] = [fresh('sw_a'), fresh('sw_b')];
+          const [nextA, nextB] = [`${a}__next`, `${b}__next`];
+          const [cp, nextCp] = [checkpointName('sw'), checkpointName('sw_next')];
+          await fill(a, 'old', 4);
+          await fill(b, 'old', 3);
+          await fill(nextA, 'new', 6);
+          await fill(nextB, 'new', 5);
+          await store.setCheckpoint(cp, 'old');
+          await store.setCheckpoint(nextCp, 'new');
+
+          /** What one read saw: the versions in it ('old', 'new', or 'mixed'/'missing'). */
+          const versionOf = (docs: Doc[], oldCount: number, newCount: number) => {
+            const versions = new Set(docs.map((d) => d.v));
+            if (versions.size !== 1) return docs.length === 0 ? 'missing' : 'mixed';
+            const [version] = versions;
+            return docs.length === (version === 'old' ? oldCount : newCount) ? String(version) : 'partial';
+          };
+          const seen: string[] = [];
+          /** What reads started once the switch had returned saw. */
+          const seenAfter: string[] = [];
+          let switched = false;
+          const readers = async (id: number) => {
+            let afterSwitch = 0;
+            while (afterSwitch < 3) {
+              const after = switched;
+              if (after) afterSwitch++;
+              const record = (what: string) => (after ? seenAfter : seen).push(what);
+              if (id % 2 === 0) {
+                // A unit of work reading both collections: one state for both.
+                const [docsA, docsB] = await store.transaction(async (tx) => [await tx.collection(a).find({}), await tx.collection(b).find({})]);
+                record(`unit ${versionOf(docsA, 4, 6)} ${versionOf(docsB, 3, 5)}`);
+              } else {
+                // Single operations: each sees one whole collection and the checkpoint is always there.
+                record(`find ${versionOf(await store.collection(a).find({}), 4, 6)}`);
+                record(`checkpoint ${(await store.getCheckpoint(cp))?.position ?? 'missing'}`);
+              }
+              await sleep(0);
+            }
+          };
+          const running = [0, 1, 2, 3].map(readers);
+          await sleep(5);
+          await store.replaceCollections(
+            [
+              { from: nextA, to: a },
+              { from: nextB, to: b },
+            ],
+            { from: nextCp, to: cp },
+          );
+          switched = true;
+          await Promise.all(running);
+
+          const allowed = new Set(['unit old old', 'unit new new', 'find old', 'find new', 'checkpoint old', 'checkpoint new']);
+          expect(seen.filter((s) => !allowed.has(s))).toEqual([]);
+          expect(seen).toEqual(expect.arrayContaining(['unit old old', 'find old', 'checkpoint old']));
+          // Once the switch has returned, every reader sees the new state only.
+          expect([...new Set(seenAfter)].sort()).toEqual(['checkpoint new', 'find new', 'unit new new']);
+        });
       });
 
       it('dropCollection removes documents and indexes; dropping a missing collection is fine', async () => {

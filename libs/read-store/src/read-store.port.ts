@@ -80,6 +80,12 @@ export interface ReadStoreTransaction {
   setCheckpoint(name: string, position: string): Promise<void>;
 }
 
+/** A name that takes over what another holds (see {@link ReadStore.replaceCollections}). */
+export interface CollectionSwitch {
+  from: string;
+  to: string;
+}
+
 export interface ReadStore {
   /**
    * True when no other process can open this store (the embedded store locks its file). Subscriber
@@ -90,10 +96,14 @@ export interface ReadStore {
   collection<T extends Doc = Doc>(name: string): Collection<T>;
 
   /**
-   * Runs `work` as one atomic unit: either every write made through `tx` and every checkpoint set
-   * through it are committed, or (when `work` throws) none is. Units of work run one at a time per
-   * store instance. On MongoDB this is a multi-document transaction (replica set required).
-   * Calling `transaction()` again from inside `work` never completes (it waits for `work`): use `tx`.
+   * Runs `work` as one atomic, isolated unit: either every write made through `tx` and every checkpoint
+   * set through it are committed, or (when `work` throws) none is; its writes are invisible outside it
+   * until it commits. No order between units is promised: the embedded store runs them one at a time,
+   * MongoDB runs them concurrently, each in its own session and multi-document transaction (replica set
+   * required). When two concurrent units write the same document, one commits and the other is tried
+   * again or rejects with {@link WriteConflictError} (`write_conflict`, transient: retry the unit).
+   * `work` may run more than once (on MongoDB), so it must not have effects outside `tx`.
+   * Never call `transaction()` from inside `work` (the embedded store would wait forever): use `tx`.
    */
   transaction<R>(work: (tx: ReadStoreTransaction) => Promise<R>): Promise<R>;
 
@@ -109,6 +119,18 @@ export interface ReadStore {
    * move with the documents. Rejects when `from` does not exist, as MongoDB does.
    */
   renameCollection(from: string, to: string): Promise<void>;
+  /**
+   * The blue/green rebuild switch, atomic for readers: every `to` takes what its `from` holds (documents
+   * and indexes; `to` is dropped when `from` does not exist) and every `from` is gone, and, with
+   * `checkpoint`, the checkpoint `checkpoint.to` takes the position of `checkpoint.from` (it is deleted
+   * when `checkpoint.from` has none) and `checkpoint.from` is deleted, all at once. A unit of work, or a
+   * single operation, sees all collections and the checkpoint as before or all as after, never a mix and
+   * never a `to` missing in between. The names must be distinct (no `to` repeated, no name both a `from`
+   * and a `to`). Writers of these collections must be stopped first (the runner pauses the projection): a
+   * write that started before the switch may land in the replaced collection. Never call it from inside
+   * a unit's `work`.
+   */
+  replaceCollections(pairs: ReadonlyArray<CollectionSwitch>, checkpoint?: CollectionSwitch): Promise<void>;
   listCollections(): Promise<string[]>;
 
   close(): Promise<void>;
@@ -128,4 +150,30 @@ export class DuplicateKeyError extends Error {
     super(message);
     this.name = 'DuplicateKeyError';
   }
+}
+
+/**
+ * Transient: a write met an uncommitted or concurrently committed change to the same document,
+ * checkpoint or collection (the embedded store: a write from outside the open unit of work; MongoDB: two
+ * concurrent units of work whose retries ran out). Retry the write or the unit.
+ */
+export class WriteConflictError extends Error {
+  readonly code = 'write_conflict';
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+    this.name = 'WriteConflictError';
+  }
+}
+
+/** Validates the pairs of {@link ReadStore.replaceCollections} (both adapters). */
+export function assertDistinctSwitches(pairs: ReadonlyArray<CollectionSwitch>): void {
+  const froms = new Set(pairs.map((p) => p.from));
+  const tos = new Set<string>();
+  for (const { from, to } of pairs) {
+    if (from === to) throw new Error(`Cannot replace collection '${to}' by itself`);
+    if (tos.has(to)) throw new Error(`Collection '${to}' is replaced twice`);
+    if (froms.has(to)) throw new Error(`Collection '${to}' is both replaced and a replacement`);
+    tos.add(to);
+  }
+  if (froms.size !== pairs.length) throw new Error('A collection cannot replace two others');
 }

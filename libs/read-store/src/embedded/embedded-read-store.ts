@@ -12,7 +12,10 @@ import * as updateOperators from 'mingo/operators/update';
 import {
   DuplicateKeyError,
   ReadStoreUnavailableError,
+  WriteConflictError,
+  assertDistinctSwitches,
   type Checkpoint,
+  type CollectionSwitch,
   type Collection,
   type DeleteResult,
   type Doc,
@@ -96,17 +99,8 @@ export interface EmbeddedReadStoreOptions {
   pageCacheKiB?: number;
 }
 
-/**
- * A write outside a unit of work touched a document, checkpoint or collection that the open unit of
- * work has changed but not committed yet. Retry once the unit has finished.
- */
-export class WriteConflictError extends Error {
-  readonly code = 'write_conflict';
-  constructor(message: string) {
-    super(message);
-    this.name = 'WriteConflictError';
-  }
-}
+// A write outside a unit of work touching what the open unit changed fails with WriteConflictError (the port's).
+export { WriteConflictError };
 
 interface IndexSpec {
   name: string;
@@ -389,6 +383,61 @@ export class EmbeddedReadStore implements ReadStore {
     this.collections.set(to, state);
     this.cache.forgetCollection(from);
     this.cache.forgetCollection(to);
+  }
+
+  /**
+   * One SQLite transaction for every collection and the checkpoint, run between units of work (queued like
+   * one), so that neither a unit nor a single read sees a mix of old and new.
+   */
+  replaceCollections(pairs: ReadonlyArray<CollectionSwitch>, checkpoint?: CollectionSwitch): Promise<void> {
+    const run = async (): Promise<void> => {
+      this.assertOpen();
+      assertDistinctSwitches(pairs);
+      if (checkpoint && checkpoint.from === checkpoint.to) throw new Error(`Cannot move checkpoint '${checkpoint.to}' onto itself`);
+      const moved = checkpoint ? this.checkpoints.get(checkpoint.from) : undefined;
+      const now = new Date().toISOString();
+      this.db.transaction(() => {
+        for (const { from, to } of pairs) {
+          const state = this.collections.get(from);
+          this.db.exec(`DROP TABLE IF EXISTS ${tableName(to)}`);
+          this.stmt.deleteCollection.run(to);
+          if (state) {
+            this.db.exec(`ALTER TABLE ${state.table} RENAME TO ${tableName(to)}`);
+            this.stmt.renameCollection.run(to, from);
+          }
+        }
+        if (checkpoint) {
+          if (moved) this.stmt.putCheckpoint.run(checkpoint.to, moved.position, now);
+          else this.stmt.deleteCheckpoint.run(checkpoint.to);
+          this.stmt.deleteCheckpoint.run(checkpoint.from);
+        }
+      })();
+      // Committed: now the in-memory state (definitions, statements, cached documents, checkpoints).
+      const states = pairs.map(({ from, to }) => {
+        this.collections.get(to)?.statements.clear();
+        this.collections.delete(to);
+        const state = this.collections.get(from);
+        this.collections.delete(from);
+        this.cache.forgetCollection(from);
+        this.cache.forgetCollection(to);
+        return { state, to };
+      });
+      for (const { state, to } of states) {
+        if (!state) continue;
+        state.statements.clear();
+        state.name = to;
+        state.table = tableName(to);
+        this.collections.set(to, state);
+      }
+      if (checkpoint) {
+        if (moved) this.checkpoints.set(checkpoint.to, { name: checkpoint.to, position: moved.position, updatedAt: now });
+        else this.checkpoints.delete(checkpoint.to);
+        this.checkpoints.delete(checkpoint.from);
+      }
+    };
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 
   async listCollections(): Promise<string[]> {

@@ -16,7 +16,7 @@ import {
   MongoWriteConcernError,
   type TopologyDescription,
 } from 'mongodb';
-import { DuplicateKeyError, ReadStoreUnavailableError } from '../read-store.port';
+import { DuplicateKeyError, ReadStoreUnavailableError, WriteConflictError } from '../read-store.port';
 import { isTransientMongoError, mapMongoError } from './mongo-errors';
 
 /** A server error as the driver builds it from a server reply. */
@@ -96,6 +96,15 @@ describe('mapMongoError', () => {
       message: 'MongoDB is unavailable (MongoServerError): NotWritablePrimary (test)',
       cause,
     });
+  });
+
+  it('maps a write conflict between concurrent units of work to WriteConflictError (transient: write_conflict)', () => {
+    const cause = serverError(112, 'WriteConflict', [MongoErrorLabel.TransientTransactionError]);
+    const mapped = mapMongoError(cause);
+    expect(mapped).toBeInstanceOf(WriteConflictError);
+    expect(mapped).toMatchObject({ code: 'write_conflict', cause });
+    // Other transient transaction errors (e.g. after a failover) stay "unavailable".
+    expect(mapMongoError(serverError(251, 'NoSuchTransaction', [MongoErrorLabel.TransientTransactionError]))).toBeInstanceOf(ReadStoreUnavailableError);
   });
 
   it('maps a duplicate key to DuplicateKeyError and returns other errors unchanged', () => {

@@ -13,9 +13,10 @@ import {
   MongoTopologyClosedError,
   MongoWriteConcernError,
 } from 'mongodb';
-import { DuplicateKeyError, ReadStoreUnavailableError } from '../read-store.port';
+import { DuplicateKeyError, ReadStoreUnavailableError, WriteConflictError } from '../read-store.port';
 
 const DUPLICATE_KEY = 11000;
+const WRITE_CONFLICT = 112;
 
 /** Labels the server or the driver puts on errors that a retry may fix. */
 const TRANSIENT_LABELS: readonly string[] = [
@@ -85,9 +86,18 @@ export function isDuplicateKey(error: unknown): error is MongoServerError {
   return error instanceof MongoServerError && error.code === DUPLICATE_KEY;
 }
 
-/** Driver error → port error: duplicate key → {@link DuplicateKeyError}, transient → {@link ReadStoreUnavailableError}; else unchanged. */
+/** Two concurrent transactions wrote the same document (the server's WriteConflict, labelled TransientTransactionError). */
+export function isWriteConflict(error: unknown): error is MongoServerError {
+  return error instanceof MongoServerError && error.code === WRITE_CONFLICT;
+}
+
+/**
+ * Driver error → port error: duplicate key → {@link DuplicateKeyError}, write conflict →
+ * {@link WriteConflictError}, other transient errors → {@link ReadStoreUnavailableError}; else unchanged.
+ */
 export function mapMongoError(error: unknown): unknown {
   if (isDuplicateKey(error)) return new DuplicateKeyError(error.message);
+  if (isWriteConflict(error)) return new WriteConflictError(`MongoDB write conflict: ${error.message}`, error);
   if (isTransientMongoError(error)) {
     return new ReadStoreUnavailableError(`MongoDB is unavailable (${(error as Error).name}): ${(error as Error).message}`, error);
   }

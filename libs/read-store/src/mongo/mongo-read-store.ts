@@ -5,8 +5,10 @@ import { MongoClient, type ClientSession, type Collection as DriverCollection, t
 import {
   DuplicateKeyError,
   ReadStoreUnavailableError,
+  assertDistinctSwitches,
   type Checkpoint,
   type Collection,
+  type CollectionSwitch,
   type DeleteResult,
   type Doc,
   type Filter,
@@ -29,10 +31,21 @@ export interface MongoReadStoreOptions {
   dbName?: string;
   /** How long an operation waits for a reachable server before failing as unavailable. */
   serverSelectionTimeoutMS?: number;
+  /**
+   * How long a collection replaced by {@link MongoReadStore.replaceCollections} is kept before it is
+   * dropped, for the operations that resolved its name just before the switch. Default 60 s.
+   */
+  retireAfterMs?: number;
 }
 
 /** Collection that holds checkpoints; hidden from {@link MongoReadStore.listCollections}. */
 export const CHECKPOINTS_COLLECTION = '_checkpoints';
+/** Collection that holds the one alias document; hidden from {@link MongoReadStore.listCollections}. */
+export const ALIASES_COLLECTION = '_aliases';
+/** Physical collections that a switch created names for start with this; never a port (logical) name. */
+export const GENERATION_PREFIX = '_gen.';
+const ALIASES_ID = 'aliases';
+const DEFAULT_RETIRE_AFTER_MS = 60_000;
 
 const DEFAULT_DB_NAME = 'mentoring';
 const TRANSACTION_OPTIONS: TransactionOptions = { writeConcern: { w: 'majority' }, readConcern: { level: 'snapshot' }, readPreference: 'primary' };
@@ -41,6 +54,32 @@ interface CheckpointDoc {
   _id: string;
   position: string;
   updatedAt: string;
+}
+
+/**
+ * Logical (port) collection names → physical MongoDB collections, in one document so that a switch of
+ * several collections is one atomic write and a reader gets one consistent map in one read. A name
+ * without an entry is its own physical collection (every collection until its first switch).
+ */
+interface AliasDoc {
+  _id: string;
+  entries: Array<{ name: string; physical: string }>;
+  /** Physical collections replaced by a switch, dropped once `at` is older than `retireAfterMs`. */
+  retired: Array<{ physical: string; at: string }>;
+}
+
+type Aliases = ReadonlyMap<string, string>;
+
+function physicalOf(aliases: Aliases, name: string): string {
+  return aliases.get(name) ?? name;
+}
+
+function generationName(name: string): string {
+  return `${GENERATION_PREFIX}${name}.${randomUUID().slice(0, 8)}`;
+}
+
+function assertLogicalName(name: string): void {
+  if (name.startsWith(GENERATION_PREFIX)) throw new Error(`Collection names starting with '${GENERATION_PREFIX}' are reserved`);
 }
 
 /**
@@ -94,14 +133,18 @@ function toUpdateResult(result: { matchedCount: number; modifiedCount: number; u
 
 /**
  * {@link ReadStore} on MongoDB. Checkpoints live in the `_checkpoints` collection, so a unit of work
- * commits documents and checkpoint in one multi-document transaction (majority write concern).
- * Units of work run one at a time per instance, like the embedded store's.
+ * commits documents and checkpoint in one multi-document transaction (majority write concern). Units of
+ * work run concurrently, each in its own session. Port collection names resolve to physical collections
+ * through the alias document (`_aliases`, see ADR 0006): once per operation outside a unit, once per
+ * attempt of a unit (inside its transaction, so from the same snapshot as its reads).
  */
 export class MongoReadStore implements ReadStore {
   private readonly client: MongoClient;
   private readonly db: Db;
-  // Promise-chain mutex for units of work.
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly retireAfterMs: number;
+  /** Units of work and switches in progress (close() waits for them). */
+  private readonly running = new Set<Promise<unknown>>();
+  private retireTimer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
   private closed = false;
 
@@ -110,6 +153,7 @@ export class MongoReadStore implements ReadStore {
       ...(options.serverSelectionTimeoutMS !== undefined ? { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS } : {}),
     });
     this.db = this.client.db(options.dbName ?? dbNameFromUri(options.uri) ?? DEFAULT_DB_NAME);
+    this.retireAfterMs = options.retireAfterMs ?? DEFAULT_RETIRE_AFTER_MS;
   }
 
   /** Connects eagerly (operations connect on demand anyway); rejects with ReadStoreUnavailableError. */
@@ -118,27 +162,45 @@ export class MongoReadStore implements ReadStore {
   }
 
   collection<T extends Doc = Doc>(name: string): Collection<T> {
-    return new MongoCollection<T>(this.db.collection<Doc>(name), undefined, (op) => this.guard(op));
+    assertLogicalName(name);
+    // Resolved at every operation: a switch between two operations is seen by the second.
+    const resolve = async () => this.db.collection<Doc>(physicalOf(await this.readAliases(undefined), name));
+    return new MongoCollection<T>(resolve, undefined, (op) => this.guard(op));
   }
 
+  /**
+   * Concurrent units of work: each has its own session and transaction. A write conflict with another
+   * unit aborts this one, which {@link runInTransaction} runs again a few times; what still conflicts
+   * rejects with WriteConflictError (transient, see {@link mapMongoError}).
+   */
   transaction<R>(work: (tx: ReadStoreTransaction) => Promise<R>): Promise<R> {
-    const run = () =>
+    return this.track(
       this.guard(async () => {
         const session = this.client.startSession();
         try {
           const inTx = <V>(op: () => Promise<V>) => op().catch((error: unknown) => Promise.reject(mapErrorInTransaction(error)));
-          const tx: ReadStoreTransaction = {
-            collection: <T extends Doc = Doc>(name: string) => new MongoCollection<T>(this.db.collection<Doc>(name), session, inTx),
-            setCheckpoint: (name, position) => inTx(() => this.writeCheckpoint(name, position, session)),
+          const attempt = () => {
+            // Per attempt: the aliases are read inside the transaction, from the snapshot of its other reads.
+            let aliases: Promise<Aliases> | undefined;
+            const resolve = (name: string) => async () => {
+              aliases ??= this.readAliases(session);
+              return this.db.collection<Doc>(physicalOf(await aliases, name));
+            };
+            const tx: ReadStoreTransaction = {
+              collection: <T extends Doc = Doc>(name: string) => {
+                assertLogicalName(name);
+                return new MongoCollection<T>(resolve(name), session, inTx);
+              },
+              setCheckpoint: (name, position) => inTx(() => this.writeCheckpoint(name, position, session)),
+            };
+            return work(tx);
           };
-          return await runInTransaction(session, () => work(tx), TRANSACTION_OPTIONS);
+          return await runInTransaction(session, attempt, TRANSACTION_OPTIONS);
         } finally {
           await session.endSession();
         }
-      });
-    const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
-    return result;
+      }),
+    );
   }
 
   getCheckpoint(name: string): Promise<Checkpoint | null> {
@@ -159,33 +221,148 @@ export class MongoReadStore implements ReadStore {
   }
 
   dropCollection(name: string): Promise<void> {
-    // The driver ignores NamespaceNotFound, so dropping a missing collection is not an error.
+    assertLogicalName(name);
+    // The driver ignores NamespaceNotFound, so dropping a missing collection is not an error. An aliased
+    // name keeps its alias: its physical collection is dropped, and a later write creates it again.
     return this.guard(async () => {
-      await this.db.dropCollection(name);
+      await this.db.dropCollection(physicalOf(await this.readAliases(undefined), name));
     });
   }
 
-  renameCollection(from: string, to: string): Promise<void> {
-    return this.guard(async () => {
-      await this.db.renameCollection(from, to, { dropTarget: true });
-    });
+  /** A one-pair {@link replaceCollections} that rejects when `from` does not exist, as MongoDB does. */
+  async renameCollection(from: string, to: string): Promise<void> {
+    if (from === to) throw new Error(`Cannot rename collection '${from}' to itself`);
+    if (!(await this.listCollections()).includes(from)) throw new Error(`Cannot rename '${from}': source collection does not exist`);
+    await this.replaceCollections([{ from, to }]);
+  }
+
+  /**
+   * One transaction writes the alias document (every `to` now names the physical collection of its
+   * `from`; every `from` a new, not yet existing one) and moves the checkpoint: readers resolve names
+   * through that document, so they see all before or all after. No collection is renamed or copied. The
+   * physical collections of the replaced `to`s are dropped `retireAfterMs` later, when no operation that
+   * resolved them before the switch can still be reading them.
+   */
+  replaceCollections(pairs: ReadonlyArray<CollectionSwitch>, checkpoint?: CollectionSwitch): Promise<void> {
+    return this.track(
+      this.guard(async () => {
+        assertDistinctSwitches(pairs);
+        for (const { from, to } of pairs) {
+          assertLogicalName(from);
+          assertLogicalName(to);
+        }
+        if (checkpoint && checkpoint.from === checkpoint.to) throw new Error(`Cannot move checkpoint '${checkpoint.to}' onto itself`);
+        const session = this.client.startSession();
+        try {
+          await runInTransaction(
+            session,
+            async () => {
+              const doc = await this.aliasDocs().findOne({ _id: ALIASES_ID }, { session });
+              const aliases = new Map((doc?.entries ?? []).map((e) => [e.name, e.physical]));
+              const retired = [...(doc?.retired ?? [])];
+              const now = new Date().toISOString();
+              for (const { from, to } of pairs) {
+                // No name shares a physical collection: `to` takes over `from`'s (a missing `from` leaves
+                // `to` missing), `from` gets a new one that does not exist yet, `to`'s old one is retired.
+                retired.push({ physical: physicalOf(aliases, to), at: now });
+                aliases.set(to, physicalOf(aliases, from));
+                aliases.set(from, generationName(from));
+              }
+              const entries = [...aliases].map(([name, physical]) => ({ name, physical }));
+              await this.aliasDocs().replaceOne({ _id: ALIASES_ID }, { entries, retired }, { upsert: true, session });
+              if (checkpoint) {
+                const moved = await this.checkpoints().findOne({ _id: checkpoint.from }, { session });
+                if (moved) await this.writeCheckpoint(checkpoint.to, moved.position, session);
+                else await this.checkpoints().deleteOne({ _id: checkpoint.to }, { session });
+                await this.checkpoints().deleteOne({ _id: checkpoint.from }, { session });
+              }
+            },
+            TRANSACTION_OPTIONS,
+          );
+        } finally {
+          await session.endSession();
+        }
+        this.scheduleRetirement();
+      }),
+    );
   }
 
   listCollections(): Promise<string[]> {
     return this.guard(async () => {
-      const infos = await this.db.listCollections({}, { nameOnly: true }).toArray();
-      return infos
-        .map((info) => info.name)
-        .filter((name) => name !== CHECKPOINTS_COLLECTION && !name.startsWith('system.'))
-        .sort();
+      const aliases = await this.readAliases(undefined);
+      const physical = await this.physicalNames();
+      const targets = new Set(aliases.values());
+      const names = [...aliases].filter(([, target]) => physical.has(target)).map(([name]) => name);
+      for (const name of physical) {
+        if (aliases.has(name) || targets.has(name) || name.startsWith(GENERATION_PREFIX)) continue;
+        if (name === CHECKPOINTS_COLLECTION || name === ALIASES_COLLECTION || name.startsWith('system.')) continue;
+        names.push(name);
+      }
+      return names.sort();
     });
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.tail;
+    await Promise.allSettled([...this.running]);
     this.closed = true;
+    if (this.retireTimer) clearTimeout(this.retireTimer);
     await this.client.close();
+  }
+
+  /**
+   * Drops the physical collections replaced more than `retireAfterMs` ago (also those of a switch made by
+   * another process, or before a restart: every switch sweeps). Returns how many remain to be dropped.
+   */
+  async dropRetired(): Promise<number> {
+    return this.guard(async () => {
+      const doc = await this.aliasDocs().findOne({ _id: ALIASES_ID });
+      const cutoff = new Date(Date.now() - this.retireAfterMs).toISOString();
+      const due = (doc?.retired ?? []).filter((r) => r.at <= cutoff);
+      for (const { physical } of due) {
+        // Dropped before it leaves the list: a crash in between leaves it to the next sweep.
+        await this.db.dropCollection(physical);
+        await this.aliasDocs().updateOne({ _id: ALIASES_ID }, { $pull: { retired: { physical } } });
+      }
+      return (doc?.retired.length ?? 0) - due.length;
+    });
+  }
+
+  private scheduleRetirement(): void {
+    if (this.retireTimer || this.closed) return;
+    this.retireTimer = setTimeout(() => {
+      this.retireTimer = undefined;
+      if (this.closed) return;
+      this.dropRetired().then(
+        (remaining) => {
+          if (remaining > 0) this.scheduleRetirement();
+        },
+        () => this.scheduleRetirement(),
+      );
+    }, this.retireAfterMs + 1000);
+    this.retireTimer.unref();
+  }
+
+  private track<V>(promise: Promise<V>): Promise<V> {
+    this.running.add(promise);
+    const forget = () => this.running.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  private aliasDocs(): DriverCollection<AliasDoc> {
+    return this.db.collection<AliasDoc>(ALIASES_COLLECTION);
+  }
+
+  /** The alias map (one indexed read by `_id`); inside a unit of work, from its snapshot. */
+  private async readAliases(session: ClientSession | undefined): Promise<Aliases> {
+    const doc = await this.aliasDocs().findOne({ _id: ALIASES_ID }, { session });
+    return new Map((doc?.entries ?? []).map((e) => [e.name, e.physical]));
+  }
+
+  private async physicalNames(): Promise<Set<string>> {
+    const infos = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    return new Set(infos.map((info) => info.name));
   }
 
   private checkpoints(): DriverCollection<CheckpointDoc> {
@@ -233,14 +410,15 @@ type Guard = <V>(op: () => Promise<V>) => Promise<V>;
 /** A driver collection seen through the port; every call carries the unit's session, if any. */
 class MongoCollection<T extends Doc> implements Collection<T> {
   constructor(
-    private readonly collection: DriverCollection<Doc>,
+    /** The physical collection behind the port name, resolved per call (see MongoReadStore). */
+    private readonly resolve: () => Promise<DriverCollection<Doc>>,
     private readonly session: ClientSession | undefined,
     private readonly guard: Guard,
   ) {}
 
   find(filter: Filter = {}, options: FindOptions = {}): Promise<T[]> {
     return this.guard(async () => {
-      const docs = await this.collection
+      const docs = await (await this.resolve())
         .find(filter, {
           sort: options.sort,
           skip: options.skip,
@@ -255,7 +433,7 @@ class MongoCollection<T extends Doc> implements Collection<T> {
 
   findOne(filter: Filter = {}, options: Omit<FindOptions, 'limit'> = {}): Promise<T | null> {
     return this.guard(async () => {
-      const doc = await this.collection.findOne(filter, {
+      const doc = await (await this.resolve()).findOne(filter, {
         sort: options.sort,
         skip: options.skip,
         projection: options.projection,
@@ -266,13 +444,13 @@ class MongoCollection<T extends Doc> implements Collection<T> {
   }
 
   countDocuments(filter: Filter = {}): Promise<number> {
-    return this.guard(() => this.collection.countDocuments(filter, { session: this.session }));
+    return this.guard(async () => (await this.resolve()).countDocuments(filter, { session: this.session }));
   }
 
   insertOne(doc: T): Promise<void> {
     return this.guard(async () => {
       // A copy: the driver would otherwise write into the caller's object.
-      await this.collection.insertOne({ ...doc }, { session: this.session });
+      await (await this.resolve()).insertOne({ ...doc }, { session: this.session });
     });
   }
 
@@ -281,14 +459,14 @@ class MongoCollection<T extends Doc> implements Collection<T> {
       let replacement: Doc = { ...doc };
       // Mirrors withStringUpsertId for replacements: MongoDB takes `_id` only from the filter.
       if (options.upsert && replacement._id === undefined && !filterPinsId(filter)) replacement = { ...replacement, _id: randomUUID() };
-      const result = await this.collection.replaceOne(filter, replacement, { upsert: options.upsert, session: this.session });
+      const result = await (await this.resolve()).replaceOne(filter, replacement, { upsert: options.upsert, session: this.session });
       return toUpdateResult(result);
     });
   }
 
   updateOne(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
     return this.guard(async () => {
-      const result = await this.collection.updateOne(filter, withStringUpsertId(filter, update, options.upsert), {
+      const result = await (await this.resolve()).updateOne(filter, withStringUpsertId(filter, update, options.upsert), {
         upsert: options.upsert,
         session: this.session,
       });
@@ -298,7 +476,7 @@ class MongoCollection<T extends Doc> implements Collection<T> {
 
   updateMany(filter: Filter, update: Update, options: UpdateOptions = {}): Promise<UpdateResult> {
     return this.guard(async () => {
-      const result = await this.collection.updateMany(filter, withStringUpsertId(filter, update, options.upsert), {
+      const result = await (await this.resolve()).updateMany(filter, withStringUpsertId(filter, update, options.upsert), {
         upsert: options.upsert,
         session: this.session,
       });
@@ -308,27 +486,27 @@ class MongoCollection<T extends Doc> implements Collection<T> {
 
   deleteOne(filter: Filter): Promise<DeleteResult> {
     return this.guard(async () => {
-      const result = await this.collection.deleteOne(filter, { session: this.session });
+      const result = await (await this.resolve()).deleteOne(filter, { session: this.session });
       return { deletedCount: result.deletedCount };
     });
   }
 
   deleteMany(filter: Filter = {}): Promise<DeleteResult> {
     return this.guard(async () => {
-      const result = await this.collection.deleteMany(filter, { session: this.session });
+      const result = await (await this.resolve()).deleteMany(filter, { session: this.session });
       return { deletedCount: result.deletedCount };
     });
   }
 
   aggregate<R = Record<string, unknown>>(pipeline: PipelineStage[]): Promise<R[]> {
-    return this.guard(async () => (await this.collection.aggregate(pipeline, { session: this.session }).toArray()) as R[]);
+    return this.guard(async () => (await (await this.resolve()).aggregate(pipeline, { session: this.session }).toArray()) as R[]);
   }
 
   createIndex(keys: Record<string, 1 | -1>, options: IndexOptions = {}): Promise<string> {
     // Not part of the unit of work (no session): MongoDB only builds indexes inside a transaction on
     // collections created by it, and the embedded store commits index changes at once as well.
-    return this.guard(() =>
-      this.collection.createIndex(keys, {
+    return this.guard(async () =>
+      (await this.resolve()).createIndex(keys, {
         ...(options.unique !== undefined ? { unique: options.unique } : {}),
         ...(options.name !== undefined ? { name: options.name } : {}),
       }),

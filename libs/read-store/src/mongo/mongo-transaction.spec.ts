@@ -1,8 +1,8 @@
 // The read store's unit of work on MongoDB: a transaction that fails with TransientTransactionError is
 // tried again a bounded number of times, a commit of unknown outcome is sent again, and what still fails
-// leaves as the driver's error (which the adapter maps to ReadStoreUnavailableError).
+// leaves as the driver's error (which the adapter maps to WriteConflictError or ReadStoreUnavailableError).
 import { MongoErrorLabel, MongoServerError } from 'mongodb';
-import { ReadStoreUnavailableError } from '../read-store.port';
+import { ReadStoreUnavailableError, WriteConflictError } from '../read-store.port';
 import { mapMongoError } from './mongo-errors';
 import { runInTransaction, type TransactionRetryOptions, type TransactionSession } from './mongo-transaction';
 
@@ -60,11 +60,13 @@ describe('runInTransaction', () => {
     });
   });
 
-  it('gives up after maxAttempts: the last driver error leaves, and the adapter maps it to ReadStoreUnavailableError', async () => {
+  it('gives up after maxAttempts: the last driver error leaves, and the adapter maps a write conflict to WriteConflictError', async () => {
     const last = writeConflict();
     const { outcome, runs, calls } = await unit(new FakeSession(), [writeConflict(), writeConflict(), last, writeConflict()], { maxAttempts: 3 });
     expect({ outcome, runs, calls }).toEqual({ outcome: { error: last }, runs: 3, calls: ['start', 'abort', 'start', 'abort', 'start', 'abort'] });
-    expect(mapMongoError(last)).toBeInstanceOf(ReadStoreUnavailableError);
+    const mapped = mapMongoError(last);
+    expect(mapped).toBeInstanceOf(WriteConflictError);
+    expect(mapped).toMatchObject({ code: 'write_conflict', cause: last });
   });
 
   it('a commit failing with TransientTransactionError runs the whole unit again', async () => {

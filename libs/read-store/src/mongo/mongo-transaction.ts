@@ -1,8 +1,9 @@
 // A unit of work as a MongoDB multi-document transaction, retried a bounded number of times when the
 // server labels the failure TransientTransactionError (a write conflict, a primary stepping down).
-// The driver's `withTransaction` retries the same way but for up to 120 s, while every other unit of
-// work of the store waits behind it; here a few quick attempts are made, and what still fails surfaces
-// (as transient) to the caller, whose own back-off takes over.
+// The driver's `withTransaction` retries the same way but for up to 120 s, holding the caller (a
+// subscriber) that long; here a few quick attempts are made, and what still fails surfaces (as transient:
+// WriteConflictError for a write conflict, else ReadStoreUnavailableError) to the caller, whose own
+// back-off takes over (a subscriber resubscribes from its checkpoint).
 import { MongoError, MongoErrorLabel, type ClientSession, type TransactionOptions } from 'mongodb';
 
 export type TransactionSession = Pick<ClientSession, 'startTransaction' | 'commitTransaction' | 'abortTransaction' | 'inTransaction'>;
