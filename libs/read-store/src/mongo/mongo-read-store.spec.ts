@@ -25,6 +25,9 @@ describe('MongoReadStore without a server', () => {
       await expect(store.collection('people').find({})).rejects.toBeInstanceOf(ReadStoreUnavailableError);
       await expect(store.getCheckpoint('p')).rejects.toBeInstanceOf(ReadStoreUnavailableError);
       await expect(store.transaction(async (tx) => tx.setCheckpoint('p', '1'))).rejects.toBeInstanceOf(ReadStoreUnavailableError);
+      await expect(store.replaceCollections([{ from: 'people__next', to: 'people' }], { from: 'p__next', to: 'p' })).rejects.toBeInstanceOf(
+        ReadStoreUnavailableError,
+      );
     } finally {
       await store.close();
     }

@@ -21,6 +21,7 @@ import {
   type UpdateOptions,
   type UpdateResult,
 } from '../read-store.port';
+import { assertLogicalName, logicalNames, physicalOf, switchAliases, type Aliases, type Retired } from './collection-aliases';
 import { isDuplicateKey, mapMongoError } from './mongo-errors';
 import { runInTransaction } from './mongo-transaction';
 
@@ -42,8 +43,6 @@ export interface MongoReadStoreOptions {
 export const CHECKPOINTS_COLLECTION = '_checkpoints';
 /** Collection that holds the one alias document; hidden from {@link MongoReadStore.listCollections}. */
 export const ALIASES_COLLECTION = '_aliases';
-/** Physical collections that a switch created names for start with this; never a port (logical) name. */
-export const GENERATION_PREFIX = '_gen.';
 const ALIASES_ID = 'aliases';
 const DEFAULT_RETIRE_AFTER_MS = 60_000;
 
@@ -65,21 +64,7 @@ interface AliasDoc {
   _id: string;
   entries: Array<{ name: string; physical: string }>;
   /** Physical collections replaced by a switch, dropped once `at` is older than `retireAfterMs`. */
-  retired: Array<{ physical: string; at: string }>;
-}
-
-type Aliases = ReadonlyMap<string, string>;
-
-function physicalOf(aliases: Aliases, name: string): string {
-  return aliases.get(name) ?? name;
-}
-
-function generationName(name: string): string {
-  return `${GENERATION_PREFIX}${name}.${randomUUID().slice(0, 8)}`;
-}
-
-function assertLogicalName(name: string): void {
-  if (name.startsWith(GENERATION_PREFIX)) throw new Error(`Collection names starting with '${GENERATION_PREFIX}' are reserved`);
+  retired: Retired[];
 }
 
 /**
@@ -258,18 +243,14 @@ export class MongoReadStore implements ReadStore {
             session,
             async () => {
               const doc = await this.aliasDocs().findOne({ _id: ALIASES_ID }, { session });
-              const aliases = new Map((doc?.entries ?? []).map((e) => [e.name, e.physical]));
-              const retired = [...(doc?.retired ?? [])];
-              const now = new Date().toISOString();
-              for (const { from, to } of pairs) {
-                // No name shares a physical collection: `to` takes over `from`'s (a missing `from` leaves
-                // `to` missing), `from` gets a new one that does not exist yet, `to`'s old one is retired.
-                retired.push({ physical: physicalOf(aliases, to), at: now });
-                aliases.set(to, physicalOf(aliases, from));
-                aliases.set(from, generationName(from));
-              }
+              const current = new Map((doc?.entries ?? []).map((e) => [e.name, e.physical]));
+              const { aliases, retired } = switchAliases(current, pairs, new Date().toISOString());
               const entries = [...aliases].map(([name, physical]) => ({ name, physical }));
-              await this.aliasDocs().replaceOne({ _id: ALIASES_ID }, { entries, retired }, { upsert: true, session });
+              await this.aliasDocs().replaceOne(
+                { _id: ALIASES_ID },
+                { entries, retired: [...(doc?.retired ?? []), ...retired] },
+                { upsert: true, session },
+              );
               if (checkpoint) {
                 const moved = await this.checkpoints().findOne({ _id: checkpoint.from }, { session });
                 if (moved) await this.writeCheckpoint(checkpoint.to, moved.position, session);
@@ -289,16 +270,8 @@ export class MongoReadStore implements ReadStore {
 
   listCollections(): Promise<string[]> {
     return this.guard(async () => {
-      const aliases = await this.readAliases(undefined);
-      const physical = await this.physicalNames();
-      const targets = new Set(aliases.values());
-      const names = [...aliases].filter(([, target]) => physical.has(target)).map(([name]) => name);
-      for (const name of physical) {
-        if (aliases.has(name) || targets.has(name) || name.startsWith(GENERATION_PREFIX)) continue;
-        if (name === CHECKPOINTS_COLLECTION || name === ALIASES_COLLECTION || name.startsWith('system.')) continue;
-        names.push(name);
-      }
-      return names.sort();
+      const internal = (name: string) => name === CHECKPOINTS_COLLECTION || name === ALIASES_COLLECTION || name.startsWith('system.');
+      return logicalNames(await this.readAliases(undefined), await this.physicalNames(), internal);
     });
   }
 
@@ -312,7 +285,8 @@ export class MongoReadStore implements ReadStore {
 
   /**
    * Drops the physical collections replaced more than `retireAfterMs` ago (also those of a switch made by
-   * another process, or before a restart: every switch sweeps). Returns how many remain to be dropped.
+   * another process, or before a restart: a sweep is scheduled at every switch and every connect). Returns how
+   * many remain to be dropped.
    */
   async dropRetired(): Promise<number> {
     return this.guard(async () => {
@@ -386,7 +360,8 @@ export class MongoReadStore implements ReadStore {
   private ensureConnected(): Promise<void> {
     if (this.closed) return Promise.reject(new ReadStoreUnavailableError('The MongoDB read store is closed'));
     this.connecting ??= this.client.connect().then(
-      () => undefined,
+      // Collections replaced before a restart (or by a process that has gone) are dropped in time too.
+      () => this.scheduleRetirement(),
       (error: unknown) => {
         this.connecting = undefined;
         throw error;
