@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
-import { createEventStore, createKeyStore, EventStore, InstrumentedEventStore, KeyStore } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore, InstrumentedEventStore, KeyStore, SharedSubscriptionsEventStore } from '@mentoring/event-store';
 import { createIdempotencyStore, createReadStore, IdempotencyStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner } from '@mentoring/projections';
 import { createMailer, createReactorRunner, instrumentMailer, Mailer, ReactorRunner } from '@mentoring/reactors';
@@ -96,13 +96,17 @@ export class InfrastructureModule {
         inject: [KEY_STORE],
         useFactory: (keyStore: KeyStore) =>
           new InstrumentedEventStore(
-            overrides.eventStore ??
-            createEventStore({
-              esdbConnectionString: config.esdbConnectionString,
-              dataDir: config.dataDir,
-              synchronous: config.sqliteSynchronous,
-              keyStore,
-            }),
+            // One $all reader for every subscriber of this process (projections, reactors, process managers).
+            new SharedSubscriptionsEventStore(
+              overrides.eventStore ??
+                createEventStore({
+                  esdbConnectionString: config.esdbConnectionString,
+                  dataDir: config.dataDir,
+                  synchronous: config.sqliteSynchronous,
+                  keyStore,
+                }),
+              { freezeEvents: config.nodeEnv === 'test' },
+            ),
             metrics,
           ),
       },

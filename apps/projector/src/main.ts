@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { answerMetrics, AppConfig, ConfigError, createLogger, loadConfig, Metrics, runnerLogger } from '@mentoring/config';
-import { createEventStore, createKeyStore, EventStore, formatPosition, InstrumentedEventStore } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore, formatPosition, InstrumentedEventStore, SharedSubscriptionsEventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner, listParkedEvents } from '@mentoring/projections';
 import { cleanOutboxTemporaries, createMailer, createReactorRunner, HealthMonitor, instrumentMailer, listFailedDueWork, ReactorRunner, sampleSubscribers } from '@mentoring/reactors';
@@ -56,13 +56,16 @@ async function main(): Promise<void> {
   }
   // One registry for the process (prom-client); appends and e-mails report to it.
   const metrics = new Metrics();
+  // One $all reader for the projections and reactors of this process (SharedSubscriptionsEventStore).
   const eventStore = new InstrumentedEventStore(
-    createEventStore({
-    esdbConnectionString: config.esdbConnectionString,
-    dataDir: config.dataDir,
-    synchronous: config.sqliteSynchronous,
-    keyStore: createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }),
-  }),
+    new SharedSubscriptionsEventStore(
+      createEventStore({
+        esdbConnectionString: config.esdbConnectionString,
+        dataDir: config.dataDir,
+        synchronous: config.sqliteSynchronous,
+        keyStore: createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir }),
+      }),
+    ),
     metrics,
   );
   const readStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir, cacheMb: config.readStoreCacheMb });

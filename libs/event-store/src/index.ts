@@ -7,3 +7,4 @@ export { SqliteEventStore, type SqliteEventStoreOptions, type SqliteEventStoreSt
 // Type only: a value export would load the gRPC client in the embedded deployment. Get an instance from
 // createEventStore({ esdbConnectionString, ... }).
 export type { EsdbEventStore } from './esdb/esdb-event-store';
+export * from './shared-subscriptions';
