@@ -32,7 +32,22 @@ export async function applyBatch(readStore: ReadStore, projection: Projection, e
  * Applies `events[from..]` in one unit of work until `sliceMs` have passed (at least one event), and commits the
  * checkpoint of the last one applied with them. Returns how many were applied.
  */
-export async function applySlice(readStore: ReadStore, projection: Projection, events: readonly RecordedEvent[], from: number, sliceMs = SLICE_MS): Promise<number> {
+export function applySlice(readStore: ReadStore, projection: Projection, events: readonly RecordedEvent[], from: number, sliceMs = SLICE_MS): Promise<number> {
+  return applyJointSlice(readStore, [projection], events, from, sliceMs);
+}
+
+/**
+ * The same for several projections at the same checkpoint: each event is applied by every projection that handles
+ * it, and all their writes and checkpoints are committed in one unit of work (one read-store commit instead of one
+ * per projection). A failure of any of them rolls the whole slice back.
+ */
+export async function applyJointSlice(
+  readStore: ReadStore,
+  projections: readonly Projection[],
+  events: readonly RecordedEvent[],
+  from: number,
+  sliceMs = SLICE_MS,
+): Promise<number> {
   if (from >= events.length) return 0;
   let end = from;
   await readStore.transaction(async (tx) => {
@@ -41,9 +56,10 @@ export async function applySlice(readStore: ReadStore, projection: Projection, e
     end = from;
     do {
       const event = events[end++];
-      if (projection.eventTypes.has(event.type)) await projection.apply(event, tx);
+      for (const projection of projections) if (projection.eventTypes.has(event.type)) await projection.apply(event, tx);
     } while (end < events.length && performance.now() < deadline);
-    await tx.setCheckpoint(projection.name, formatPosition(events[end - 1].position));
+    const position = formatPosition(events[end - 1].position);
+    for (const projection of projections) await tx.setCheckpoint(projection.name, position);
   });
   return end - from;
 }

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { EventStore, formatPosition, NewEvent, SqliteEventStore } from '@mentoring/event-store';
+import { EventStore, formatPosition, NewEvent, SharedSubscriptionsEventStore, SqliteEventStore } from '@mentoring/event-store';
 import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
 import { PROJECTION_VERSIONS, ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
 import { Projection } from './projection';
@@ -195,6 +195,57 @@ describe('projections', () => {
     }
     expect([await documents(readStore, STUDENT_PROFILES), await documents(readStore, MENTOR_CASELOADS), await documents(readStore, MENTOR_CASELOAD_ENTRIES)]).toEqual(live);
     expect(progress).toEqual([0, 5, 10, 12, 0, 5, 10, 12]);
+  });
+
+  it('projections at the same checkpoint, fed by the shared reader, commit each batch in one unit of work (issue 13)', async () => {
+    await history(store);
+    const head = (await store.headPosition())!;
+    let commits = 0;
+    const counting: ReadStore = Object.assign(Object.create(readStore) as ReadStore, {
+      transaction: (work: Parameters<ReadStore['transaction']>[0]) => {
+        commits++;
+        return readStore.transaction(work);
+      },
+    });
+    const shared = new SharedSubscriptionsEventStore(store);
+    const runner = new ProjectionRunner(shared, counting, ALL_PROJECTIONS);
+    await runner.start();
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    // Every projection has all 12 events and the same checkpoint; the documents are those of projections run alone.
+    expect((await runner.status()).map((s) => [s.name, s.checkpoint, s.processedSinceStart])).toEqual(ALL_PROJECTIONS.map((p) => [p.name, formatPosition(head), 12]));
+    expect(runner.jointCommits).toBeGreaterThan(0);
+    expect(commits).toBeLessThan(ALL_PROJECTIONS.length * 3);
+    const joint = await documents(readStore, STUDENT_PROFILES);
+    await runner.stop();
+    const alone = new EmbeddedReadStore({ file: path.join(dir, 'alone.sqlite') });
+    for (const p of ALL_PROJECTIONS) await rebuildProjection(store, alone, p);
+    expect(joint).toEqual(await documents(alone, STUDENT_PROFILES));
+    expect(await documents(readStore, MENTOR_CASELOADS)).toEqual(await documents(alone, MENTOR_CASELOADS));
+    await alone.close();
+  });
+
+  it('a projection that fails in a joint unit of work does not hold the others back: they commit alone, it parks its event', async () => {
+    await history(store);
+    const head = (await store.headPosition())!;
+    const failing: Projection = {
+      ...studentProfilesProjection,
+      apply: async (...args: Parameters<typeof studentProfilesProjection.apply>) => {
+        if (args[0].type === 'TrainingCompleted') throw new Error('boom');
+        await studentProfilesProjection.apply(...args);
+      },
+    };
+    const runner = new ProjectionRunner(new SharedSubscriptionsEventStore(store), readStore, [failing, mentorCaseloadsProjection], { log: () => undefined, error: () => undefined }, { retryDelayMs: 1 });
+    await runner.start();
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    const status = await runner.status();
+    expect(status.map((s) => [s.name, s.checkpoint, s.parked])).toEqual([
+      ['student-profiles', formatPosition(head), 1],
+      ['mentor-caseloads', formatPosition(head), 0],
+    ]);
+    // The caseloads saw every event, s2's completion included.
+    const caseload = await readStore.collection(MENTOR_CASELOADS).findOne({ _id: 'm1' });
+    expect(caseload).toMatchObject({ caseloadSize: 2 });
+    await runner.stop();
   });
 
   it('a batch that fails rolls back its writes and its checkpoint together', async () => {

@@ -3,9 +3,9 @@
 // work together with the new checkpoint, so a crash never loses or double-applies a batch, and a
 // restart continues where the last commit left off. A batch that keeps failing is retried, then split
 // until the failing event is alone: that event is parked and the others are committed.
-import { EventStore, RecordedEvent } from '@mentoring/event-store';
+import { EventStore, formatPosition, RecordedEvent } from '@mentoring/event-store';
 import { Doc, ReadStore } from '@mentoring/read-store';
-import { applySlice, yieldToEventLoop } from './apply-batch';
+import { applyJointSlice, applySlice, yieldToEventLoop } from './apply-batch';
 import { Projection } from './projection';
 import { RebuildProgress, rebuildProjection } from './rebuild';
 import { shadowOf } from './shadow';
@@ -50,12 +50,27 @@ export async function requestRebuild(readStore: ReadStore, name: string, now = n
  * busy moment are applied as one unit of work instead of one each (fewer read-store commits).
  */
 const LIVE_COALESCE_MS = 5;
+
+interface JointMember {
+  entry: SubscriberEntry<Projection>;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface JointBatch {
+  events: RecordedEvent[];
+  members: JointMember[];
+}
 const SMALL_BATCH = 50;
 
 export class ProjectionRunner extends SubscriberRunner<Projection> {
   protected readonly kind = 'projection' as const;
   /** Projections whose stored version was found current (no need to look again). */
   private readonly checkedVersions = new Map<string, number>();
+  /** Batches handed to several projections in this turn of the event loop, by their events (see process()). */
+  private readonly joining = new Map<string, JointBatch>();
+  /** Units of work committed for several projections at once since the start (tests, diagnostics). */
+  jointCommits = 0;
 
   constructor(
     eventStore: EventStore,
@@ -82,13 +97,58 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
    * never holds requests up). A failure rolls its slice back; what earlier slices committed stays (the base class
    * retries from the checkpoint, then isolates).
    */
-  protected async process(entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
+  protected process(entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
+    // Projections handed the same events in the same turn of the event loop (the process's shared $all reader hands
+    // one batch to all of them at once) apply them together: one unit of work per slice for all of them.
+    const key = `${formatPosition(events[0].position)}..${formatPosition(events[events.length - 1].position)}/${events.length}`;
+    return new Promise<void>((resolve, reject) => {
+      let joint = this.joining.get(key);
+      if (!joint) {
+        const created: JointBatch = { events, members: [] };
+        this.joining.set(key, (joint = created));
+        setImmediate(() => {
+          this.joining.delete(key);
+          void this.processJointly(created);
+        });
+      }
+      joint.members.push({ entry, resolve, reject });
+    });
+  }
+
+  /** One projection alone: its slices, each its own unit of work. */
+  private async processAlone(entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
     for (let from = 0; from < events.length; ) {
       if (from > 0) await yieldToEventLoop();
       const applied = await applySlice(this.readStore, entry.subscriber, events, from);
       from += applied;
       this.committed(entry, events[from - 1].position, applied);
     }
+  }
+
+  /**
+   * Several projections at the same checkpoint: each slice applied by all of them and committed once, with all their
+   * checkpoints. When a slice fails (one projection's bug, a lease lost), each goes on alone from there, so that the
+   * others commit and the failing one is retried, isolated and parked by itself (the base class).
+   */
+  private async processJointly({ events, members }: JointBatch): Promise<void> {
+    const settle = (member: JointMember, work: Promise<void>) => work.then(member.resolve, member.reject);
+    if (members.length === 1) return settle(members[0], this.processAlone(members[0].entry, events));
+    const projections = members.map((m) => m.entry.subscriber);
+    for (let from = 0; from < events.length; ) {
+      if (from > 0) await yieldToEventLoop();
+      let applied: number;
+      try {
+        applied = await applyJointSlice(this.readStore, projections, events, from);
+      } catch {
+        const rest = events.slice(from);
+        await Promise.all(members.map((member) => settle(member, this.processAlone(member.entry, rest))));
+        return;
+      }
+      from += applied;
+      this.jointCommits++;
+      for (const member of members) this.committed(member.entry, events[from - 1].position, applied);
+    }
+    for (const member of members) member.resolve();
   }
 
   /** A parked event again, in its own unit of work (fenced by the lease), leaving the checkpoint where it is. */
@@ -185,14 +245,11 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
       entry.subscription = null;
       // The last events since the first pass, with nothing else writing this projection.
       const rest = await rebuildProjection(this.eventStore, this.readStore, next, { resume: true });
-      for (const [i, live] of entry.subscriber.collections.entries()) {
-        if ((await this.readStore.listCollections()).includes(next.collections[i])) await this.readStore.renameCollection(next.collections[i], live);
-        else await this.readStore.dropCollection(live);
-      }
-      const reached = await this.readStore.getCheckpoint(next.name);
-      if (reached) await this.readStore.setCheckpoint(name, reached.position);
-      else await this.readStore.deleteCheckpoint(name);
-      await this.readStore.deleteCheckpoint(next.name);
+      // One switch, atomic for readers (ADR 0006): the live collections and the checkpoint are all old or all new.
+      await this.readStore.replaceCollections(
+        entry.subscriber.collections.map((live, i) => ({ from: next.collections[i], to: live })),
+        { from: next.name, to: name },
+      );
       await entry.subscriber.setup?.(this.readStore);
       return { done: built.done + rest.done, total: built.total + rest.done };
     } finally {
