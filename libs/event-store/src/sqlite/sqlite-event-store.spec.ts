@@ -125,6 +125,66 @@ describe('SqliteEventStore', () => {
     expect(await store.readStream('r')).toHaveLength(2);
   });
 
+  it('writes a batch again with savepoints when an insert fails, and keeps every other request of it', async () => {
+    const store = make();
+    const stored = [contractEvent(0), contractEvent(1)];
+    const original = await store.append('r', stored, 'no_stream');
+    const elsewhere = contractEvent(2);
+    await store.append('e', [elsewhere], 'no_stream');
+    const [fresh, next, clash] = [3, 4, 5].map((n) => contractEvent(n));
+    const transactions = store.stats.transactions;
+
+    // The retry and the duplicate pass their revision check, so only their inserts can find the stored ids.
+    const settled = await Promise.allSettled([
+      store.append('a', [fresh], 'no_stream'),
+      store.append('r', stored, 'any'), // a retry
+      store.append('r', [next], 1),
+      store.append('b', [clash, elsewhere], 'no_stream'), // elsewhere's id is taken by stream e
+      store.append('b', [contractEvent(6)], 1), // b's first request wrote nothing in the end
+    ]);
+
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    expect((settled[4] as PromiseRejectedResult).reason).toMatchObject({ expected: 1, actual: 'no_stream' });
+    expect((settled[1] as PromiseFulfilledResult<unknown>).value).toEqual(original);
+    expect((settled[2] as PromiseFulfilledResult<unknown>).value).toMatchObject({ nextExpectedRevision: 2 });
+    expect((settled[3] as PromiseRejectedResult).reason).toMatchObject({
+      name: 'DuplicateEventIdError',
+      eventId: elsewhere.eventId,
+      existing: { streamId: 'e', revision: 0 },
+    });
+    expect(store.stats.transactions).toBe(transactions + 1); // the rolled-back first attempt does not count
+    expect(await store.readStream('b')).toEqual([]);
+    expect((await store.readStream('r')).map((e) => e.eventId)).toEqual([...stored, next].map((e) => e.eventId));
+    expect(await store.append('b', [clash], 'no_stream')).toMatchObject({ nextExpectedRevision: 0 });
+  });
+
+  it('sees the appends another connection made to a stream it has written (no stale cached head)', async () => {
+    const file = tempFile();
+    const first = new SqliteEventStore({ file });
+    const second = new SqliteEventStore({ file });
+    open.push(first, second);
+    const s = contractStream();
+    await first.append(s, [contractEvent(0)], 'no_stream');
+    await second.append(s, [contractEvent(1)], 0);
+    await expect(first.append(s, [contractEvent(2)], 0)).rejects.toMatchObject({ expected: 0, actual: 1 });
+    expect(await first.append(s, [contractEvent(3)], 1)).toMatchObject({ nextExpectedRevision: 2 });
+    await expect(second.append(s, [contractEvent(4)], 1)).rejects.toMatchObject({ expected: 1, actual: 2 });
+    expect(await second.append(s, [contractEvent(5)], 'any')).toMatchObject({ nextExpectedRevision: 3 });
+    expect((await first.readStream(s)).map((e) => e.data)).toEqual([0, 1, 3, 5].map((n) => contractEvent(n).data));
+  });
+
+  it('keeps a cached stream head only for the requests that succeeded', async () => {
+    const store = make();
+    const twice = contractEvent(1);
+    const results = await Promise.allSettled([
+      store.append('h', [contractEvent(0)], 'no_stream'),
+      store.append('h', [twice, twice], 0), // the same event twice: rejected, nothing written
+      store.append('h', [contractEvent(2)], 1), // so revision 1 does not exist yet
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+    expect(await store.append('h', [contractEvent(3)], 0)).toMatchObject({ nextExpectedRevision: 1 });
+  });
+
   it('throws DuplicateEventIdError for a stored id that is not a retry of the stream tail', async () => {
     const store = make();
     const [e0, e1, e2] = [0, 1, 2].map((n) => contractEvent(n));

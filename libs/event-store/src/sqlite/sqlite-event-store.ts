@@ -1,6 +1,14 @@
 // Embedded event store: one SQLite file (WAL), one `events` table whose INTEGER PRIMARY KEY is the global
 // position. Appends issued close together are group-committed: one transaction (one fsync) for the lot,
 // with every request's expected-revision check still exact and its failure its own.
+//
+// The write path does as little as the contract allows. A request is checked before it writes anything
+// (its expected revision against the stream's head, which is kept in memory for the streams this process
+// has seen), so a failing request leaves nothing to undo and the batch needs no savepoint per request.
+// Event ids are looked up only when the revision check fails (the append may then be a retry); otherwise
+// the UNIQUE index on event_id is the check. When an insert does fail (a retry sent with 'any' or with the
+// revision it produced, a duplicate id, a disk error), the batch is rolled back and written again the
+// careful way: every id looked up first, each request in its own savepoint.
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import {
@@ -38,6 +46,12 @@ export interface SqliteEventStoreOptions {
    * parse each. Default 10000; 0 turns it off.
    */
   tailCacheSize?: number;
+  /**
+   * How many stream heads (last revision and position) are kept in memory, so that an append to a stream
+   * this process has written or read the head of needs no query to check its expected revision. The cache
+   * is dropped whenever another connection has committed to the file in between. Default 100000.
+   */
+  headCacheSize?: number;
 }
 
 /** Counters for tests and metrics. */
@@ -69,6 +83,21 @@ interface PendingAppend {
 }
 
 type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+/** The last event of a stream. */
+interface StreamHead {
+  revision: number;
+  position: number;
+}
+
+/** Thrown inside the optimistic batch transaction to roll it back and write the batch with savepoints. */
+class WriteCarefully extends Error {}
+
+function expectationHolds(expected: ExpectedRevision, current: number): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return current === -1;
+  return expected === current;
+}
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (
@@ -126,12 +155,27 @@ export class SqliteEventStore implements EventStore {
   private queue: PendingAppend[] = [];
   private flushScheduled = false;
   private closed = false;
-  /** The latest appended events, contiguous in position (see {@link SqliteEventStoreOptions.tailCacheSize}). */
-  private tail: RecordedEvent[] = [];
+  /**
+   * The latest appended events, contiguous in position from `tailStart` (see
+   * {@link SqliteEventStoreOptions.tailCacheSize}). Kept as the rows written, and turned into events (a JSON
+   * parse of data and metadata each) the first time a reader asks for them, then shared by every reader.
+   */
+  private tail: Array<EventRow | RecordedEvent> = [];
+  private tailStart = 0;
   private readonly tailCacheSize: number;
   /** Rows written by the request being written, and by the requests of the batch that succeeded. */
   private requestRows: EventRow[] = [];
   private batchRows: EventRow[] = [];
+  /**
+   * Committed stream heads, valid while no other connection commits (checked through `PRAGMA data_version`
+   * at the start of each write transaction, under the write lock). `batchHeads` holds what the requests
+   * of the batch being written have appended; it joins `heads` once the transaction commits.
+   */
+  private readonly heads = new Map<string, StreamHead>();
+  private batchHeads = new Map<string, StreamHead>();
+  private requestHead: StreamHead | null = null;
+  private readonly headCacheSize: number;
+  private dataVersion: number | null = null;
 
   private readonly stmt: {
     insert: Database.Statement;
@@ -141,7 +185,9 @@ export class SqliteEventStore implements EventStore {
     readAll: Database.Statement<[bigint, number], EventRow>;
     head: Database.Statement<[], { position: number | null }>;
     countAfter: Database.Statement<[bigint], { n: number }>;
+    dataVersion: Database.Statement<[], number>;
   };
+  private readonly writeBatchFast: Database.Transaction<(batch: PendingAppend[], recordedAt: string) => Outcome[]>;
   private readonly writeBatch: Database.Transaction<(batch: PendingAppend[], recordedAt: string) => Outcome[]>;
   private readonly appendOne: Database.Transaction<(request: PendingAppend, recordedAt: string) => AppendResult>;
 
@@ -149,6 +195,7 @@ export class SqliteEventStore implements EventStore {
     this.clock = options.clock ?? (() => new Date());
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.tailCacheSize = options.tailCacheSize ?? 10_000;
+    this.headCacheSize = options.headCacheSize ?? 100_000;
     this.commits.setMaxListeners(0);
 
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
@@ -174,26 +221,47 @@ export class SqliteEventStore implements EventStore {
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
       countAfter: this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE position > ?'),
+      dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
 
-    // Each request runs in its own savepoint inside the batch transaction: a failing request rolls back
-    // alone and the others still commit together.
+    // The usual way: every request checked in memory before it writes, no savepoints. A request that fails
+    // its check has written nothing; an insert that fails anyway aborts the lot (see WriteCarefully).
+    this.writeBatchFast = this.db.transaction((batch: PendingAppend[], recordedAt: string) => {
+      this.checkDataVersion();
+      return batch.map((request): Outcome => {
+        this.requestRows = [];
+        this.requestHead = null;
+        let result: AppendResult;
+        try {
+          result = this.writeRequest(request, recordedAt, false);
+        } catch (error) {
+          if (error instanceof WriteCarefully) throw error;
+          return { ok: false, error };
+        }
+        this.keepRequest(request.streamId);
+        return { ok: true, result };
+      });
+    });
+    // The careful way: each request runs in its own savepoint inside the batch transaction, so a request
+    // whose insert fails rolls back alone and the others still commit together.
     this.appendOne = this.db.transaction((request: PendingAppend, recordedAt: string) => {
       this.requestRows = [];
-      const result = this.writeRequest(request, recordedAt);
+      this.requestHead = null;
+      const result = this.writeRequest(request, recordedAt, true);
       // Reached only when the request's savepoint is kept: its rows belong to the batch.
-      this.batchRows.push(...this.requestRows);
+      this.keepRequest(request.streamId);
       return result;
     });
-    this.writeBatch = this.db.transaction((batch: PendingAppend[], recordedAt: string) =>
-      batch.map((request): Outcome => {
+    this.writeBatch = this.db.transaction((batch: PendingAppend[], recordedAt: string) => {
+      this.checkDataVersion();
+      return batch.map((request): Outcome => {
         try {
           return { ok: true, result: this.appendOne(request, recordedAt) };
         } catch (error) {
           return { ok: false, error };
         }
-      }),
-    );
+      });
+    });
   }
 
   append(streamId: string, events: NewEvent[], expected: ExpectedRevision): Promise<AppendResult> {
@@ -268,10 +336,17 @@ export class SqliteEventStore implements EventStore {
   private readAllSync(after: Position, maxCount: number): RecordedEvent[] {
     // Served from memory when the cache holds the event right after `after`; the events handed out are
     // shared between readers, which must treat them as read-only (they are facts).
-    const first = this.tail[0];
-    if (first && after.commit + 1n >= first.position.commit) {
-      const offset = Number(after.commit + 1n - first.position.commit);
-      if (offset < this.tail.length) return this.tail.slice(offset, offset + maxCount);
+    if (this.tail.length > 0 && after.commit + 1n >= BigInt(this.tailStart)) {
+      const offset = Number(after.commit + 1n - BigInt(this.tailStart));
+      if (offset < this.tail.length) {
+        const end = Math.min(offset + maxCount, this.tail.length);
+        const events: RecordedEvent[] = new Array(end - offset);
+        for (let i = offset; i < end; i++) {
+          const entry = this.tail[i];
+          events[i - offset] = 'stream_id' in entry ? (this.tail[i] = toRecorded(entry)) : entry;
+        }
+        return events;
+      }
     }
     return this.stmt.readAll.all(after.commit, maxCount).map(toRecorded);
   }
@@ -281,11 +356,51 @@ export class SqliteEventStore implements EventStore {
     if (this.tailCacheSize === 0) return;
     rows.sort((a, b) => a.position - b.position);
     for (const row of rows) {
-      const last = this.tail[this.tail.length - 1];
-      if (last && BigInt(row.position) !== last.position.commit + 1n) this.tail = [];
-      this.tail.push(toRecorded(row));
+      if (this.tail.length === 0 || row.position !== this.tailStart + this.tail.length) {
+        this.tail = [];
+        this.tailStart = row.position;
+      }
+      this.tail.push(row);
     }
-    if (this.tail.length > this.tailCacheSize) this.tail = this.tail.slice(this.tail.length - this.tailCacheSize);
+    // Trimmed once it is a quarter over its size, not on every commit: slicing ten thousand entries per
+    // group commit would cost more than the commit's own work.
+    const excess = this.tail.length - this.tailCacheSize;
+    if (excess > this.tailCacheSize / 4) {
+      this.tail = this.tail.slice(excess);
+      this.tailStart += excess;
+    }
+  }
+
+  /** Drops the cached stream heads if another connection has committed since our last transaction. */
+  private checkDataVersion(): void {
+    const version = this.stmt.dataVersion.get()!;
+    if (version !== this.dataVersion) {
+      this.heads.clear();
+      this.dataVersion = version;
+    }
+  }
+
+  /** The stream's last event: from this batch, from the cache, or from the file (then cached). */
+  private headOf(streamId: string): StreamHead | undefined {
+    const head = this.batchHeads.get(streamId) ?? this.heads.get(streamId);
+    if (head) return head;
+    const last = this.stmt.lastOfStream.get(streamId);
+    // Read inside the write transaction and not written by this batch (batchHeads comes first): committed.
+    if (last) this.cacheHead(streamId, { revision: last.revision, position: last.position });
+    return last;
+  }
+
+  private cacheHead(streamId: string, head: StreamHead): void {
+    if (this.headCacheSize === 0) return;
+    this.heads.delete(streamId); // re-inserted last: the Map's order is least recently written first
+    this.heads.set(streamId, head);
+    if (this.heads.size > this.headCacheSize) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  /** The request succeeded: its rows and its stream's new head belong to the batch. */
+  private keepRequest(streamId: string): void {
+    for (const row of this.requestRows) this.batchRows.push(row);
+    if (this.requestHead) this.batchHeads.set(streamId, this.requestHead);
   }
 
   /** Writes every queued request in one transaction, then settles each request's promise. */
@@ -296,21 +411,31 @@ export class SqliteEventStore implements EventStore {
     if (batch.length === 0) return;
 
     let outcomes: Outcome[];
-    this.batchRows = [];
+    const recordedAt = this.clock().toISOString();
     try {
       // IMMEDIATE takes the write lock up front, so a concurrent writer in another process makes us wait
       // (busy timeout) instead of failing half-way with SQLITE_BUSY.
-      outcomes = this.writeBatch.immediate(batch, this.clock().toISOString());
+      try {
+        this.startBatch();
+        outcomes = this.writeBatchFast.immediate(batch, recordedAt);
+      } catch (error) {
+        if (!(error instanceof WriteCarefully)) throw error;
+        // Rolled back: nothing of the first attempt stays, in the file or in memory.
+        this.startBatch();
+        outcomes = this.writeBatch.immediate(batch, recordedAt);
+      }
       this.stats.transactions++;
     } catch (error) {
       // Nothing of this batch is on disk.
       const failure = new EventStoreUnavailableError(`SQLite event store write failed: ${String(error)}`, error);
       for (const request of batch) request.reject(failure);
-      this.batchRows = [];
+      this.startBatch();
+      this.heads.clear();
       return;
     }
+    for (const [streamId, head] of this.batchHeads) this.cacheHead(streamId, head);
     this.remember(this.batchRows);
-    this.batchRows = [];
+    this.startBatch();
     batch.forEach((request, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) {
@@ -323,43 +448,65 @@ export class SqliteEventStore implements EventStore {
     if (outcomes.some((o) => o.ok)) this.commits.emit(COMMIT);
   }
 
-  /** One request, inside the batch transaction: sees what earlier requests of the batch wrote. */
-  private writeRequest({ streamId, events, expected }: PendingAppend, recordedAt: string): AppendResult {
+  private startBatch(): void {
+    this.batchRows = [];
+    this.batchHeads = new Map();
+  }
+
+  /**
+   * One request, inside the batch transaction: sees what earlier requests of the batch wrote. `careful`:
+   * look every id up before writing, and let an insert's failure through (the request's savepoint rolls
+   * it back); otherwise ids are looked up only when the expected revision fails, and a failing insert
+   * throws {@link WriteCarefully}.
+   */
+  private writeRequest({ streamId, events, expected }: PendingAppend, recordedAt: string, careful: boolean): AppendResult {
     const ids = events.map((e) => e.eventId);
-    const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (repeated !== undefined) throw new DuplicateEventIdError(streamId, repeated);
+    if (ids.length > 1) {
+      const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+      if (repeated !== undefined) throw new DuplicateEventIdError(streamId, repeated);
+    }
 
-    const last = this.stmt.lastOfStream.get(streamId);
+    const last = this.headOf(streamId);
     const current = last ? last.revision : -1;
+    const holds = expectationHolds(expected, current);
 
-    const stored = ids.map((id) => this.stmt.byEventId.get(id));
-    if (stored.some((row) => row !== undefined)) {
-      // Idempotent retry: the ids are exactly the stream's last events, in order.
-      const firstRevision = current - ids.length + 1;
-      const isRetry =
-        last !== undefined &&
-        stored.every((row, i) => row?.stream_id === streamId && row.revision === firstRevision + i);
-      if (isRetry) return { nextExpectedRevision: current, position: sqlitePosition(last.position) };
-      const i = stored.findIndex((row) => row !== undefined);
-      throw new DuplicateEventIdError(streamId, ids[i], {
-        streamId: stored[i]!.stream_id,
-        revision: stored[i]!.revision,
-      });
+    // Stored ids make the request a retry (or a duplicate) whatever its expected revision. When the
+    // revision holds and the ids are not looked up here, the UNIQUE index on event_id finds them instead.
+    if (careful || !holds) {
+      const stored = ids.map((id) => this.stmt.byEventId.get(id));
+      if (stored.some((row) => row !== undefined)) {
+        // Idempotent retry: the ids are exactly the stream's last events, in order.
+        const firstRevision = current - ids.length + 1;
+        const isRetry =
+          last !== undefined &&
+          stored.every((row, i) => row?.stream_id === streamId && row.revision === firstRevision + i);
+        if (isRetry) return { nextExpectedRevision: current, position: sqlitePosition(last.position) };
+        const i = stored.findIndex((row) => row !== undefined);
+        throw new DuplicateEventIdError(streamId, ids[i], {
+          streamId: stored[i]!.stream_id,
+          revision: stored[i]!.revision,
+        });
+      }
     }
 
-    if (expected === 'no_stream' ? current !== -1 : expected !== 'any' && expected !== current) {
-      throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
-    }
+    if (!holds) throw new WrongExpectedRevisionError(streamId, expected, current === -1 ? 'no_stream' : current);
 
     let revision = current;
-    let position: number | bigint = 0;
+    let position = 0;
     for (const event of events) {
       revision++;
       const data = JSON.stringify(event.data ?? null);
       const metadata = JSON.stringify(event.metadata ?? null);
-      position = this.stmt.insert.run(streamId, revision, event.eventId, event.type, event.schemaVersion, data, metadata, recordedAt).lastInsertRowid;
+      let inserted: Database.RunResult;
+      try {
+        inserted = this.stmt.insert.run(streamId, revision, event.eventId, event.type, event.schemaVersion, data, metadata, recordedAt);
+      } catch (error) {
+        if (careful) throw error;
+        throw new WriteCarefully(String(error));
+      }
+      position = Number(inserted.lastInsertRowid);
       this.requestRows.push({
-        position: Number(position),
+        position,
         stream_id: streamId,
         revision,
         event_id: event.eventId,
@@ -370,6 +517,7 @@ export class SqliteEventStore implements EventStore {
         recorded_at: recordedAt,
       });
     }
+    this.requestHead = { revision, position };
     return { nextExpectedRevision: revision, position: sqlitePosition(position) };
   }
 
