@@ -50,3 +50,54 @@ describe('EventSourcedStreams.append with an Idempotency-Key', () => {
     await expect(store.append('s-1', [event], 'any')).rejects.toMatchObject({ code: 'duplicate_event_id' });
   });
 });
+
+describe('EventSourcedStreams state cache: an append folds its events into the state it was decided on', () => {
+  let dir: string;
+  let store: SqliteEventStore;
+  const plain: CommandContext = { actor: { id: 'staff-1', role: 'staff' }, correlationId: 'c-1', causationId: 'http:1' };
+  // A counting decider: the state is the list of `n`s seen (InternalCommentAdded: a v1 type the upcaster passes as it is).
+  const noted = (n: number) => ({ type: 'InternalCommentAdded', data: { n } });
+  const counting = { initialState: [] as number[], evolve: (state: number[], event: { type: string; data: object }) => [...state, (event.data as { n: number }).n] };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-'));
+    store = new SqliteEventStore({ file: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
+  });
+  afterEach(async () => {
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The store, counting the events its reads return. */
+  function counted(): { streams: EventSourcedStreams; eventsRead: () => number } {
+    let read = 0;
+    const spy = Object.create(store) as SqliteEventStore;
+    spy.readStream = async (...args: Parameters<SqliteEventStore['readStream']>) => {
+      const events = await store.readStream(...args);
+      read += events.length;
+      return events;
+    };
+    return { streams: new EventSourcedStreams(spy), eventsRead: () => read };
+  }
+
+  it('a stream created and then extended here is loaded without reading its events again, and equals a fresh fold', async () => {
+    const { streams, eventsRead } = counted();
+    expect(await streams.load('s-1', counting)).toEqual({ state: [], revision: -1 });
+    await streams.append('s-1', [noted(1)], -1, plain);
+    expect(await streams.load('s-1', counting)).toEqual({ state: [1], revision: 0 });
+    await streams.append('s-1', [noted(2), noted(3)], 0, plain);
+    expect(await streams.load('s-1', counting)).toEqual({ state: [1, 2, 3], revision: 2 });
+    expect(eventsRead()).toBe(0);
+    expect(await new EventSourcedStreams(store).load('s-1', counting)).toEqual({ state: [1, 2, 3], revision: 2 });
+  });
+
+  it('what another writer appended meanwhile is read, and an append that lost its race folds nothing', async () => {
+    const { streams } = counted();
+    await streams.load('s-1', counting);
+    await streams.append('s-1', [noted(1)], -1, plain);
+    const other = new EventSourcedStreams(store);
+    await other.append('s-1', [noted(2)], 0, plain);
+    await expect(streams.append('s-1', [noted(9)], 0, plain)).rejects.toMatchObject({ code: 'wrong_expected_revision' });
+    expect(await streams.load('s-1', counting)).toEqual({ state: [1, 2], revision: 1 });
+  });
+});

@@ -47,6 +47,8 @@ export class RevisionMismatchError extends Error {
 
 /** How many folded stream states are kept per decider (least recently used go first). */
 const STATE_CACHE_SIZE = 20_000;
+/** How many streams found empty by a load are remembered with their decider, for the append that creates them. */
+const MISSING_KEPT = 1_000;
 
 type Folding<S> = Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>;
 
@@ -54,9 +56,13 @@ export class EventSourcedStreams {
   /**
    * Folded states by decider and stream, with the revision they reflect. Only an optimisation: a load
    * still reads every event after the cached revision, so the state is always the store's latest, even
-   * with several processes writing. States are immutable (evolve returns new objects).
+   * with several processes writing. States are immutable (evolve returns new objects). An append made here
+   * folds its events into the cached state it was decided on (the store accepted them at exactly that
+   * revision, so nobody wrote in between), so the next command on the stream reads nothing but the empty tail.
    */
-  private readonly states = new Map<object, Map<string, Loaded<unknown>>>();
+  private readonly states = new Map<Folding<unknown>, Map<string, Loaded<unknown>>>();
+  /** Streams a load found empty, with the decider that loaded them: the append that creates one starts its cached state. */
+  private readonly missing = new Map<string, Folding<unknown>>();
 
   constructor(
     protected readonly store: EventStore,
@@ -65,20 +71,21 @@ export class EventSourcedStreams {
   ) {}
 
   async load<S>(streamId: string, decider: Folding<S>): Promise<Loaded<S>> {
-    let cache = this.states.get(decider);
-    if (!cache) this.states.set(decider, (cache = new Map()));
-    const cached = cache.get(streamId) as Loaded<S> | undefined;
+    const folding = decider as Folding<unknown>;
+    const cached = this.states.get(folding)?.get(streamId) as Loaded<S> | undefined;
     const events = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : {});
-    if (cached && events.length === 0) return cached;
+    if (events.length === 0) {
+      if (cached) return cached;
+      this.missing.delete(streamId);
+      if (this.missing.size >= MISSING_KEPT) this.missing.delete(this.missing.keys().next().value!);
+      this.missing.set(streamId, folding);
+      return { state: decider.initialState, revision: -1 };
+    }
     const loaded: Loaded<S> = {
       state: events.map(toDomainEvent).reduce(decider.evolve, cached ? cached.state : decider.initialState),
-      revision: events.length === 0 ? -1 : events[events.length - 1].revision,
+      revision: events[events.length - 1].revision,
     };
-    if (loaded.revision >= 0) {
-      cache.delete(streamId);
-      if (cache.size >= STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-      cache.set(streamId, loaded);
-    }
+    this.cache(folding, streamId, loaded);
     return loaded;
   }
 
@@ -108,13 +115,44 @@ export class EventSourcedStreams {
       },
     }));
     try {
-      return await this.store.append(streamId, newEvents, expectedFrom(revision));
+      const result = await this.store.append(streamId, newEvents, expectedFrom(revision));
+      this.appended(streamId, revision, events, result);
+      return result;
     } catch (error) {
       if (!(error instanceof DuplicateEventIdError) || !ctx.idempotencyKey) throw error;
       const stored = await this.whereStored(streamId, newEvents.map((e) => e.eventId));
       if (!stored) throw error;
       return stored;
     }
+  }
+
+  /**
+   * Folds the events the store has just accepted at `revision` into the states cached at that revision (and
+   * starts the state of a stream this process found empty). An append that did not land exactly there (a
+   * repeat the store answered with the first copy's place) changes nothing: the next load reads.
+   */
+  private appended(streamId: string, revision: number, events: DomainEvent[], result: AppendResult): void {
+    const next = revision + events.length;
+    if (events.length === 0 || result.nextExpectedRevision !== next) return;
+    if (revision < 0) {
+      const decider = this.missing.get(streamId);
+      if (!decider) return;
+      this.missing.delete(streamId);
+      this.cache(decider, streamId, { state: events.reduce(decider.evolve, decider.initialState), revision: next });
+      return;
+    }
+    for (const [decider, cache] of this.states) {
+      const cached = cache.get(streamId);
+      if (cached && cached.revision === revision) this.cache(decider, streamId, { state: events.reduce(decider.evolve, cached.state), revision: next });
+    }
+  }
+
+  private cache(decider: Folding<unknown>, streamId: string, loaded: Loaded<unknown>): void {
+    let cache = this.states.get(decider);
+    if (!cache) this.states.set(decider, (cache = new Map()));
+    cache.delete(streamId);
+    if (cache.size >= STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    cache.set(streamId, loaded);
   }
 
   /** The revision and position of the last of `eventIds` when all of them are stored in `streamId`, else null. */
