@@ -28,7 +28,11 @@ import {
 import { GENESIS_HASH, HASH_ALG, chainHash, storedHash, withoutIntegrity, type IntegrityMetadata } from './canonical';
 
 export interface ChainedEventStoreOptions {
-  /** Stream heads (last revision and hash) kept in memory. Default 10,000 streams; 0 reads the head every time. */
+  /**
+   * Stream heads (last revision and hash) kept in memory. Default 20,000 streams (as many as the command glue keeps
+   * folded states of, so that a stream a command finds in memory is chained without a read too); 0 reads the head
+   * every time.
+   */
   headCacheSize?: number;
   /** Attempts of an `any` append that keeps losing races to other processes. Default 50. */
   maxAnyAttempts?: number;
@@ -51,7 +55,7 @@ export class ChainedEventStore implements EventStore {
     readonly inner: EventStore,
     options: ChainedEventStoreOptions = {},
   ) {
-    this.headCacheSize = options.headCacheSize ?? 10_000;
+    this.headCacheSize = options.headCacheSize ?? 20_000;
     this.maxAnyAttempts = options.maxAnyAttempts ?? 50;
   }
 
