@@ -173,6 +173,27 @@ describe('SqliteEventStore', () => {
     expect((await first.readStream(s)).map((e) => e.data)).toEqual([0, 1, 3, 5].map((n) => contractEvent(n).data));
   });
 
+  it("rejects a 'no_stream' append to a stream it has not seen but the file holds, and takes its retry", async () => {
+    const file = tempFile();
+    const first = new SqliteEventStore({ file });
+    const [e0, e1] = [contractEvent(0), contractEvent(1)];
+    const original = await first.append('old', [e0, e1], 'no_stream');
+    await first.close();
+
+    const reopened = new SqliteEventStore({ file });
+    open.push(reopened);
+    const settled = await Promise.allSettled([
+      reopened.append('new', [contractEvent(2)], 'no_stream'),
+      reopened.append('old', [contractEvent(3)], 'no_stream'),
+      reopened.append('old', [e0, e1], 'no_stream'), // a retry of the first append
+    ]);
+    expect(settled.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((settled[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'WrongExpectedRevisionError', expected: 'no_stream', actual: 1 });
+    expect((settled[2] as PromiseFulfilledResult<unknown>).value).toEqual(original);
+    expect(reopened.stats.transactions).toBe(1);
+    expect(await reopened.countAfter()).toBe(3);
+  });
+
   it('keeps a cached stream head only for the requests that succeeded', async () => {
     const store = make();
     const twice = contractEvent(1);

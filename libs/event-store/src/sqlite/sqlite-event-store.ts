@@ -6,7 +6,8 @@
 // (its expected revision against the stream's head, which is kept in memory for the streams this process
 // has seen), so a failing request leaves nothing to undo and the batch needs no savepoint per request.
 // Event ids are looked up only when the revision check fails (the append may then be a retry); otherwise
-// the UNIQUE index on event_id is the check. When an insert does fail (a retry sent with 'any' or with the
+// the UNIQUE index on event_id is the check, as the UNIQUE (stream_id, revision) index is for a 'no_stream'
+// append to a stream the cache does not know. When an insert does fail (a retry sent with 'any' or with the
 // revision it produced, a duplicate id, a disk error), the batch is rolled back and written again the
 // careful way: every id looked up first, each request in its own savepoint.
 import { EventEmitter } from 'node:events';
@@ -380,9 +381,14 @@ export class SqliteEventStore implements EventStore {
     }
   }
 
+  /** The stream's last event as far as this batch and the cache know it, without a query. */
+  private knownHeadOf(streamId: string): StreamHead | undefined {
+    return this.batchHeads.get(streamId) ?? this.heads.get(streamId);
+  }
+
   /** The stream's last event: from this batch, from the cache, or from the file (then cached). */
   private headOf(streamId: string): StreamHead | undefined {
-    const head = this.batchHeads.get(streamId) ?? this.heads.get(streamId);
+    const head = this.knownHeadOf(streamId);
     if (head) return head;
     const last = this.stmt.lastOfStream.get(streamId);
     // Read inside the write transaction and not written by this batch (batchHeads comes first): committed.
@@ -466,7 +472,9 @@ export class SqliteEventStore implements EventStore {
       if (repeated !== undefined) throw new DuplicateEventIdError(streamId, repeated);
     }
 
-    const last = this.headOf(streamId);
+    // A stream this process knows nothing of, appended to with 'no_stream', is taken to be new without a
+    // query: if it is not, the UNIQUE (stream_id, revision) index refuses its revision 0.
+    const last = careful || expected !== 'no_stream' ? this.headOf(streamId) : this.knownHeadOf(streamId);
     const current = last ? last.revision : -1;
     const holds = expectationHolds(expected, current);
 
