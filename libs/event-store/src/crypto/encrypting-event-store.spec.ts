@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { EVENT_TYPES } from '@mentoring/domain';
 import { NewEvent, RecordedEvent } from '../event-store.port';
 import { SqliteEventStore } from '../sqlite/sqlite-event-store';
-import { DecryptionError, EncryptingEventStore, isEnvelope } from './encrypting-event-store';
+import { cloneData, DecryptionError, EncryptingEventStore, Envelope, isEnvelope } from './encrypting-event-store';
 import { WrappingKeyStore } from './key-store';
 import { ERASED, PERSONAL_DATA_MAP } from './personal-data-map';
 import { SqliteKeyTable } from './sqlite-key-table';
@@ -69,6 +69,41 @@ describe('EncryptingEventStore', () => {
       const sub = store.subscribeToAll({ onEvents: async (events) => { resolve(events); void sub.stop(); } });
     });
     expect(delivered[0].data).toEqual(event.data);
+  });
+
+  it('seals a copy made along the sealed paths only: the caller\'s objects are unchanged, the rest is shared', async () => {
+    const event = enrolled('s-1');
+    const before = structuredClone(event.data);
+    const sealed = (await store.encryptEvent(event)).data as Record<string, any>;
+    const given = event.data as Record<string, any>;
+    expect(given).toEqual(before);
+    expect(sealed.funding).not.toBe(given.funding);
+    expect(sealed.funding.tutor).not.toBe(given.funding.tutor);
+    expect(isEnvelope(sealed.funding.tutor.name) && isEnvelope(sealed.funding.tutor.email)).toBe(true);
+    // Not on a sealed path: the same object (nothing below changes either).
+    expect(sealed.funding.company).toBe(given.funding.company);
+    // One data key per subject and event, a fresh IV per field.
+    const envelopes = [sealed.name, sealed.email, sealed.registeredDisability, sealed.funding.tutor.name, sealed.funding.tutor.email] as Envelope[];
+    expect(new Set(envelopes.map((e) => e.k)).size).toBe(1);
+    expect(new Set(envelopes.map((e) => e.iv)).size).toBe(envelopes.length);
+  });
+
+  it('never gives two seals the same IV (IVs are drawn in pools, a pool is never reused)', async () => {
+    const ivs = new Set<string>();
+    for (let i = 0; i < 300; i++) {
+      const sealed = (await store.encryptEvent(enrolled('s-1'))).data as Record<string, any>;
+      for (const field of [sealed.name, sealed.email, sealed.funding.tutor.email] as Envelope[]) ivs.add(field.iv);
+    }
+    expect(ivs.size).toBe(900);
+  });
+
+  it('copies read data as structuredClone does (JSON values, a __proto__ key kept as data)', () => {
+    const value = JSON.parse('{"a":[1,{"b":null,"c":"x"}],"__proto__":{"polluted":true},"d":{"e":[[]]}}');
+    const copy = cloneData(value) as Record<string, any>;
+    expect(copy).toEqual(structuredClone(value));
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(Object.keys(value));
+    expect(copy.a[1]).not.toBe(value.a[1]);
   });
 
   it('refuses a field sealed under another key (never returns bytes it cannot authenticate)', async () => {

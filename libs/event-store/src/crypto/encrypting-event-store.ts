@@ -45,8 +45,25 @@ export class DecryptionError extends Error {
   }
 }
 
+const IV_BYTES = 12;
+/** IVs taken from one call to the CSPRNG: as random as a `randomBytes(12)` each, without a call per field. */
+const IVS_PER_DRAW = 256;
+let ivPool = Buffer.alloc(0);
+let ivTaken = 0;
+
+/** A fresh random IV. A drawn pool is never reused: it is replaced, not refilled, once its IVs are taken. */
+function freshIv(): Buffer {
+  if (ivTaken + IV_BYTES > ivPool.length) {
+    ivPool = randomBytes(IV_BYTES * IVS_PER_DRAW);
+    ivTaken = 0;
+  }
+  const iv = ivPool.subarray(ivTaken, ivTaken + IV_BYTES);
+  ivTaken += IV_BYTES;
+  return iv;
+}
+
 export function seal(key: DataKey, aad: string, value: unknown): Envelope {
-  const iv = randomBytes(12);
+  const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key.key, iv);
   cipher.setAAD(Buffer.from(aad));
   const ct = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
@@ -72,6 +89,46 @@ function getPath(data: unknown, path: string[]): { parent: Record<string, unknow
   const key = path[path.length - 1];
   if (!Object.prototype.hasOwnProperty.call(node, key)) return null;
   return { parent: node as Record<string, unknown>, key };
+}
+
+/**
+ * Replaces the objects on `path` (all but its last part) below `root` by shallow copies, in place, and returns
+ * `root`. `copied` holds the copies already made for this event, so that two paths through one object copy it once.
+ */
+function copyOnPath(root: Record<string, unknown>, path: string[], copied: Set<unknown>): Record<string, unknown> {
+  let node = root;
+  for (let i = 0; i < path.length - 1; i++) {
+    const child = node[path[i]];
+    if (typeof child !== 'object' || child === null || !Object.prototype.hasOwnProperty.call(node, path[i])) break;
+    if (!copied.has(child)) {
+      const copy = Array.isArray(child) ? [...(child as unknown[])] : { ...(child as Record<string, unknown>) };
+      copied.add(copy);
+      node[path[i]] = copy;
+    }
+    node = node[path[i]] as Record<string, unknown>;
+  }
+  return root;
+}
+
+/**
+ * A deep copy of event data as read (JSON: plain objects, arrays, primitives), several times faster than
+ * structuredClone; anything else in it (never from a store) is copied by structuredClone.
+ */
+export function cloneData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = cloneData(value[i]);
+    return out;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const copy = cloneData((value as Record<string, unknown>)[key]);
+    if (key === '__proto__') Object.defineProperty(out, key, { value: copy, enumerable: true, writable: true, configurable: true });
+    else out[key] = copy;
+  }
+  return out;
 }
 
 export interface EncryptingEventStoreOptions {
@@ -113,16 +170,26 @@ export class EncryptingEventStore implements EventStore {
     return owner === 'student' ? studentSubject(id) : mentorSubject(id);
   }
 
-  /** Seals the personal fields of an event (a copy); an erased person's fields are stored as placeholders. */
+  /**
+   * Seals the personal fields of an event (a copy: the objects on the way to a sealed field are copied, the rest is
+   * shared with the given event, and neither is changed afterwards); an erased person's fields are stored as
+   * placeholders. The key of a subject is looked up once per event.
+   */
   async encryptEvent<E extends NewEvent>(event: E): Promise<E> {
     const fields = this.map[event.type];
     if (!fields || fields.length === 0) return event;
-    const data = structuredClone(event.data) as Record<string, unknown>;
+    if (typeof event.data !== 'object' || event.data === null) return event;
+    const data = (Array.isArray(event.data) ? [...(event.data as unknown[])] : { ...(event.data as Record<string, unknown>) }) as Record<string, unknown>;
+    const copied = new Set<unknown>();
+    const keys = new Map<string, DataKey | null>();
     for (const field of fields) {
-      const at = getPath(data, field.path.split('.'));
-      if (!at || at.parent[at.key] === null || at.parent[at.key] === undefined || isEnvelope(at.parent[at.key])) continue;
+      const path = field.path.split('.');
+      const original = getPath(event.data, path);
+      if (!original || original.parent[original.key] === null || original.parent[original.key] === undefined || isEnvelope(original.parent[original.key])) continue;
+      const at = getPath(copyOnPath(data, path, copied), path)!;
       const subject = this.subjectOf(field.owner, data, event.type);
-      const key = await this.keyStore.getOrCreate(subject);
+      let key = keys.get(subject);
+      if (key === undefined) keys.set(subject, (key = await this.keyStore.getOrCreate(subject)));
       at.parent[at.key] = key ? seal(key, `${subject}|${field.path}`, at.parent[at.key]) : field.placeholder;
     }
     return { ...event, data };
@@ -140,11 +207,11 @@ export class EncryptingEventStore implements EventStore {
       this.destroyedSeen = destroyed;
     }
     const cached = this.opened.get(event.eventId);
-    if (cached && now - cached.at < OPENED_CACHE_MS) return { ...event, data: structuredClone(cached.data) };
+    if (cached && now - cached.at < OPENED_CACHE_MS) return { ...event, data: cloneData(cached.data) };
     const opened = await this.openFields(event, fields);
     if (opened !== event) {
       this.opened.delete(event.eventId);
-      this.opened.set(event.eventId, { data: structuredClone(opened.data), at: now });
+      this.opened.set(event.eventId, { data: cloneData(opened.data), at: now });
       while (this.opened.size > OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value as string);
     }
     return opened;
@@ -156,7 +223,7 @@ export class EncryptingEventStore implements EventStore {
       const path = field.path.split('.');
       const found = getPath(event.data, path);
       if (!found || !isEnvelope(found.parent[found.key])) continue;
-      data ??= structuredClone(event.data) as Record<string, unknown>;
+      data ??= cloneData(event.data) as Record<string, unknown>;
       const at = getPath(data, path)!;
       const envelope = at.parent[at.key] as Envelope;
       const subject = this.subjectOf(field.owner, data, event.type);
