@@ -315,7 +315,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         skipped++;
         continue;
       }
-      await this.locked(reactor.name, async () => {
+      const wrote = await this.locked(reactor.name, async () => {
         // No effect from a runner that lost the lease meanwhile (the commit is fenced too).
         this.assertOwner(reactor.name);
         const writes: Write[] = [];
@@ -323,9 +323,18 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
         const historic = this.isHistoric(reactor, event);
         await reactor.react(event, this.context(reactor, writes, () => this.clock.now(), queued, historic));
         if (historic) this.skipHistoricDueWork(reactor, event, writes);
+        // A reaction that decided nothing to write needs no unit of work of its own: its checkpoint is committed
+        // with the next one that writes, or at the end of the batch (a crash before that only runs these no-op
+        // reactions again). Most events of a first catch-up are such (issue 13: one commit per event was most of it).
+        if (writes.length === 0) return false;
         await this.commit(reactor.name, writes, { name: reactor.name, event });
         await this.deliverQueued(queued, this.clock.now());
+        return true;
       });
+      if (!wrote) {
+        skipped++;
+        continue;
+      }
       this.committed(entry, event.position, skipped + 1);
       skipped = 0;
     }
