@@ -173,7 +173,7 @@ export class SqliteEventStore implements EventStore {
    * of the batch being written have appended; it joins `heads` once the transaction commits.
    */
   private readonly heads = new Map<string, StreamHead>();
-  private batchHeads = new Map<string, StreamHead>();
+  private readonly batchHeads = new Map<string, StreamHead>();
   private requestHead: StreamHead | null = null;
   private readonly headCacheSize: number;
   private dataVersion: number | null = null;
@@ -456,7 +456,7 @@ export class SqliteEventStore implements EventStore {
 
   private startBatch(): void {
     this.batchRows = [];
-    this.batchHeads = new Map();
+    this.batchHeads.clear();
   }
 
   /**
