@@ -52,6 +52,27 @@ const MISSING_KEPT = 1_000;
 
 type Folding<S> = Pick<Decider<never, DomainEvent, S>, 'evolve' | 'initialState'>;
 
+/** A cached state; `own` when this process's append left it (the store accepted those events at that revision). */
+type Cached<S> = Loaded<S> & { own: boolean };
+
+/** What a decision run on trusted states took without reading: a refusal or a no-op is then decided again on reads. */
+export interface Trust {
+  /** False when the decision is made again on reads: nothing is taken unread. */
+  allowed: boolean;
+  /** States taken without a read (a stream's own append left it, or a stream known to be new). */
+  taken: number;
+  /** The If-Match refusal thrown in this run, if any. */
+  mismatch?: unknown;
+}
+
+export interface ExecuteOptions {
+  /**
+   * The stream cannot exist yet (its id was just drawn at random): the first decision starts from the initial state
+   * without reading. Should it exist after all, the append is refused and the decision is made again on a read.
+   */
+  newStream?: boolean;
+}
+
 export class EventSourcedStreams {
   /**
    * Folded states by decider and stream, with the revision they reflect. Only an optimisation: a load
@@ -60,7 +81,7 @@ export class EventSourcedStreams {
    * folds its events into the cached state it was decided on (the store accepted them at exactly that
    * revision, so nobody wrote in between), so the next command on the stream reads nothing but the empty tail.
    */
-  private readonly states = new Map<Folding<unknown>, Map<string, Loaded<unknown>>>();
+  private readonly states = new Map<Folding<unknown>, Map<string, Cached<unknown>>>();
   /** Streams a load found empty, with the decider that loaded them: the append that creates one starts its cached state. */
   private readonly missing = new Map<string, Folding<unknown>>();
 
@@ -72,21 +93,78 @@ export class EventSourcedStreams {
 
   async load<S>(streamId: string, decider: Folding<S>): Promise<Loaded<S>> {
     const folding = decider as Folding<unknown>;
-    const cached = this.states.get(folding)?.get(streamId) as Loaded<S> | undefined;
+    const cached = this.states.get(folding)?.get(streamId) as Cached<S> | undefined;
     const events = await this.store.readStream(streamId, cached ? { fromRevision: cached.revision + 1 } : {});
     if (events.length === 0) {
-      if (cached) return cached;
-      this.missing.delete(streamId);
-      if (this.missing.size >= MISSING_KEPT) this.missing.delete(this.missing.keys().next().value!);
-      this.missing.set(streamId, folding);
+      if (cached) return { state: cached.state, revision: cached.revision };
+      this.noteMissing(streamId, folding);
       return { state: decider.initialState, revision: -1 };
     }
     const loaded: Loaded<S> = {
       state: events.map(toDomainEvent).reduce(decider.evolve, cached ? cached.state : decider.initialState),
       revision: events[events.length - 1].revision,
     };
-    this.cache(folding, streamId, loaded);
+    this.cache(folding, streamId, { ...loaded, own: false });
     return loaded;
+  }
+
+  /**
+   * A load for a decision that appends to this stream when it is accepted: a state this process's own append left
+   * is taken as it is, without reading. Another writer may have appended since; the append's expected revision
+   * then fails and the decision is made again on a read, and a refusal or a no-op decided on it is decided again on
+   * a read (see {@link deciding}), so an answer never rests on a state the store did not confirm.
+   */
+  private async loadForDecision<S>(streamId: string, decider: Folding<S>, trust: Trust): Promise<Loaded<S>> {
+    const cached = this.states.get(decider as Folding<unknown>)?.get(streamId);
+    if (cached?.own && trust.allowed) {
+      trust.taken++;
+      return { state: cached.state as S, revision: cached.revision };
+    }
+    return this.load(streamId, decider);
+  }
+
+  /** Starts a new stream's decision from the initial state, without a read (see {@link ExecuteOptions.newStream}). */
+  private assumeNew<S>(streamId: string, decider: Folding<S>, trust: Trust): Loaded<S> {
+    this.noteMissing(streamId, decider as Folding<unknown>);
+    trust.taken++;
+    return { state: decider.initialState, revision: -1 };
+  }
+
+  private noteMissing(streamId: string, decider: Folding<unknown>): void {
+    this.missing.delete(streamId);
+    if (this.missing.size >= MISSING_KEPT) this.missing.delete(this.missing.keys().next().value!);
+    this.missing.set(streamId, decider);
+  }
+
+  /**
+   * Runs a decision (`run`, given these streams) with the states this process's own appends left taken without a
+   * read, for the streams the decision appends to when accepted: `run` gets a view whose `load` does so. Only pass
+   * it the loads of such streams; a stream that is only read must be loaded through `this`. When the decision
+   * refuses (a domain error, an If-Match mismatch) or finds nothing to do after taking any state unread, it is run
+   * again on reads, and that answer is the answer.
+   */
+  async deciding<T extends CommandOutcome>(run: (streams: this, trust: Trust) => Promise<T>): Promise<T> {
+    const trust: Trust = { allowed: true, taken: 0 };
+    const view = Object.create(this) as this;
+    const streams = this;
+    view.load = function <S>(streamId: string, decider: Folding<S>): Promise<Loaded<S>> {
+      return streams.loadForDecision(streamId, decider, trust);
+    };
+    view.checkIfMatch = function (ctx: CommandContext, revision: number): void {
+      try {
+        streams.checkIfMatch(ctx, revision);
+      } catch (error) {
+        trust.mismatch = error;
+        throw error;
+      }
+    };
+    try {
+      const outcome = await run(view, trust);
+      if (outcome.events.length > 0 || trust.taken === 0) return outcome;
+    } catch (error) {
+      if (trust.taken === 0 || !(error instanceof DomainError || error === trust.mismatch)) throw error;
+    }
+    return run(this, { allowed: false, taken: 0 });
   }
 
   /**
@@ -119,6 +197,7 @@ export class EventSourcedStreams {
       this.appended(streamId, revision, events, result);
       return result;
     } catch (error) {
+      if (error instanceof WrongExpectedRevisionError) this.contradicted(streamId);
       if (!(error instanceof DuplicateEventIdError) || !ctx.idempotencyKey) throw error;
       const stored = await this.whereStored(streamId, newEvents.map((e) => e.eventId));
       if (!stored) throw error;
@@ -138,16 +217,21 @@ export class EventSourcedStreams {
       const decider = this.missing.get(streamId);
       if (!decider) return;
       this.missing.delete(streamId);
-      this.cache(decider, streamId, { state: events.reduce(decider.evolve, decider.initialState), revision: next });
+      this.cache(decider, streamId, { state: events.reduce(decider.evolve, decider.initialState), revision: next, own: true });
       return;
     }
     for (const [decider, cache] of this.states) {
       const cached = cache.get(streamId);
-      if (cached && cached.revision === revision) this.cache(decider, streamId, { state: events.reduce(decider.evolve, cached.state), revision: next });
+      if (cached && cached.revision === revision) this.cache(decider, streamId, { state: events.reduce(decider.evolve, cached.state), revision: next, own: true });
     }
   }
 
-  private cache(decider: Folding<unknown>, streamId: string, loaded: Loaded<unknown>): void {
+  /** Another writer got there first: what this process cached of the stream is no longer taken without a read. */
+  private contradicted(streamId: string): void {
+    for (const cache of this.states.values()) cache.delete(streamId);
+  }
+
+  private cache(decider: Folding<unknown>, streamId: string, loaded: Cached<unknown>): void {
     let cache = this.states.get(decider);
     if (!cache) this.states.set(decider, (cache = new Map()));
     cache.delete(streamId);
@@ -217,8 +301,12 @@ export class EventSourcedStreams {
     decider: Decider<C, E, S>,
     makeCommand: (state: S) => C,
     ctx: CommandContext,
+    options: ExecuteOptions = {},
   ): Promise<CommandOutcome> {
-    return this.orOwnOutcome(streamId, ctx, () => this.decideAndAppend(streamId, decider, makeCommand, ctx));
+    // The stream is appended to whenever the decision is accepted: its own cached state may be taken unread.
+    return this.deciding((streams, trust) =>
+      streams.orOwnOutcome(streamId, ctx, () => streams.decideAndAppend(streamId, decider, makeCommand, ctx, trust, options.newStream === true)),
+    );
   }
 
   private async decideAndAppend<C extends DomainCommand, E extends DomainEvent, S>(
@@ -226,9 +314,11 @@ export class EventSourcedStreams {
     decider: Decider<C, E, S>,
     makeCommand: (state: S) => C,
     ctx: CommandContext,
+    trust: Trust,
+    newStream: boolean,
   ): Promise<CommandOutcome> {
     for (let attempt = 0; ; attempt++) {
-      const { state, revision } = await this.load(streamId, decider);
+      const { state, revision } = attempt === 0 && newStream && trust.allowed ? this.assumeNew(streamId, decider, trust) : await this.load(streamId, decider);
       this.checkIfMatch(ctx, revision);
       const events = decider.decide(makeCommand(state), state);
       if (events.length === 0) return { streamId, revision, position: null, events: [] };

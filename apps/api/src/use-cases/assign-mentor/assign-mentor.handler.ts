@@ -19,9 +19,16 @@ export class AssignMentorHandler implements ICommandHandler<AssignMentorCommand>
   ) {}
 
   execute({ studentId, mentorId, ctx }: AssignMentorCommand): Promise<CommandOutcome> {
-    return runReservation(this.streams, ctx, studentStream(studentId), async () => {
-      const student = await loadStudent(this.streams, this.deciders, studentId);
-      this.streams.checkIfMatch(ctx, student.revision);
+    // The student's stream is appended to whenever the assignment is accepted, so the state this process's own
+    // append left there is taken without a read (`deciding`; a refusal or a no-op is decided again on reads). The
+    // mentor's is always read: an assignment that relies on a slot already reserved appends nothing there.
+    return this.streams.deciding((streams) => this.decide(streams, studentId, mentorId, ctx));
+  }
+
+  private decide(streams: EventSourcedStreams, studentId: string, mentorId: string, ctx: AssignMentorCommand['ctx']): Promise<CommandOutcome> {
+    return runReservation(streams, ctx, studentStream(studentId), async () => {
+      const student = await loadStudent(streams, this.deciders, studentId);
+      streams.checkIfMatch(ctx, student.revision);
       const mentor = await loadMentor(this.streams, this.deciders, mentorId);
       const at = this.streams.now().toISOString();
       const by = ctx.actor;

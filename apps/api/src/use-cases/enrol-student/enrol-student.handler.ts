@@ -15,7 +15,8 @@ export class EnrolStudentHandler implements ICommandHandler<EnrolStudentCommand>
   ) {}
 
   async execute({ input, ctx }: EnrolStudentCommand): Promise<CommandOutcome & { studentId: string }> {
-    const studentId = ctx.idempotencyKey ? deterministicUuid('student', ctx.actor.id, ctx.idempotencyKey) : this.streams.newId();
+    const keyed = ctx.idempotencyKey !== undefined;
+    const studentId = keyed ? deterministicUuid('student', ctx.actor.id, ctx.idempotencyKey!) : this.streams.newId();
     const at = this.streams.now().toISOString();
     const outcome = await this.streams.execute(
       studentStream(studentId),
@@ -36,6 +37,8 @@ export class EnrolStudentHandler implements ICommandHandler<EnrolStudentCommand>
         },
       }),
       ctx,
+      // A random id names no stream yet: nothing to read. A keyed request's id may be a retry's: read.
+      { newStream: !keyed },
     );
     return { ...outcome, studentId };
   }
