@@ -52,12 +52,12 @@ describe('EventSourcedStreams.append with an Idempotency-Key', () => {
   });
 });
 
-describe('EventSourcedStreams state cache: an append folds its events into the state it was decided on', () => {
+describe('EventSourcedStreams states kept in memory', () => {
   let dir: string;
   let store: SqliteEventStore;
   const plain: CommandContext = { actor: { id: 'staff-1', role: 'staff' }, correlationId: 'c-1', causationId: 'http:1' };
-  // A counting decider: the state is the list of `n`s seen (InternalCommentAdded: a v1 type the upcaster passes as it is).
-  const noted = (n: number) => ({ type: 'InternalCommentAdded', data: { n } });
+  // The state is the list of `n`s seen (InternalCommentAdded: a v1 type the upcaster passes as it is).
+  const noted = (n: number) => ({ type: 'InternalCommentAdded' as const, data: { n } });
   const counting = { initialState: [] as number[], evolve: (state: number[], event: { type: string; data: object }) => [...state, (event.data as { n: number }).n] };
 
   beforeEach(() => {
@@ -83,110 +83,89 @@ describe('EventSourcedStreams state cache: an append folds its events into the s
     return { streams: new EventSourcedStreams(spy), eventsRead: () => read, reads: () => reads };
   }
 
-  it('a stream created and then extended here is loaded without reading its events again, and equals a fresh fold', async () => {
-    const { streams, eventsRead } = counted();
-    expect(await streams.load('s-1', counting)).toEqual({ state: [], revision: -1 });
-    await streams.append('s-1', [noted(1)], -1, plain);
-    expect(await streams.load('s-1', counting)).toEqual({ state: [1], revision: 0 });
-    await streams.append('s-1', [noted(2), noted(3)], 0, plain);
-    expect(await streams.load('s-1', counting)).toEqual({ state: [1, 2, 3], revision: 2 });
-    expect(eventsRead()).toBe(0);
-    expect(await new EventSourcedStreams(store).load('s-1', counting)).toEqual({ state: [1, 2, 3], revision: 2 });
+  describe('an append folds its events into the state it was decided on', () => {
+    it('a stream created and then extended here is loaded without reading its events again, and equals a fresh fold', async () => {
+      const { streams, eventsRead } = counted();
+      expect(await streams.load('s-1', counting)).toEqual({ state: [], revision: -1 });
+      await streams.append('s-1', [noted(1)], -1, plain);
+      expect(await streams.load('s-1', counting)).toEqual({ state: [1], revision: 0 });
+      await streams.append('s-1', [noted(2), noted(3)], 0, plain);
+      expect(await streams.load('s-1', counting)).toEqual({ state: [1, 2, 3], revision: 2 });
+      expect(eventsRead()).toBe(0);
+      expect(await new EventSourcedStreams(store).load('s-1', counting)).toEqual({ state: [1, 2, 3], revision: 2 });
+    });
+
+    it('what another writer appended meanwhile is read, and an append that lost its race folds nothing', async () => {
+      const { streams } = counted();
+      await streams.load('s-1', counting);
+      await streams.append('s-1', [noted(1)], -1, plain);
+      const other = new EventSourcedStreams(store);
+      await other.append('s-1', [noted(2)], 0, plain);
+      await expect(streams.append('s-1', [noted(9)], 0, plain)).rejects.toMatchObject({ code: 'wrong_expected_revision' });
+      expect(await streams.load('s-1', counting)).toEqual({ state: [1, 2], revision: 1 });
+    });
   });
 
-  it('what another writer appended meanwhile is read, and an append that lost its race folds nothing', async () => {
-    const { streams } = counted();
-    await streams.load('s-1', counting);
-    await streams.append('s-1', [noted(1)], -1, plain);
-    const other = new EventSourcedStreams(store);
-    await other.append('s-1', [noted(2)], 0, plain);
-    await expect(streams.append('s-1', [noted(9)], 0, plain)).rejects.toMatchObject({ code: 'wrong_expected_revision' });
-    expect(await streams.load('s-1', counting)).toEqual({ state: [1, 2], revision: 1 });
-  });
-});
-
-describe('EventSourcedStreams decisions on the states of their own appends', () => {
-  let dir: string;
-  let store: SqliteEventStore;
-  const plain: CommandContext = { actor: { id: 'staff-1', role: 'staff' }, correlationId: 'c-1', causationId: 'http:1' };
-  const noted = (n: number) => ({ type: 'InternalCommentAdded' as const, data: { n } });
-  type Add = { type: 'Add'; data: { n: number; requires?: number; unless?: number } };
-  // Adds n; refuses unless `requires` is there; does nothing when `unless` is there.
-  const adding = {
-    initialState: [] as number[],
-    evolve: (state: number[], event: { type: string; data: object }) => [...state, (event.data as { n: number }).n],
-    decide: (command: Add, state: number[]) => {
-      const { n, requires, unless } = command.data;
-      if (requires !== undefined && !state.includes(requires)) throw new DomainError('missing', 'conflict', `needs ${requires}`);
-      if (unless !== undefined && state.includes(unless)) return [];
-      return [noted(n)];
-    },
-  };
-  const add = (data: Add['data']) => () => ({ type: 'Add' as const, data });
-
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'streams-'));
-    store = new SqliteEventStore({ file: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
-  });
-  afterEach(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  function counted() {
-    let reads = 0;
-    const spy = Object.create(store) as SqliteEventStore;
-    spy.readStream = (...args: Parameters<SqliteEventStore['readStream']>) => {
-      reads++;
-      return store.readStream(...args);
+  describe('decisions on the states of their own appends', () => {
+    type Add = { type: 'Add'; data: { n: number; requires?: number; unless?: number } };
+    // Adds n; refuses unless `requires` is there; does nothing when `unless` is there.
+    const adding = {
+      initialState: [] as number[],
+      evolve: (state: number[], event: { type: string; data: object }) => [...state, (event.data as { n: number }).n],
+      decide: (command: Add, state: number[]) => {
+        const { n, requires, unless } = command.data;
+        if (requires !== undefined && !state.includes(requires)) throw new DomainError('missing', 'conflict', `needs ${requires}`);
+        if (unless !== undefined && state.includes(unless)) return [];
+        return [noted(n)];
+      },
     };
-    return { streams: new EventSourcedStreams(spy), reads: () => reads };
-  }
+    const add = (data: Add['data']) => () => ({ type: 'Add' as const, data });
 
-  it('a new stream and then the states its own appends left are decided on without a read', async () => {
-    const { streams, reads } = counted();
-    await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
-    await streams.execute('s-1', adding, add({ n: 2 }), plain);
-    const outcome = await streams.execute('s-1', adding, add({ n: 3 }), plain);
-    expect(outcome).toMatchObject({ revision: 2, events: [noted(3)] });
-    expect(reads()).toBe(0);
-    expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
-  });
+    it('a new stream and then the states its own appends left are decided on without a read', async () => {
+      const { streams, reads } = counted();
+      await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
+      await streams.execute('s-1', adding, add({ n: 2 }), plain);
+      const outcome = await streams.execute('s-1', adding, add({ n: 3 }), plain);
+      expect(outcome).toMatchObject({ revision: 2, events: [noted(3)] });
+      expect(reads()).toBe(0);
+      expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    });
 
-  it('another writer appended meanwhile: the append is refused and the command decided again on a read', async () => {
-    const { streams } = counted();
-    await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
-    await new EventSourcedStreams(store).append('s-1', [noted(2)], 0, plain);
-    expect(await streams.execute('s-1', adding, add({ n: 3 }), plain)).toMatchObject({ revision: 2 });
-    expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
-  });
+    it('another writer appended meanwhile: the append is refused and the command decided again on a read', async () => {
+      const { streams } = counted();
+      await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
+      await new EventSourcedStreams(store).append('s-1', [noted(2)], 0, plain);
+      expect(await streams.execute('s-1', adding, add({ n: 3 }), plain)).toMatchObject({ revision: 2 });
+      expect((await store.readStream('s-1')).map((e) => e.data)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]);
+    });
 
-  it('a refusal or a no-op decided on an unread state is decided again on a read', async () => {
-    const { streams, reads } = counted();
-    await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
-    await new EventSourcedStreams(store).append('s-1', [noted(2)], 0, plain);
-    // The unread state [1] would refuse (2 is missing); the store's [1, 2] accepts.
-    expect(await streams.execute('s-1', adding, add({ n: 3, requires: 2 }), plain)).toMatchObject({ revision: 2, events: [noted(3)] });
-    await new EventSourcedStreams(store).append('s-1', [noted(4)], 2, plain);
-    const before = reads();
-    // The unread state [1, 2, 3] would append 5; the store's [1, 2, 3, 4] makes it a no-op, answered at revision 3.
-    expect(await streams.execute('s-1', adding, add({ n: 5, unless: 4 }), plain)).toMatchObject({ revision: 3, events: [] });
-    expect(reads()).toBeGreaterThan(before);
-    // A refusal the store's state confirms stays a refusal.
-    await expect(streams.execute('s-1', adding, add({ n: 6, requires: 9 }), plain)).rejects.toMatchObject({ code: 'missing' });
-  });
+    it('a refusal or a no-op decided on an unread state is decided again on a read', async () => {
+      const { streams, reads } = counted();
+      await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
+      await new EventSourcedStreams(store).append('s-1', [noted(2)], 0, plain);
+      // The unread state [1] would refuse (2 is missing); the store's [1, 2] accepts.
+      expect(await streams.execute('s-1', adding, add({ n: 3, requires: 2 }), plain)).toMatchObject({ revision: 2, events: [noted(3)] });
+      await new EventSourcedStreams(store).append('s-1', [noted(4)], 2, plain);
+      const before = reads();
+      // The unread state [1, 2, 3] would append 5; the store's [1, 2, 3, 4] makes it a no-op, answered at revision 3.
+      expect(await streams.execute('s-1', adding, add({ n: 5, unless: 4 }), plain)).toMatchObject({ revision: 3, events: [] });
+      expect(reads()).toBeGreaterThan(before);
+      // A refusal the store's state confirms stays a refusal.
+      await expect(streams.execute('s-1', adding, add({ n: 6, requires: 9 }), plain)).rejects.toMatchObject({ code: 'missing' });
+    });
 
-  it('an If-Match refused on an unread state is checked again on a read', async () => {
-    const { streams } = counted();
-    await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
-    await new EventSourcedStreams(store).append('s-1', [noted(2)], 0, plain);
-    expect(await streams.execute('s-1', adding, add({ n: 3 }), { ...plain, expectedRevision: 1 })).toMatchObject({ revision: 2 });
-    await expect(streams.execute('s-1', adding, add({ n: 4 }), { ...plain, expectedRevision: 1 })).rejects.toMatchObject({ code: 'revision_mismatch' });
-  });
+    it('an If-Match refused on an unread state is checked again on a read', async () => {
+      const { streams } = counted();
+      await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
+      await new EventSourcedStreams(store).append('s-1', [noted(2)], 0, plain);
+      expect(await streams.execute('s-1', adding, add({ n: 3 }), { ...plain, expectedRevision: 1 })).toMatchObject({ revision: 2 });
+      await expect(streams.execute('s-1', adding, add({ n: 4 }), { ...plain, expectedRevision: 1 })).rejects.toMatchObject({ code: 'revision_mismatch' });
+    });
 
-  it('a stream said to be new that exists after all is decided on a read', async () => {
-    await new EventSourcedStreams(store).append('s-1', [noted(1)], -1, plain);
-    const { streams } = counted();
-    expect(await streams.execute('s-1', adding, add({ n: 2, requires: 1 }), plain, { newStream: true })).toMatchObject({ revision: 1, events: [noted(2)] });
+    it('a stream said to be new that exists after all is decided on a read', async () => {
+      await new EventSourcedStreams(store).append('s-1', [noted(1)], -1, plain);
+      const { streams } = counted();
+      expect(await streams.execute('s-1', adding, add({ n: 2, requires: 1 }), plain, { newStream: true })).toMatchObject({ revision: 1, events: [noted(2)] });
+    });
   });
 });
