@@ -87,6 +87,8 @@ export class MailDelivery {
   async deliverKey(key: string, now: Date): Promise<DeliveryOutcome> {
     const doc = await this.outbox.findOne({ _id: key });
     if (!doc || doc.state === 'dead') return 'skipped';
+    // Claimed by an attempt in flight (the worker's pass): claiming it again would send it twice.
+    if (doc.state === 'sending' && doc.nextAttemptAt > now.toISOString()) return 'skipped';
     return this.attempt(doc, now);
   }
 

@@ -1,6 +1,7 @@
-// The reactor runner's units of work (issue 13): a reaction that writes something is committed with its checkpoint
-// in its own unit (effects once, ADR 0003); a reaction that decides to write nothing costs no unit of its own, its
-// checkpoint rides with the next unit or the batch's last one. A restart resumes after the last committed event.
+// The reactor runner's units of work (issue 13): the reactions of a time slice commit their writes in order in one
+// unit with the slice's checkpoint (effects once, ADR 0003), instead of one unit per reaction; a failing reaction
+// rolls its slice back, and is then isolated and parked alone while the others are committed. A restart resumes
+// after the last committed event.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,7 +36,7 @@ describe('reactor runner: units of work', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('commits one unit per reaction that writes, none for those that write nothing, and the checkpoint of the last event', async () => {
+  it('commits the writes of a slice of reactions in order in one unit, with the checkpoint of its last event', async () => {
     // Events 0..29; the reactor records every tenth one and decides nothing for the others.
     for (let n = 0; n < 30; n++) await eventStore.append(`thing-${n}`, [event(n)], 'no_stream');
     const head = (await eventStore.headPosition())!;
@@ -47,6 +48,8 @@ describe('reactor runner: units of work', () => {
         const n = (e.data as { n: number }).n;
         seen.push(n);
         if (n % 10 === 0) ctx.write((tx) => tx.collection('tenths').insertOne({ _id: String(n) }).then(() => undefined));
+        // A later write of the slice sees the earlier ones (they run in order in one unit).
+        if (n === 25) ctx.write(async (tx) => void (await tx.collection('tenths').insertOne({ _id: 'seen', count: await tx.collection('tenths').countDocuments() })));
       },
     };
     let units = 0;
@@ -64,11 +67,11 @@ describe('reactor runner: units of work', () => {
     await runner.stop();
 
     expect(seen).toEqual([...Array(30).keys()]);
-    expect((await readStore.collection('tenths').find({}, { sort: { _id: 1 } })).map((d) => d._id)).toEqual(['0', '10', '20']);
+    expect(await readStore.collection('tenths').find({}, { sort: { _id: 1 } })).toEqual([{ _id: '0' }, { _id: '10' }, { _id: '20' }, { _id: 'seen', count: 3 }]);
     expect((await readStore.getCheckpoint('every-tenth'))?.position).toBe(formatPosition(head));
-    // Three reactions wrote (three units) and the batch ended on no-op reactions (one unit for the checkpoint); a
-    // few more for the runner's own bookkeeping (lease, history window) — far from one per event.
-    expect(unitsForEvents).toBeLessThan(10);
+    // 30 events in one slice: one unit (plus the runner's own bookkeeping), where there were 4 (one per writing
+    // reaction) before, and 30 before that.
+    expect(unitsForEvents).toBeLessThan(4);
 
     // A restart resumes after the last committed event: nothing again.
     seen.length = 0;
@@ -77,5 +80,28 @@ describe('reactor runner: units of work', () => {
     expect(await again.waitFor(head, 5000)).toBe(true);
     await again.stop();
     expect(seen).toEqual([]);
+  });
+
+  it('a reaction that keeps failing rolls its slice back; it is parked alone and the writes of the others are committed', async () => {
+    for (let n = 0; n < 12; n++) await eventStore.append(`thing-${n}`, [event(n)], 'no_stream');
+    const head = (await eventStore.headPosition())!;
+    const reactor: Reactor = {
+      name: 'all-but-seven',
+      eventTypes: new Set(['ThingHappened']),
+      react: async (e, ctx) => {
+        const n = (e.data as { n: number }).n;
+        if (n === 7) throw new Error('reaction bug');
+        ctx.write((tx) => tx.collection('done').insertOne({ _id: String(n) }).then(() => undefined));
+      },
+    };
+    const mailer = createMailer({ outboxDir: path.join(dir, 'outbox'), from: 'School <no-reply@school.example>' });
+    const runner = new ReactorRunner(eventStore, readStore, [reactor], mailer, quiet, { tickIntervalMs: 0, retryDelayMs: 0 });
+    await runner.start();
+    expect(await runner.waitFor(head, 5000)).toBe(true);
+    const [status] = await runner.status();
+    await runner.stop();
+    expect(status).toMatchObject({ lag: 0, parked: 1, checkpoint: formatPosition(head) });
+    const done = (await readStore.collection('done').find({})).map((d) => Number(d._id)).sort((a, b) => a - b);
+    expect(done).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11]);
   });
 });

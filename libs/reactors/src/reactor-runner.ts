@@ -29,7 +29,9 @@ import {
   SubscriberRunner,
   SubscriberRunnerOptions,
   SubscriberStatus,
+  SLICE_MS,
   isTransientError,
+  yieldToEventLoop,
 } from '@mentoring/projections';
 import { DUE_WORK, DueWorkDoc } from './due-work';
 import { Mailer } from './mailer';
@@ -158,6 +160,12 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     await this.ticking;
     if (options?.releaseLeases === false) this.deliveryLease.forget(EMAIL_DELIVERY);
     else await this.deliveryLease.release(EMAIL_DELIVERY).catch((error) => this.logger.error(`e-mail delivery: lease not released (${messageOf(error)}); it expires`));
+  }
+
+  /** Resolves once the scheduler's turn and the delivery pass in flight, if any, have ended (tests, a drain). */
+  async deliveriesSettled(): Promise<void> {
+    await this.ticking;
+    await this.startPass;
   }
 
   /** The scheduler's turn and delivery end before the leases are released. */
@@ -307,43 +315,44 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     });
   }
 
+  /**
+   * A batch in time slices (SLICE_MS, as the projections): each slice's reactions are decided one after the other, and
+   * their writes (due work, queued e-mails) run in order in one unit of work with the checkpoint of the slice's last
+   * event, so a write sees the earlier ones of its slice. Effects once (ADR 0003): nothing of a slice is committed
+   * unless all of it is; a failing reaction rolls its slice back, and the base class retries, then isolates and parks
+   * it. Queued e-mails get their first attempt after the commit. (One unit per reaction made the reactors most of a
+   * first catch-up's cost: 34k commits for 39k events.)
+   */
   protected async process(entry: SubscriberEntry<Reactor>, events: RecordedEvent[]): Promise<void> {
-    const reactor = entry.subscriber;
-    let skipped = 0;
-    for (const event of events) {
-      if (!reactor.eventTypes.has(event.type)) {
-        skipped++;
-        continue;
-      }
-      const wrote = await this.locked(reactor.name, async () => {
-        // No effect from a runner that lost the lease meanwhile (the commit is fenced too).
-        this.assertOwner(reactor.name);
-        const writes: Write[] = [];
-        const queued: string[] = [];
+    for (let from = 0; from < events.length; ) {
+      if (from > 0) await yieldToEventLoop();
+      const applied = await this.reactSlice(entry.subscriber, events, from);
+      from += applied;
+      this.committed(entry, events[from - 1].position, applied);
+    }
+    if (events.length > 0) this.endHistoryWhenCaughtUp(entry.subscriber.name, events[events.length - 1]);
+  }
+
+  /** Reacts to `events[from..]` until the slice's time is up, commits it; returns how many events it covered. */
+  private reactSlice(reactor: Reactor, events: readonly RecordedEvent[], from: number): Promise<number> {
+    return this.locked(reactor.name, async () => {
+      // No effect from a runner that lost the lease meanwhile (the commit is fenced too).
+      this.assertOwner(reactor.name);
+      const writes: Write[] = [];
+      const queued: string[] = [];
+      const deadline = performance.now() + SLICE_MS;
+      let end = from;
+      do {
+        const event = events[end++];
+        if (!reactor.eventTypes.has(event.type)) continue;
         const historic = this.isHistoric(reactor, event);
         await reactor.react(event, this.context(reactor, writes, () => this.clock.now(), queued, historic));
         if (historic) this.skipHistoricDueWork(reactor, event, writes);
-        // A reaction that decided nothing to write needs no unit of work of its own: its checkpoint is committed
-        // with the next one that writes, or at the end of the batch (a crash before that only runs these no-op
-        // reactions again). Most events of a first catch-up are such (issue 13: one commit per event was most of it).
-        if (writes.length === 0) return false;
-        await this.commit(reactor.name, writes, { name: reactor.name, event });
-        await this.deliverQueued(queued, this.clock.now());
-        return true;
-      });
-      if (!wrote) {
-        skipped++;
-        continue;
-      }
-      this.committed(entry, event.position, skipped + 1);
-      skipped = 0;
-    }
-    if (skipped > 0) {
-      const last = events[events.length - 1];
-      await this.commit(reactor.name, [], { name: reactor.name, event: last });
-      this.committed(entry, last.position, skipped);
-    }
-    if (events.length > 0) this.endHistoryWhenCaughtUp(reactor.name, events[events.length - 1]);
+      } while (end < events.length && performance.now() < deadline);
+      await this.commit(reactor.name, writes, { name: reactor.name, event: events[end - 1] });
+      await this.deliverQueued(queued, this.clock.now());
+      return end - from;
+    });
   }
 
   /** During a first start, an event older than the window is historic: it sends nothing (see sendOnce). */
