@@ -196,40 +196,43 @@ async function inFlight(from: number, count: number, append: (i: number) => Prom
 }
 
 /**
- * The store and two plain better-sqlite3 baselines (see plainSqliteAppends), on the same disk in the same
- * run. The appends of each are cut into chunks and the three take turns chunk by chunk (each turn in another
- * order), so that a burst of load from another process on the disk or the CPUs falls on all three alike;
- * each rate is a total over its chunks.
+ * The store and two plain better-sqlite3 baselines (see plainAppender), on the same disk in the same run. The
+ * appends of each are cut into chunks and the three take turns chunk by chunk (each turn in another order),
+ * so that load from other processes on the disk or the CPUs falls on all three alike. Each rate is the median
+ * of its chunks' rates, and each ratio the median of the ratios within a turn: a burst of load that slows one
+ * chunk moves neither.
  */
 async function sqliteAppends(): Promise<void> {
   const dir = tempDir();
   const single = QUICK ? 500 : 2000;
   const concurrent = QUICK ? 5000 : 20000;
-  const chunks = QUICK ? 2 : 8;
+  const chunks = QUICK ? 3 : 10;
   const contenders: Array<[string, Appender]> = [
     ['store', storeAppender(path.join(dir, 'store.sqlite'))],
     ['minimal', plainAppender(path.join(dir, 'minimal.sqlite'), 'minimal')],
     ['sameRows', plainAppender(path.join(dir, 'same-rows.sqlite'), 'same rows')],
   ];
-  const seconds = new Map(contenders.map(([name]) => [name, { sequential: 0, grouped: 0 }]));
+  // rates[mode][name][chunk], events/s
+  const rates = { sequential: new Map<string, number[]>(), grouped: new Map<string, number[]>() };
   for (const mode of ['sequential', 'grouped'] as const) {
     const perChunk = (mode === 'sequential' ? single : concurrent) / chunks;
+    for (const [name] of contenders) rates[mode].set(name, []);
     for (let chunk = 0; chunk < chunks; chunk++) {
       for (let turn = 0; turn < contenders.length; turn++) {
         const [name, appender] = contenders[(chunk + turn) % contenders.length];
         const started = performance.now();
         await appender[mode](chunk * perChunk, perChunk);
-        seconds.get(name)![mode] += (performance.now() - started) / 1000;
+        rates[mode].get(name)!.push(perChunk / ((performance.now() - started) / 1000));
       }
     }
   }
   for (const [, appender] of contenders) await appender.close();
-  const rate = (name: string, mode: 'sequential' | 'grouped') =>
-    Math.round((mode === 'sequential' ? single : concurrent) / seconds.get(name)![mode]);
   const figures = (mode: 'sequential' | 'grouped') => {
-    const ours = rate('store', mode);
+    const of = (name: string) => rates[mode].get(name)!;
+    const ours = Math.round(median(of('store')));
     const vs = (baseline: string, what: string) =>
-      `${Math.round((100 * ours) / rate(baseline, mode))} % of plain better-sqlite3 (${what}, ${rate(baseline, mode)} events/s)`;
+      `${Math.round(100 * median(of('store').map((rate, chunk) => rate / of(baseline)[chunk])))} % of plain better-sqlite3 ` +
+      `(${what}, ${Math.round(median(of(baseline)))} events/s)`;
     return { ours, text: `${vs('minimal', 'minimal rows')}, ${vs('sameRows', "the store's rows")}` };
   };
   const sequential = figures('sequential');
@@ -241,6 +244,8 @@ async function sqliteAppends(): Promise<void> {
   );
   fs.rmSync(dir, { recursive: true, force: true });
 }
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 function storeAppender(file: string): Appender {
   const store = new SqliteEventStore({ file, synchronous: 'FULL' });
