@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { DomainError } from '@mentoring/domain';
 import { SqliteEventStore } from '@mentoring/event-store';
 import { CommandContext } from './command-context';
-import { EventSourcedStreams } from './event-sourced-streams';
+import { DecideOnReads, EventSourcedStreams } from './event-sourced-streams';
 
 const ctx: CommandContext = { actor: { id: 'staff-1', role: 'staff' }, correlationId: 'c-1', causationId: 'http:1', idempotencyKey: 'key-1' };
 const noted = (n: number) => ({ type: 'Noted', data: { n } });
@@ -160,6 +160,21 @@ describe('EventSourcedStreams states kept in memory', () => {
       await new EventSourcedStreams(store).append('s-1', [noted(2)], 0, plain);
       expect(await streams.execute('s-1', adding, add({ n: 3 }), { ...plain, expectedRevision: 1 })).toMatchObject({ revision: 2 });
       await expect(streams.execute('s-1', adding, add({ n: 4 }), { ...plain, expectedRevision: 1 })).rejects.toMatchObject({ code: 'revision_mismatch' });
+    });
+
+    it('a decision that would rely on an unread state it does not append to is decided again on reads', async () => {
+      const { streams, reads } = counted();
+      await streams.execute('s-1', adding, add({ n: 1 }), plain, { newStream: true });
+      const runs: number[] = [];
+      const outcome = await streams.deciding(async (view, trust) => {
+        const { state, revision } = await view.load('s-1', adding);
+        runs.push(trust.taken);
+        if (trust.taken > 0) throw new DecideOnReads('relies on s-1 without appending to it');
+        return { streamId: 's-1', revision, position: null, events: state.map(noted) };
+      });
+      expect(runs).toEqual([1, 0]);
+      expect(outcome).toMatchObject({ revision: 0, events: [noted(1)] });
+      expect(reads()).toBe(1);
     });
 
     it('a stream said to be new that exists after all is decided on a read', async () => {

@@ -65,6 +65,17 @@ export interface Trust {
   mismatch?: unknown;
 }
 
+/**
+ * Thrown by a decision run on unread states that would rely on one of them without appending to its stream (so
+ * without the store confirming it): {@link EventSourcedStreams.deciding} then decides again on reads.
+ */
+export class DecideOnReads extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = 'DecideOnReads';
+  }
+}
+
 export interface ExecuteOptions {
   /**
    * The stream cannot exist yet (its id was just drawn at random): the first decision starts from the initial state
@@ -141,7 +152,8 @@ export class EventSourcedStreams {
    * read, for the streams the decision appends to when accepted: `run` gets a view whose `load` does so. Only pass
    * it the loads of such streams; a stream that is only read must be loaded through `this`. When the decision
    * refuses (a domain error, an If-Match mismatch) or finds nothing to do after taking any state unread, it is run
-   * again on reads, and that answer is the answer.
+   * again on reads, and that answer is the answer. A decision that finds it would rely on an unread state without
+   * appending to its stream throws {@link DecideOnReads} (`trust.taken` tells which loads were taken unread).
    */
   async deciding<T extends CommandOutcome>(run: (streams: this, trust: Trust) => Promise<T>): Promise<T> {
     const trust: Trust = { allowed: true, taken: 0 };
@@ -162,7 +174,7 @@ export class EventSourcedStreams {
       const outcome = await run(view, trust);
       if (outcome.events.length > 0 || trust.taken === 0) return outcome;
     } catch (error) {
-      if (trust.taken === 0 || !(error instanceof DomainError || error === trust.mismatch)) throw error;
+      if (trust.taken === 0 || !(error instanceof DomainError || error instanceof DecideOnReads || error === trust.mismatch)) throw error;
     }
     return run(this, { allowed: false, taken: 0 });
   }

@@ -3,7 +3,7 @@
 // that reservation, is appended to the student's stream; see docs/adr/0002-capacity-across-streams.md.
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { caseloadReservationFor, newReservationId } from '@mentoring/application';
+import { caseloadReservationFor, DecideOnReads, newReservationId, Trust } from '@mentoring/application';
 import { DECIDERS, Deciders } from '../../shared/deciders';
 import { CommandOutcome, EventSourcedStreams } from '../../shared/event-sourced-streams';
 import { loadMentor, loadStudent } from '../../shared/loaders';
@@ -19,17 +19,20 @@ export class AssignMentorHandler implements ICommandHandler<AssignMentorCommand>
   ) {}
 
   execute({ studentId, mentorId, ctx }: AssignMentorCommand): Promise<CommandOutcome> {
-    // The student's stream is appended to whenever the assignment is accepted, so the state this process's own
-    // append left there is taken without a read (`deciding`; a refusal or a no-op is decided again on reads). The
-    // mentor's is always read: an assignment that relies on a slot already reserved appends nothing there.
-    return this.streams.deciding((streams) => this.decide(streams, studentId, mentorId, ctx));
+    // An accepted assignment appends to both streams (their expected revisions confirm the states it was decided
+    // on), so the states this process's own appends left there are taken without a read (`deciding`; a refusal or a
+    // no-op is decided again on reads). One exception: relying on a slot already reserved appends nothing to the
+    // mentor's stream, so that is only decided on a mentor's state that was read.
+    return this.streams.deciding((streams, trust) => this.decide(streams, trust, studentId, mentorId, ctx));
   }
 
-  private decide(streams: EventSourcedStreams, studentId: string, mentorId: string, ctx: AssignMentorCommand['ctx']): Promise<CommandOutcome> {
+  private decide(streams: EventSourcedStreams, trust: Trust, studentId: string, mentorId: string, ctx: AssignMentorCommand['ctx']): Promise<CommandOutcome> {
     return runReservation(streams, ctx, studentStream(studentId), async () => {
       const student = await loadStudent(streams, this.deciders, studentId);
       streams.checkIfMatch(ctx, student.revision);
-      const mentor = await loadMentor(this.streams, this.deciders, mentorId);
+      const unreadBefore = trust.taken;
+      const mentor = await loadMentor(streams, this.deciders, mentorId);
+      const mentorUnread = trust.taken > unreadBefore;
       const at = this.streams.now().toISOString();
       const by = ctx.actor;
       const { file } = student.state;
@@ -49,6 +52,7 @@ export class AssignMentorHandler implements ICommandHandler<AssignMentorCommand>
         { type: 'ReserveCaseloadSlot', data: { mentorId, studentId, reservationId, studentHasDisability: registeredDisability, trainingPath, at, by } },
         mentor.state,
       );
+      if (reserved.length === 0 && mentorUnread) throw new DecideOnReads('the slot relied on was held by a mentor state not read');
       return {
         reservation: { streamId: mentorStream(mentorId), revision: mentor.revision, events: reserved, reservationId },
         target: { streamId: studentStream(studentId), revision: student.revision, reservationId, events: assigned },
