@@ -8,7 +8,9 @@ import { EventStore, formatPosition, NewEvent, SharedSubscriptionsEventStore, Sq
 import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
 import { PROJECTION_VERSIONS, ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
 import { Projection } from './projection';
-import { rebuildProjection } from './rebuild';
+import { rebuildProjection, rebuildProjections } from './rebuild';
+
+const STUDENT_PROFILES_NAME = studentProfilesProjection.name;
 import { createProjections, MENTOR_CASELOAD_ENTRIES, MENTOR_CASELOADS, mentorCaseloadsProjection, STUDENT_PROFILES, studentProfilesProjection } from './read-models';
 import { applyBatch } from './apply-batch';
 
@@ -246,6 +248,35 @@ describe('projections', () => {
     const caseload = await readStore.collection(MENTOR_CASELOADS).findOne({ _id: 'm1' });
     expect(caseload).toMatchObject({ caseloadSize: 2 });
     await runner.stop();
+  });
+
+  it('every projection rebuilt in one pass (seed --project, rebuild --all) gives the documents of each rebuilt alone, with one unit per slice for all', async () => {
+    await history(store);
+    const head = formatPosition((await store.headPosition())!);
+    const collectionsOf = (rs: ReadStore) => Promise.all(ALL_PROJECTIONS.flatMap((p) => p.collections).map((c) => documents(rs, c)));
+    for (const p of ALL_PROJECTIONS) await rebuildProjection(store, readStore, p);
+    const alone = await collectionsOf(readStore);
+    const joint = new EmbeddedReadStore({ file: path.join(dir, 'joint.sqlite') });
+    let units = 0;
+    const counting: ReadStore = Object.assign(Object.create(joint) as ReadStore, {
+      transaction: (work: Parameters<ReadStore['transaction']>[0]) => {
+        units++;
+        return joint.transaction(work);
+      },
+    });
+    const progress: number[] = [];
+    expect(await rebuildProjections(store, counting, ALL_PROJECTIONS, { batchSize: 5, sliceMs: 10_000, onProgress: ({ done }) => progress.push(done) })).toEqual({ done: 12, total: 12 });
+    expect(await collectionsOf(joint)).toEqual(alone);
+    for (const p of ALL_PROJECTIONS) expect((await joint.getCheckpoint(p.name))?.position).toBe(head);
+    // Events counted once (not once per projection); three batches of at most 5, each at least one unit for all.
+    expect(progress).toEqual([0, 5, 10, 12]);
+    expect(units).toBe(3);
+    // Resumed from different checkpoints: each from its own, one after the other.
+    await joint.deleteCheckpoint(STUDENT_PROFILES_NAME);
+    await joint.dropCollection(STUDENT_PROFILES);
+    expect(await rebuildProjections(store, joint, ALL_PROJECTIONS, { resume: true })).toEqual({ done: 12, total: 12 });
+    expect(await collectionsOf(joint)).toEqual(alone);
+    await joint.close();
   });
 
   it('a batch that fails rolls back its writes and its checkpoint together', async () => {

@@ -5,7 +5,7 @@
 import { EventStore, START, Position, parsePosition } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
 import { Projection } from './projection';
-import { SLICE_MS, applySlice, yieldToEventLoop } from './apply-batch';
+import { SLICE_MS, applyJointSlice, yieldToEventLoop } from './apply-batch';
 
 export interface RebuildProgress {
   done: number;
@@ -21,23 +21,51 @@ export interface RebuildOptions {
   sliceMs?: number;
 }
 
-export async function rebuildProjection(
+export function rebuildProjection(
   eventStore: EventStore,
   readStore: ReadStore,
   projection: Projection,
+  options: RebuildOptions = {},
+): Promise<RebuildProgress> {
+  return rebuildProjections(eventStore, readStore, [projection], options);
+}
+
+/**
+ * Several projections in one pass over `$all` (the seed's `--project`, `projections:rebuild --all --offline`): the
+ * log is read and decrypted once, and each slice is applied by all of them and committed in one unit of work with
+ * all their checkpoints. With `resume`, projections at different checkpoints are rebuilt one after the other
+ * instead (each from its own). `done`/`total` count events of the log, not events times projections.
+ */
+export async function rebuildProjections(
+  eventStore: EventStore,
+  readStore: ReadStore,
+  projections: readonly Projection[],
   options: RebuildOptions = {},
 ): Promise<RebuildProgress> {
   // Read batches of 250: reading (and decrypting) 1,000 events at once was itself a ~200 ms synchronous stretch.
   const batchSize = options.batchSize ?? 250;
   let after: Position = START;
   if (options.resume) {
-    const stored = await readStore.getCheckpoint(projection.name);
-    if (stored) after = parsePosition(stored.position);
+    const stored = await Promise.all(projections.map((p) => readStore.getCheckpoint(p.name)));
+    const positions = new Set(stored.map((c) => c?.position ?? null));
+    if (positions.size > 1) {
+      let done = 0;
+      let total = 0;
+      for (const projection of projections) {
+        const progress = await rebuildProjections(eventStore, readStore, [projection], options);
+        done += progress.done;
+        total += progress.total;
+      }
+      return { done, total };
+    }
+    if (stored[0]) after = parsePosition(stored[0].position);
   } else {
-    for (const name of projection.collections) await readStore.dropCollection(name);
-    await readStore.deleteCheckpoint(projection.name);
+    for (const projection of projections) {
+      for (const name of projection.collections) await readStore.dropCollection(name);
+      await readStore.deleteCheckpoint(projection.name);
+    }
   }
-  await projection.setup?.(readStore);
+  for (const projection of projections) await projection.setup?.(readStore);
   const total = await eventStore.countAfter(after);
   let done = 0;
   options.onProgress?.({ done, total });
@@ -47,7 +75,7 @@ export async function rebuildProjection(
     if (events.length === 0) break;
     for (let from = 0; from < events.length; ) {
       await yieldToEventLoop();
-      const applied = await applySlice(readStore, projection, events, from, options.sliceMs ?? SLICE_MS);
+      const applied = await applyJointSlice(readStore, projections, events, from, options.sliceMs ?? SLICE_MS);
       from += applied;
       done += applied;
       options.onProgress?.({ done, total: Math.max(total, done) });

@@ -11,7 +11,7 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
 import { createEventStore, createKeyStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
-import { createProjections, PROJECTION_NAMES, PROJECTION_VERSIONS, ProjectionVersionDoc, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjection, requestRebuild } from '@mentoring/projections';
+import { createProjections, PROJECTION_NAMES, PROJECTION_VERSIONS, ProjectionVersionDoc, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjections, requestRebuild } from '@mentoring/projections';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, resume: { type: 'boolean' }, offline: { type: 'boolean' } } });
@@ -43,40 +43,42 @@ async function main(): Promise<void> {
       for (const name of names) await watchRemoteRebuild(readStore, name);
       return;
     }
-    for (const name of names) {
-      const projection = createProjections(config).find((p) => p.name === name)!;
-      const bar = new SingleBar({
-        format: `${name.padEnd(24)} [{bar}] {percentage}% | {value}/{total} events | {rate} ev/s | ETA {eta_formatted}`,
-        barCompleteChar: '#',
-        barIncompleteChar: '.',
-        etaBuffer: 50,
-        // Piped into a file or CI log: print a progress line every second instead of redrawing.
-        noTTYOutput: true,
-        notTTYSchedule: 1000,
-      });
-      const started = Date.now();
-      let begun = false;
-      const result = await rebuildProjection(eventStore, readStore, projection, {
-        resume: values.resume,
-        onProgress: ({ done, total }) => {
-          const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
-          if (!begun) {
-            bar.start(total, done, { rate });
-            begun = true;
-          } else {
-            bar.setTotal(total);
-            bar.update(done, { rate });
-          }
-        },
-      });
-      bar.stop();
-      // The documents are now of the code's version: the next start has nothing to upgrade.
+    // All the named projections in one pass over the log (read and decrypted once, each slice committed once for all).
+    const projections = names.map((name) => createProjections(config).find((p) => p.name === name)!);
+    const label = names.length === 1 ? names[0] : `${names.length} projections`;
+    const bar = new SingleBar({
+      format: `${label.padEnd(24)} [{bar}] {percentage}% | {value}/{total} events | {rate} ev/s | ETA {eta_formatted}`,
+      barCompleteChar: '#',
+      barIncompleteChar: '.',
+      etaBuffer: 50,
+      // Piped into a file or CI log: print a progress line every second instead of redrawing.
+      noTTYOutput: true,
+      notTTYSchedule: 1000,
+    });
+    const started = Date.now();
+    let begun = false;
+    const result = await rebuildProjections(eventStore, readStore, projections, {
+      resume: values.resume,
+      onProgress: ({ done, total }) => {
+        const rate = Math.round(done / Math.max(0.001, (Date.now() - started) / 1000));
+        if (!begun) {
+          bar.start(total, done, { rate });
+          begun = true;
+        } else {
+          bar.setTotal(total);
+          bar.update(done, { rate });
+        }
+      },
+    });
+    bar.stop();
+    // The documents are now of the code's version: the next start has nothing to upgrade.
+    for (const projection of projections) {
       await readStore
         .collection<ProjectionVersionDoc>(PROJECTION_VERSIONS)
-        .replaceOne({ _id: name }, { _id: name, version: projection.version ?? 1, since: new Date().toISOString() }, { upsert: true });
-      const seconds = (Date.now() - started) / 1000;
-      console.log(`${name}: ${result.done} events in ${seconds.toFixed(2)} s (${Math.round(result.done / Math.max(seconds, 0.001))} events/s)`);
+        .replaceOne({ _id: projection.name }, { _id: projection.name, version: projection.version ?? 1, since: new Date().toISOString() }, { upsert: true });
     }
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`${names.join(', ')}: ${result.done} events in ${seconds.toFixed(2)} s (${Math.round(result.done / Math.max(seconds, 0.001))} events/s)`);
   } finally {
     await eventStore.close();
     await readStore.close();
