@@ -86,11 +86,12 @@ export interface ExecuteOptions {
 
 export class EventSourcedStreams {
   /**
-   * Folded states by decider and stream, with the revision they reflect. Only an optimisation: a load
-   * still reads every event after the cached revision, so the state is always the store's latest, even
-   * with several processes writing. States are immutable (evolve returns new objects). An append made here
-   * folds its events into the cached state it was decided on (the store accepted them at exactly that
-   * revision, so nobody wrote in between), so the next command on the stream reads nothing but the empty tail.
+   * Folded states by decider and stream, with the revision they reflect. `load` still reads every event after
+   * the cached revision, so what it returns is the store's latest, even with several processes writing. An
+   * append made here folds its events into the cached state it was decided on (the store accepted them at
+   * exactly that revision, so nobody wrote in between) and marks it `own`: a decision run through
+   * {@link deciding} takes such a state without any read, the store confirming it when the decision appends
+   * (see there). States are immutable (evolve returns new objects).
    */
   private readonly states = new Map<Folding<unknown>, Map<string, Cached<unknown>>>();
   /** Streams a load found empty, with the decider that loaded them: the append that creates one starts its cached state. */
