@@ -12,9 +12,33 @@ import { Projection } from './projection';
  */
 export const SLICE_MS = 8;
 
-/** Lets the event loop run what is waiting (I/O, timers, requests) before the next slice of work. */
+/**
+ * Slices waiting for their turn, one per turn of the event loop. A plain `setImmediate` per slice is not enough: every
+ * immediate queued before the loop reaches its check phase runs in that phase, back to back, so the slices of eleven
+ * subscribers handed the same batch (and a rebuild's) ran as one long stretch with no request served in between.
+ */
+const waiting: Array<() => void> = [];
+let pumping = false;
+
+function pump(): void {
+  waiting.shift()?.();
+  // Scheduled from inside the check phase: runs at the next turn, after I/O (requests) has been polled.
+  if (waiting.length > 0) setImmediate(pump);
+  else pumping = false;
+}
+
+/**
+ * Lets the event loop run what is waiting (I/O, timers, requests) before the next slice of work: resolves at a later
+ * turn of the loop, one waiter per turn, in the order they asked.
+ */
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  return new Promise((resolve) => {
+    waiting.push(resolve);
+    if (!pumping) {
+      pumping = true;
+      setImmediate(pump);
+    }
+  });
 }
 
 /** Applies a batch of events in one unit of work and commits the checkpoint with it. */

@@ -106,7 +106,8 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
       if (!joint) {
         const created: JointBatch = { events, members: [] };
         this.joining.set(key, (joint = created));
-        setImmediate(() => {
+        // At its turn of the event loop (every projection handed this batch has joined by then).
+        void yieldToEventLoop().then(() => {
           this.joining.delete(key);
           void this.processJointly(created);
         });
@@ -118,7 +119,7 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
   /** One projection alone: its slices, each its own unit of work. */
   private async processAlone(entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
     for (let from = 0; from < events.length; ) {
-      if (from > 0) await yieldToEventLoop();
+      await yieldToEventLoop();
       const applied = await applySlice(this.readStore, entry.subscriber, events, from);
       from += applied;
       this.committed(entry, events[from - 1].position, applied);

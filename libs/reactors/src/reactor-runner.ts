@@ -325,7 +325,9 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
    */
   protected async process(entry: SubscriberEntry<Reactor>, events: RecordedEvent[]): Promise<void> {
     for (let from = 0; from < events.length; ) {
-      if (from > 0) await yieldToEventLoop();
+      // Each slice at its own turn of the event loop, the first too: the shared reader hands a batch to every
+      // subscriber at once, and their first slices must not run back to back before any request is served.
+      await yieldToEventLoop();
       const applied = await this.reactSlice(entry.subscriber, events, from);
       from += applied;
       this.committed(entry, events[from - 1].position, applied);
