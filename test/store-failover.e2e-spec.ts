@@ -2,6 +2,7 @@
 // embedded SQLite store closed) is not a server error: the API answers 503 store_unavailable as
 // problem+json with Retry-After, appends nothing, logs one WARN line naming the store (no ERROR, no
 // stack), and the client's retry with the same Idempotency-Key succeeds once the store is back.
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { NotLeaderError, TimeoutError } from '@eventstore/db-client';
 import { MongoServerError } from 'mongodb';
@@ -148,9 +149,28 @@ describe('a store failing over, over HTTP', () => {
     expect((await allEvents(eventStore)).length).toBe(before + 1);
   });
 
+  /**
+   * A copy of a stream this process wrote, under a new id, written straight to the store as another API instance
+   * would: this process has no state of it cached, so a command on it reads it before deciding.
+   */
+  async function writtenElsewhere(kind: 'student' | 'mentor', createdHere: string): Promise<string> {
+    const id = randomUUID();
+    const events = await eventStore.readStream(`${kind}-${createdHere}`);
+    await eventStore.append(
+      `${kind}-${id}`,
+      events.map((e) => {
+        const { integrity: _chain, ...metadata } = e.metadata as typeof e.metadata & { integrity?: unknown };
+        return { eventId: randomUUID(), type: e.type, schemaVersion: e.schemaVersion, data: JSON.parse(JSON.stringify(e.data).replaceAll(createdHere, id)), metadata };
+      }),
+      'no_stream',
+    );
+    return id;
+  }
+
   it('EventStoreDB TimeoutError on the read before a decision: 503, nothing appended', async () => {
-    const mentorId = (await post(t, staff, '/mentors', mentorBody())).body.mentorId as string;
-    const studentId = (await post(t, staff, '/students', enrolment('self_funded'))).body.studentId as string;
+    // Streams this process did not write (its own appends' states are decided on without a read).
+    const mentorId = await writtenElsewhere('mentor', (await post(t, staff, '/mentors', mentorBody())).body.mentorId as string);
+    const studentId = await writtenElsewhere('student', (await post(t, staff, '/students', enrolment('self_funded'))).body.studentId as string);
     const before = (await allEvents(eventStore)).length;
     faults.readStream = async () => {
       throw mapEsdbError(new TimeoutError(grpcError(10, 'Operation timed out')), `student-${studentId}`);
