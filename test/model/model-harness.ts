@@ -103,7 +103,15 @@ export class ModelHarness {
   /** The reactors' scheduler, as the timer would run it at the clock's time. */
   async tick(): Promise<void> {
     const app = await this.current();
-    await app.app.get<ReactorRunner>(REACTOR_RUNNER).tick(this.clock.now());
+    const generation = this.generation;
+    try {
+      await app.app.get<ReactorRunner>(REACTOR_RUNNER).tick(this.clock.now());
+    } catch (error) {
+      // The process crashed during its tick (its stores closed under it): like its requests, the tick ends in an
+      // error, and the restarted process does the due work again.
+      if (this.deadGeneration === generation) return;
+      throw error;
+    }
   }
 
   /**
