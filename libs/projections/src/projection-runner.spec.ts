@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { EventStore, formatPosition, NewEvent, SharedSubscriptionsEventStore, SqliteEventStore } from '@mentoring/event-store';
 import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
-import { PROJECTION_VERSIONS, ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, requestRebuild } from './projection-runner';
+import { PROJECTION_VERSIONS, ProjectionRunner, REBUILD_REQUESTS, RebuildRequestDoc, recordProjectionVersions, requestRebuild } from './projection-runner';
 import { Projection } from './projection';
 import { rebuildProjection, rebuildProjections } from './rebuild';
 
@@ -277,6 +277,29 @@ describe('projections', () => {
     expect(await rebuildProjections(store, joint, ALL_PROJECTIONS, { resume: true })).toEqual({ done: 12, total: 12 });
     expect(await collectionsOf(joint)).toEqual(alone);
     await joint.close();
+  });
+
+  it('projections built offline (seed --project, rebuild --all) with their versions recorded are not rebuilt again at the next start', async () => {
+    await history(store);
+    const upgraded = ALL_PROJECTIONS.filter((p) => (p.version ?? 1) > 1);
+    expect(upgraded.length).toBeGreaterThan(0);
+    const requests = readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS);
+    // Without the versions recorded, a start takes the documents for version 1 and rebuilds every upgraded projection.
+    await rebuildProjections(store, readStore, ALL_PROJECTIONS);
+    let runner = new ProjectionRunner(store, readStore, ALL_PROJECTIONS);
+    await runner.start();
+    await runner.requestRebuildsOfOutdated();
+    await runner.stop();
+    expect((await requests.find({})).map((r) => r._id).sort()).toEqual(upgraded.map((p) => p.name).sort());
+    // Recorded (what the seed and the CLI now do): nothing to rebuild.
+    for (const p of ALL_PROJECTIONS) await readStore.collection(REBUILD_REQUESTS).deleteOne({ _id: p.name });
+    await readStore.collection(PROJECTION_VERSIONS).deleteMany({});
+    await recordProjectionVersions(readStore, ALL_PROJECTIONS);
+    runner = new ProjectionRunner(store, readStore, ALL_PROJECTIONS);
+    await runner.start();
+    await runner.requestRebuildsOfOutdated();
+    await runner.stop();
+    expect(await requests.find({})).toEqual([]);
   });
 
   it('a batch that fails rolls back its writes and its checkpoint together', async () => {

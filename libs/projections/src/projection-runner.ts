@@ -40,6 +40,18 @@ export interface ProjectionVersionDoc extends Doc {
   since: string;
 }
 
+/**
+ * Records that the documents of `projections` are of their code's version (after an offline rebuild or the seed's
+ * projecting): without it, the next start takes them for version 1 and rebuilds every projection whose version is
+ * higher, all over again.
+ */
+export async function recordProjectionVersions(readStore: ReadStore, projections: readonly Projection[], now = new Date()): Promise<void> {
+  const versions = readStore.collection<ProjectionVersionDoc>(PROJECTION_VERSIONS);
+  for (const projection of projections) {
+    await versions.replaceOne({ _id: projection.name }, { _id: projection.name, version: projection.version ?? 1, since: now.toISOString() }, { upsert: true });
+  }
+}
+
 export async function requestRebuild(readStore: ReadStore, name: string, now = new Date()): Promise<RebuildRequestDoc> {
   const doc: RebuildRequestDoc = { _id: name, state: 'requested', requestedAt: now.toISOString(), startedAt: null, finishedAt: null, done: 0, total: 0, error: null };
   await readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS).replaceOne({ _id: name }, doc, { upsert: true });

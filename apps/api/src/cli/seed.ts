@@ -31,7 +31,7 @@ import {
 } from '@mentoring/domain';
 import { createEventStore, createKeyStore, EventStore, NewEvent } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
-import { createProjections, rebuildProjections } from '@mentoring/projections';
+import { createProjections, rebuildProjections, recordProjectionVersions } from '@mentoring/projections';
 import { createDeciders } from '../shared/deciders';
 
 const PATHS = ['web-development', 'data-analysis', 'ux-design', 'project-management'];
@@ -414,6 +414,8 @@ async function main(): Promise<void> {
       },
     });
     projecting.stop();
+    // The documents are of the code's version: the next start has nothing to upgrade (it rebuilt them all before).
+    await recordProjectionVersions(readStore, projections);
     const projectSeconds = (performance.now() - t) / 1000;
     console.log(`${projections.map((p) => p.name).join(', ')}: ${progress.done} events in ${projectSeconds.toFixed(1)} s (${Math.round(progress.done / projectSeconds)} events/s, all of them in one pass)`);
   } else {

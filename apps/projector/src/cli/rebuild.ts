@@ -11,7 +11,7 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '@mentoring/config';
 import { createEventStore, createKeyStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
-import { createProjections, PROJECTION_NAMES, PROJECTION_VERSIONS, ProjectionVersionDoc, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjections, requestRebuild } from '@mentoring/projections';
+import { createProjections, PROJECTION_NAMES, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjections, recordProjectionVersions, requestRebuild } from '@mentoring/projections';
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: { all: { type: 'boolean' }, resume: { type: 'boolean' }, offline: { type: 'boolean' } } });
@@ -72,11 +72,7 @@ async function main(): Promise<void> {
     });
     bar.stop();
     // The documents are now of the code's version: the next start has nothing to upgrade.
-    for (const projection of projections) {
-      await readStore
-        .collection<ProjectionVersionDoc>(PROJECTION_VERSIONS)
-        .replaceOne({ _id: projection.name }, { _id: projection.name, version: projection.version ?? 1, since: new Date().toISOString() }, { upsert: true });
-    }
+    await recordProjectionVersions(readStore, projections);
     const seconds = (Date.now() - started) / 1000;
     console.log(`${names.join(', ')}: ${result.done} events in ${seconds.toFixed(2)} s (${Math.round(result.done / Math.max(seconds, 0.001))} events/s)`);
   } finally {
