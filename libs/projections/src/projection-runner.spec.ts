@@ -302,6 +302,25 @@ describe('projections', () => {
     expect(await requests.find({})).toEqual([]);
   });
 
+  it('a stop does not wait for a long rebuild: it is given up between batches, the live read model untouched, and asked for again', async () => {
+    await Promise.all(Array.from({ length: 4000 }, (_, i) => store.append(`student-r${i}`, [enrolled(`r${i}`)], 'no_stream')));
+    const runner = new ProjectionRunner(store, readStore, [studentProfilesProjection], { log: () => undefined, error: () => undefined }, { pollMs: 10 });
+    await runner.start();
+    expect(await runner.waitFor((await store.headPosition())!, 20_000)).toBe(true);
+    const live = await readStore.collection(STUDENT_PROFILES).countDocuments();
+    await requestRebuild(readStore, studentProfilesProjection.name);
+    const requests = readStore.collection<RebuildRequestDoc>(REBUILD_REQUESTS);
+    for (let i = 0; i < 500 && (await requests.findOne({ _id: studentProfilesProjection.name }))?.state !== 'running'; i++) await new Promise((r) => setTimeout(r, 5));
+    const stopping = performance.now();
+    await runner.stop();
+    const request = await requests.findOne({ _id: studentProfilesProjection.name });
+    // Given up (not switched): asked for again, and the live documents and checkpoint as they were.
+    expect(request).toMatchObject({ state: 'requested', done: 0, startedAt: null });
+    expect(await readStore.collection(STUDENT_PROFILES).countDocuments()).toBe(live);
+    expect((await readStore.getCheckpoint(studentProfilesProjection.name))?.position).toBe(formatPosition((await store.headPosition())!));
+    expect(performance.now() - stopping).toBeLessThan(5_000);
+  });
+
   it('a batch that fails rolls back its writes and its checkpoint together', async () => {
     await history(store);
     const events = await store.readAll({ maxCount: 100 });

@@ -7,7 +7,7 @@ import { EventStore, formatPosition, RecordedEvent } from '@mentoring/event-stor
 import { Doc, ReadStore } from '@mentoring/read-store';
 import { applyJointSlice, applySlice, yieldToEventLoop } from './apply-batch';
 import { Projection } from './projection';
-import { RebuildProgress, rebuildProjection } from './rebuild';
+import { RebuildInterruptedError, RebuildProgress, rebuildProjection } from './rebuild';
 import { shadowOf } from './shadow';
 import { RunnerLogger, SubscriberEntry, SubscriberRunner, SubscriberRunnerOptions, SubscriberStatus } from './subscriber-runner';
 
@@ -232,6 +232,12 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
         this.checkedVersions.set(request._id, version);
         this.logger.log(`projection ${request._id} rebuilt from ${result.done} events and switched`);
       } catch (error) {
+        if (error instanceof RebuildInterruptedError) {
+          // Asked for again: the runner that holds the lease next (this process restarted, or a standby) starts it over.
+          await requests.updateOne({ _id: request._id }, { $set: { state: 'requested', startedAt: null, done: 0, total: 0 } });
+          this.logger.log(`rebuild of ${request._id} interrupted by the stop after ${error.done} events; it starts again at the next start`);
+          return;
+        }
         const message = error instanceof Error ? error.message : String(error);
         await requests.updateOne({ _id: request._id }, { $set: { state: 'failed', error: message, finishedAt: new Date().toISOString() } });
         this.logger.error(`rebuild of ${request._id} failed: ${message}`);
@@ -250,7 +256,9 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
     if (!entry) throw new Error(`no running projection ${name}`);
     if (!this.owns(name)) throw new Error(`projection ${name} is run by another runner (its lease): that one rebuilds it`);
     const next = shadowOf(entry.subscriber);
-    const built = await rebuildProjection(this.eventStore, this.readStore, next, { onProgress });
+    // A stop (SIGTERM) does not wait for a rebuild of millions of events: it is given up between batches, before the
+    // switch, and the live read model is untouched (serveRebuildRequests asks for it again).
+    const built = await rebuildProjection(this.eventStore, this.readStore, next, { onProgress, shouldStop: () => this.stopped });
     entry.paused = true;
     try {
       if (entry.restartTimer) clearTimeout(entry.restartTimer);

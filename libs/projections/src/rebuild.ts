@@ -19,6 +19,16 @@ export interface RebuildOptions {
   onProgress?: (progress: RebuildProgress) => void;
   /** How long one unit of work applies events before the event loop gets a turn. Default {@link SLICE_MS}. */
   sliceMs?: number;
+  /** Asked between batches: true stops the rebuild with {@link RebuildInterruptedError} (a process stopping). */
+  shouldStop?: () => boolean;
+}
+
+/** A rebuild given up because its process is stopping; what it committed stays (a shadow, or a resumable checkpoint). */
+export class RebuildInterruptedError extends Error {
+  constructor(readonly done: number) {
+    super(`rebuild interrupted after ${done} events: the process is stopping`);
+    this.name = 'RebuildInterruptedError';
+  }
 }
 
 export function rebuildProjection(
@@ -71,6 +81,7 @@ export async function rebuildProjections(
   options.onProgress?.({ done, total });
   for (;;) {
     await yieldToEventLoop();
+    if (options.shouldStop?.()) throw new RebuildInterruptedError(done);
     const events = await eventStore.readAll({ after, maxCount: batchSize });
     if (events.length === 0) break;
     for (let from = 0; from < events.length; ) {
