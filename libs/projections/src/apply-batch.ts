@@ -53,17 +53,10 @@ export async function applyBatch(readStore: ReadStore, projection: Projection, e
 }
 
 /**
- * Applies `events[from..]` in one unit of work until `sliceMs` have passed (at least one event), and commits the
- * checkpoint of the last one applied with them. Returns how many were applied.
- */
-export function applySlice(readStore: ReadStore, projection: Projection, events: readonly RecordedEvent[], from: number, sliceMs = SLICE_MS): Promise<number> {
-  return applyJointSlice(readStore, [projection], events, from, sliceMs);
-}
-
-/**
- * The same for several projections at the same checkpoint: each event is applied by every projection that handles
- * it, and all their writes and checkpoints are committed in one unit of work (one read-store commit instead of one
- * per projection). A failure of any of them rolls the whole slice back.
+ * Applies `events[from..]` in one unit of work until `sliceMs` have passed (at least one event), each event by every
+ * projection of `projections` that handles it, and commits the checkpoint of the last one applied for all of them
+ * with the writes (one read-store commit, however many projections). Returns how many were applied. A failure of
+ * any of them rolls the whole slice back.
  */
 export async function applyJointSlice(
   readStore: ReadStore,

@@ -5,7 +5,7 @@
 // until the failing event is alone: that event is parked and the others are committed.
 import { EventStore, formatPosition, RecordedEvent } from '@mentoring/event-store';
 import { Doc, ReadStore } from '@mentoring/read-store';
-import { applyJointSlice, applySlice, yieldToEventLoop } from './apply-batch';
+import { applyJointSlice, yieldToEventLoop } from './apply-batch';
 import { Projection } from './projection';
 import { RebuildInterruptedError, RebuildProgress, rebuildProjection } from './rebuild';
 import { shadowOf } from './shadow';
@@ -62,6 +62,7 @@ export async function requestRebuild(readStore: ReadStore, name: string, now = n
  * busy moment are applied as one unit of work instead of one each (fewer read-store commits).
  */
 const LIVE_COALESCE_MS = 5;
+const SMALL_BATCH = 50;
 
 interface JointMember {
   entry: SubscriberEntry<Projection>;
@@ -73,7 +74,6 @@ interface JointBatch {
   events: RecordedEvent[];
   members: JointMember[];
 }
-const SMALL_BATCH = 50;
 
 export class ProjectionRunner extends SubscriberRunner<Projection> {
   protected readonly kind = 'projection' as const;
@@ -99,7 +99,7 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
     const versions = this.readStore.collection<ProjectionVersionDoc>(PROJECTION_VERSIONS);
     for (const projection of this.projections) {
       if ((await this.readStore.getCheckpoint(projection.name)) || (await versions.findOne({ _id: projection.name }))) continue;
-      await versions.replaceOne({ _id: projection.name }, { _id: projection.name, version: projection.version ?? 1, since: new Date().toISOString() }, { upsert: true });
+      await recordProjectionVersions(this.readStore, [projection]);
     }
     await super.start();
   }
@@ -128,38 +128,34 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
     });
   }
 
-  /** One projection alone: its slices, each its own unit of work. */
-  private async processAlone(entry: SubscriberEntry<Projection>, events: RecordedEvent[]): Promise<void> {
+  /**
+   * `events` in time slices, each applied by every projection of `entries` and committed once with all their
+   * checkpoints, the event loop free in between. A failure rolls its slice back; what earlier slices committed stays.
+   */
+  private async applyInSlices(entries: ReadonlyArray<SubscriberEntry<Projection>>, events: RecordedEvent[]): Promise<void> {
+    const projections = entries.map((e) => e.subscriber);
     for (let from = 0; from < events.length; ) {
       await yieldToEventLoop();
-      const applied = await applySlice(this.readStore, entry.subscriber, events, from);
+      const applied = await applyJointSlice(this.readStore, projections, events, from);
       from += applied;
-      this.committed(entry, events[from - 1].position, applied);
+      if (entries.length > 1) this.jointCommits++;
+      for (const entry of entries) this.committed(entry, events[from - 1].position, applied);
     }
   }
 
   /**
-   * Several projections at the same checkpoint: each slice applied by all of them and committed once, with all their
-   * checkpoints. When a slice fails (one projection's bug, a lease lost), each goes on alone from there, so that the
-   * others commit and the failing one is retried, isolated and parked by itself (the base class).
+   * The projections handed one batch together apply it together. When a slice fails (one projection's bug, a lease
+   * lost), each goes on alone from its own checkpoint, so that the others commit and the failing one is retried,
+   * isolated and parked by itself (the base class).
    */
   private async processJointly({ events, members }: JointBatch): Promise<void> {
     const settle = (member: JointMember, work: Promise<void>) => work.then(member.resolve, member.reject);
-    if (members.length === 1) return settle(members[0], this.processAlone(members[0].entry, events));
-    const projections = members.map((m) => m.entry.subscriber);
-    for (let from = 0; from < events.length; ) {
-      if (from > 0) await yieldToEventLoop();
-      let applied: number;
-      try {
-        applied = await applyJointSlice(this.readStore, projections, events, from);
-      } catch {
-        const rest = events.slice(from);
-        await Promise.all(members.map((member) => settle(member, this.processAlone(member.entry, rest))));
-        return;
-      }
-      from += applied;
-      this.jointCommits++;
-      for (const member of members) this.committed(member.entry, events[from - 1].position, applied);
+    try {
+      await this.applyInSlices(members.map((m) => m.entry), events);
+    } catch (error) {
+      if (members.length === 1) return members[0].reject(error);
+      await Promise.all(members.map((member) => settle(member, this.applyInSlices([member.entry], this.pending(member.entry, events)))));
+      return;
     }
     for (const member of members) member.resolve();
   }
@@ -196,7 +192,7 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
       // Documents stored before versions were recorded are version 1 (start() records a new projection's).
       const current = stored ? stored.version : 1;
       if (current === wanted) {
-        if (stored?.version !== wanted) await versions.replaceOne({ _id: name }, { _id: name, version: wanted, since: new Date().toISOString() }, { upsert: true });
+        if (stored?.version !== wanted) await recordProjectionVersions(this.readStore, [projection]);
         this.checkedVersions.set(name, wanted);
         continue;
       }
@@ -225,11 +221,9 @@ export class ProjectionRunner extends SubscriberRunner<Projection> {
           }
         });
         await requests.updateOne({ _id: request._id }, { $set: { state: 'switched', done: result.done, total: result.total, finishedAt: new Date().toISOString() } });
-        const version = this.projections.find((p) => p.name === request._id)?.version ?? 1;
-        await this.readStore
-          .collection<ProjectionVersionDoc>(PROJECTION_VERSIONS)
-          .replaceOne({ _id: request._id }, { _id: request._id, version, since: new Date().toISOString() }, { upsert: true });
-        this.checkedVersions.set(request._id, version);
+        const projection = this.projections.find((p) => p.name === request._id)!;
+        await recordProjectionVersions(this.readStore, [projection]);
+        this.checkedVersions.set(request._id, projection.version ?? 1);
         this.logger.log(`projection ${request._id} rebuilt from ${result.done} events and switched`);
       } catch (error) {
         if (error instanceof RebuildInterruptedError) {

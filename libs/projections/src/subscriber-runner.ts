@@ -320,7 +320,7 @@ export abstract class SubscriberRunner<S extends Subscriber> {
   }
 
   /** Events not yet committed by this subscriber (a retry must not apply again what a partial run committed). */
-  private pending(entry: SubscriberEntry<S>, events: RecordedEvent[]): RecordedEvent[] {
+  protected pending(entry: SubscriberEntry<S>, events: RecordedEvent[]): RecordedEvent[] {
     const reached = entry.checkpoint;
     return reached ? events.filter((e) => comparePositions(e.position, reached) > 0) : events;
   }

@@ -169,9 +169,8 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
   }
 
   /** The scheduler's turn and delivery end before the leases are released. */
-  protected override async quiesce(): Promise<void> {
-    await this.ticking;
-    await this.startPass;
+  protected override quiesce(): Promise<void> {
+    return this.deliveriesSettled();
   }
 
   /** Releases (or, as after a crash, forgets) the delivery worker's lease too. */
