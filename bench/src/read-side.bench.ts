@@ -82,7 +82,7 @@ async function project(readStore: ReadStore, students: number) {
 type Measure = [string, number, (store: ReadStore, i: number) => Promise<unknown>];
 
 export async function benchDashboards(options: { students?: number } = {}): Promise<Array<[string, string]>> {
-  const students = options.students ?? (process.env.BENCH_QUICK === '1' ? 2000 : 10_000);
+  const students = options.students ?? (Number(process.env.BENCH_READ_SIDE_STUDENTS) || (process.env.BENCH_QUICK === '1' ? 2000 : 10_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mentoring-read-side-'));
   const file = path.join(dir, 'read-models.sqlite');
   let readStore: ReadStore = new EmbeddedReadStore({ file });
