@@ -6,12 +6,14 @@ import { applyBatch, rebuildProjection } from '..';
 import {
   AttendanceAlertDoc,
   DASHBOARD_ATTENDANCE_ALERTS,
+  DASHBOARD_MENTOR_STUDENTS,
   DASHBOARD_STUDENTS,
   DASHBOARD_TEAM_ITEMS,
   DashboardMentoring,
   DashboardStudent,
   DashboardStudentDoc,
   dashboardsProjection,
+  generatedReadSideHistory,
   scriptedReadSideHistory,
   SCRIPTED_FUNDING,
   TeamItemDoc,
@@ -288,6 +290,27 @@ describe('dashboards projection', () => {
     await applyHistory();
     expect(await documents(stores.read, DASHBOARD_TEAM_ITEMS)).toEqual(EXPECTED_ITEMS);
     expect(await documents(stores.read, DASHBOARD_ATTENDANCE_ALERTS)).toEqual(EXPECTED_ALERTS);
+  });
+
+  it("a mentor's students are linked exactly as the students' dashboardMentorIds say (scripted and generated histories, through changes of mentor and ends of training)", async () => {
+    const linksMatch = async () => {
+      const expected = (await documents(stores.read, DASHBOARD_STUDENTS))
+        .flatMap((s) => (s.dashboardMentorIds as string[]).map((mentorId) => ({ _id: `${mentorId}:${s._id}`, mentorId, studentId: s._id })))
+        .sort((a, b) => (a._id < b._id ? -1 : 1));
+      const links = (await documents(stores.read, DASHBOARD_MENTOR_STUDENTS)).sort((a, b) => (a._id < b._id ? -1 : 1));
+      expect(links).toEqual(expected);
+      return links.length;
+    };
+    await applyHistory();
+    expect(await linksMatch()).toBe(4);
+    await stores.close();
+    stores = openStores();
+    await dashboardsProjection.setup!(stores.read);
+    const generated = generatedReadSideHistory({ students: 150, seed: 7 });
+    await generated.scenario.appendTo(stores.events);
+    const events = await stores.events.readAll({ maxCount: 100_000 });
+    for (let i = 0; i < events.length; i += 500) await applyBatch(stores.read, dashboardsProjection, events.slice(i, i + 500));
+    expect(await linksMatch()).toBeGreaterThan(100);
   });
 
   it('applying the same events twice (whole, and overlapping slices) gives the same documents', async () => {

@@ -3,7 +3,9 @@
 // the time of the question, because a projection has no clock.
 import {
   BookedSession,
+  DASHBOARD_MENTOR_STUDENTS,
   DASHBOARD_STUDENTS,
+  DashboardMentorStudentDoc,
   DashboardStudentDoc,
   MENTOR_CASELOADS,
   MentorCaseloadDoc,
@@ -110,12 +112,21 @@ export function nextSessionOf(doc: DashboardStudentDoc, mentorId: string, nowMs:
   return next ? { sessionId: next.sessionId, kind: next.kind, start: next.start, end: next.end } : null;
 }
 
+/** The students whose `dashboardMentorIds` name the mentor: through the links' index, then by `_id`. */
+async function mentorsStudents(store: ReadStore, mentorId: string): Promise<DashboardStudentDoc[]> {
+  const links = await store.collection<DashboardMentorStudentDoc>(DASHBOARD_MENTOR_STUDENTS).find({ mentorId }, { projection: { studentId: 1 } });
+  if (links.length === 0) return [];
+  // The condition again: a student unlinked by a commit between the two reads is not shown.
+  const filter = { _id: { $in: links.map((l) => l.studentId) }, dashboardMentorIds: mentorId };
+  return store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS).find(filter, { projection: FIELDS });
+}
+
 /** The dashboard of `mentorId` at `now`, or null when no such mentor is known. */
 export async function readMentorDashboard(store: ReadStore, mentorId: string, now: Date): Promise<MentorDashboardView | null> {
   const nowMs = now.getTime();
   const [mentor, docs] = await Promise.all([
     store.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).findOne({ _id: mentorId }, { projection: { name: 1, capacity: 1, caseloadSize: 1, unavailable: 1 } }),
-    store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS).find({ dashboardMentorIds: mentorId }, { projection: FIELDS }),
+    mentorsStudents(store, mentorId),
   ]);
   if (!mentor && docs.length === 0) return null;
 

@@ -21,8 +21,8 @@ import {
   isoWeekOf,
   isoWeekStartMs,
 } from '@mentoring/projections';
-import type { Collection, ReadStore } from '@mentoring/read-store';
-import { compareKeyed, CursorPosition, decodeCursor, Page, parseSort, SortSpec, toPage } from '../read-side-support/keyset';
+import type { Collection, Doc, Filter, ReadStore } from '@mentoring/read-store';
+import { afterFilter, compareKeyed, CursorPosition, decodeCursor, Page, parseSort, SortSpec, toPage } from '../read-side-support/keyset';
 import { round } from '../read-side-support/stats';
 
 export interface TeamDashboardOptions {
@@ -161,12 +161,28 @@ function pageOfKeys(keys: Keyed[], sort: SortSpec, request: ListPageRequest, aft
   return toPage(rest.slice(0, request.limit + 1), request.limit, sort, position, (k) => k);
 }
 
-/** The whole documents of a page of keys, in the page's order. */
-async function documents<T extends { _id: string }>(collection: Collection<T>, keys: readonly Keyed[], projection?: Record<string, 1>): Promise<T[]> {
-  if (keys.length === 0) return [];
-  const ids = keys.map((k) => k._id);
-  const byId = new Map((await collection.find({ _id: { $in: ids } }, projection ? { projection } : {})).map((d) => [d._id, d] as const));
-  return ids.map((id) => byId.get(id)).filter((d): d is T => d !== undefined);
+/**
+ * A page of the documents matching `filter`, ordered by `field` (a string, never null in the list) then `_id` in
+ * `sort`'s direction, starting after the request's cursor, and the number of matches: the read store walks an
+ * index on (filter fields, `field`) and stops after `limit + 1` documents.
+ */
+async function keysetPage<T extends Doc>(
+  collection: Collection<T>,
+  filter: Filter,
+  field: keyof T & string,
+  sort: SortSpec,
+  request: ListPageRequest,
+  projection?: Record<string, 1>,
+): Promise<{ total: number; nextCursor: string | null; docs: T[] }> {
+  const after = decodeCursor(request.cursor, sort);
+  const order = { [field]: sort.dir, _id: sort.dir };
+  const pageFilter = after ? { $and: [filter, afterFilter({ ...sort, field }, after)] } : filter;
+  const [rows, total] = await Promise.all([
+    collection.find(pageFilter, { sort: order, limit: request.limit + 1, ...(projection ? { projection: { ...projection, [field]: 1 } } : {}) }),
+    collection.countDocuments(filter),
+  ]);
+  const page = toPage(rows, request.limit, sort, (d) => ({ key: d[field] as unknown as string, id: d._id }), (d) => d);
+  return { total, nextCursor: page.nextCursor, docs: page.items };
 }
 
 const TEAM_ITEM_LISTS: Record<TeamItemKind, TeamDashboardListName> = {
@@ -175,12 +191,11 @@ const TEAM_ITEM_LISTS: Record<TeamItemKind, TeamDashboardListName> = {
   recording_review: 'recordings-awaiting-feedback',
 };
 
-/** Reads the team's lists at `now`; the open items' keys are read once for the three lists made of them. */
+/** Reads the team's lists at `now`: each list a page through an index and a count, whatever the size of the school. */
 export class TeamDashboardReader {
   private readonly nowMs: number;
   private readonly students: Collection<DashboardStudentDoc>;
   private readonly items: Collection<TeamItemDoc>;
-  private openItemKeys?: Promise<Array<{ _id: string; kind: TeamItemKind; since: string }>>;
 
   constructor(
     private readonly store: ReadStore,
@@ -226,15 +241,13 @@ export class TeamDashboardReader {
 
   /** Oldest waiting first. */
   async waitingForMentor(request: ListPageRequest): Promise<TeamList<WaitingStudentView>> {
-    const sort = parseSort('waiting-students', 'waiting-students');
-    const after = decodeCursor(request.cursor, sort);
-    const found = await this.students.find({ status: 'awaiting_mentor' }, { projection: { waitingSince: 1 } });
-    const keys = found.map((s) => ({ _id: s._id, key: s.waitingSince ?? '' }));
-    const page = pageOfKeys(keys, sort, request, after);
-    const docs = await documents(this.students, page.items, { studentId: 1, profileKind: 1, cohort: 1, waitingSince: 1, student: 1 });
+    const waiting = { status: 'awaiting_mentor' };
+    const projection = { studentId: 1, profileKind: 1, cohort: 1, waitingSince: 1, student: 1 } as const;
+    // `waitingSince` is the enrolment instant while a student waits: never null in this list.
+    const { total, nextCursor, docs } = await keysetPage(this.students, waiting, 'waitingSince', parseSort('waiting-students', 'waiting-students'), request, projection);
     return {
-      total: found.length,
-      nextCursor: page.nextCursor,
+      total,
+      nextCursor,
       items: docs.map((s) => ({
         studentId: s.studentId,
         name: s.student.name,
@@ -305,36 +318,22 @@ export class TeamDashboardReader {
   }
 
   /**
-   * Alerts of the last `alertWeeks` ISO weeks, most recent first: counted per week, and read week by week
-   * (newest first) only until a page is full. Equality lookups on the week, never a scan of the history.
+   * Alerts of the last `alertWeeks` ISO weeks, most recent first (a week's alerts are all older than those of
+   * the weeks after it): a page through the index on (week, raisedAt), never a scan of the history.
    */
   async attendanceAlerts(request: ListPageRequest): Promise<AttendanceAlertList> {
-    const sort = parseSort('-attendance-alerts', '-attendance-alerts');
-    const after = decodeCursor(request.cursor, sort);
     const alerts = this.store.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS);
     const current = isoWeekOf(this.now.toISOString())!;
     const newestFirst = Array.from({ length: this.options.alertWeeks }, (_, i) => addIsoWeeks(current, -i));
-    // A week's alerts are all older than those of the weeks after it: the pages of the weeks, in turn.
-    const keys: Keyed[] = [];
-    let total = 0;
-    for (const raisedWeek of newestFirst) {
-      if (keys.length > request.limit) {
-        total += await alerts.countDocuments({ raisedWeek });
-        continue;
-      }
-      const found = await alerts.find({ raisedWeek }, { projection: { raisedAt: 1 } });
-      total += found.length;
-      keys.push(...pageOfKeys(found.map((a) => ({ _id: a._id, key: a.raisedAt })), sort, { limit: found.length }, after).items);
-    }
-    const page = pageOfKeys(keys, sort, request, after);
-    const docs = await documents(alerts, page.items);
+    const inWeeks = { raisedWeek: { $in: newestFirst } };
+    const { total, nextCursor, docs } = await keysetPage(alerts, inWeeks, 'raisedAt', parseSort('-attendance-alerts', '-attendance-alerts'), request);
     const nameOf = await this.studentNames(docs);
     const oldest = newestFirst[newestFirst.length - 1];
     return {
       weeks: [...newestFirst].reverse(),
       since: new Date(isoWeekStartMs(oldest)).toISOString(),
       total,
-      nextCursor: page.nextCursor,
+      nextCursor,
       items: docs.map((i) => ({
         studentId: i.studentId,
         studentName: nameOf(i.studentId),
@@ -370,16 +369,11 @@ export class TeamDashboardReader {
     return { threshold: this.options.nearCapacity, total: near.size, nextCursor: page.nextCursor, items: page.items.map((k) => near.get(k._id)!) };
   }
 
-  /** The open team items of a kind, oldest first. */
+  /** The open team items of a kind, oldest first (only open items are kept). */
   private async openItems<T extends TeamItemDoc>(kind: TeamItemKind, request: ListPageRequest): Promise<{ total: number; nextCursor: string | null; docs: T[] }> {
     const list = TEAM_ITEM_LISTS[kind];
-    const sort = parseSort(list, list);
-    const after = decodeCursor(request.cursor, sort);
-    // Only open items are kept: all of them, keys only, once for the three lists.
-    this.openItemKeys ??= this.items.find({}, { projection: { kind: 1, since: 1 } });
-    const keys = (await this.openItemKeys).filter((k) => k.kind === kind).map((k) => ({ _id: k._id, key: k.since }));
-    const page = pageOfKeys(keys, sort, request, after);
-    return { total: keys.length, nextCursor: page.nextCursor, docs: (await documents(this.items, page.items)) as T[] };
+    const page = await keysetPage(this.items, { kind }, 'since', parseSort(list, list), request);
+    return { ...page, docs: page.docs as T[] };
   }
 
   /** Names of the students a page mentions: one lookup by ids. */
