@@ -102,6 +102,11 @@ describe('projections', () => {
         disabilityFriendly: false,
         unavailable: false,
         caseloadSize: 2,
+        // Derived and indexed for the lists (issue 13): 1 of 3 places left, "fullest first" key.
+        remainingCapacity: 1,
+        load: 0.6667,
+        fullness: 0.6667,
+        fullestFirst: '000000000001|9999993332',
         registeredAt: at,
         updatedAt: at,
         revision: 4,

@@ -1,6 +1,8 @@
 // Read model: one document per mentor, and one per student in their caseload. The caseload follows the
 // mentor stream's slot reservations (the capacity boundary, see docs/adr/0002), so it never shows more students than
-// the capacity; the remaining capacity is derived when read, never stored.
+// the capacity. What is derived from capacity and caseload (remaining capacity, load, the "fullest first" order) is
+// stored beside them and indexed, so that the lists of mentors and the team's "near capacity" list read a page
+// through an index instead of every mentor (issue 13).
 import type { RecordedEvent } from '@mentoring/event-store';
 import type { Doc, ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import { ERASED_PLACEHOLDER, EVENT_STREAM_CATEGORIES, legacyCaseloadReservationId } from '@mentoring/domain';
@@ -18,7 +20,7 @@ export interface CaseloadEntryDoc extends Doc {
   since: string;
 }
 
-export interface MentorCaseloadDoc extends StreamDoc {
+export interface MentorCaseloadDoc extends StreamDoc, MentorLoad {
   mentorId: string;
   name: string;
   email: string;
@@ -31,6 +33,44 @@ export interface MentorCaseloadDoc extends StreamDoc {
   registeredAt: string;
   updatedAt: string;
 }
+
+/** What the lists derive from a mentor's capacity and caseload (see {@link mentorLoad}). */
+export interface MentorLoad {
+  /** max(0, capacity − caseloadSize). */
+  remainingCapacity: number;
+  /** caseloadSize / capacity to 4 decimals; null for a capacity of 0. */
+  load: number | null;
+  /**
+   * The load, or `Number.MAX_SAFE_INTEGER` for a capacity of 0: a mentor is near capacity at a threshold t (0–1)
+   * exactly when `fullness >= t` (no place left means a load of at least 1).
+   */
+  fullness: number;
+  /** "Least capacity left, then highest load" as one string that sorts as that order. */
+  fullestFirst: string;
+}
+
+/** The derived fields of a mentor of `capacity` holding `caseloadSize` slots. */
+export function mentorLoad(capacity: number, caseloadSize: number): MentorLoad {
+  const remainingCapacity = Math.max(0, capacity - caseloadSize);
+  const load = capacity > 0 ? Math.round((caseloadSize / capacity) * 10_000) / 10_000 : null;
+  // Zero-padded remaining capacity, then the complement of the load in hundredths of a percent.
+  const loadBasisPoints = Math.min(Math.round((load ?? 0) * 10_000), 9_999_999_999);
+  const fullestFirst = `${String(remainingCapacity).padStart(12, '0')}|${String(9_999_999_999 - loadBasisPoints).padStart(10, '0')}`;
+  return { remainingCapacity, load, fullness: load ?? Number.MAX_SAFE_INTEGER, fullestFirst };
+}
+
+/** Stores {@link mentorLoad} of the mentor's current capacity and caseload when it changed. */
+async function refreshLoad(tx: ReadStoreTransaction, id: string): Promise<void> {
+  const mentors = tx.collection<MentorCaseloadDoc>(MENTOR_CASELOADS);
+  const doc = await mentors.findOne({ _id: id }, { projection: { capacity: 1, caseloadSize: 1, remainingCapacity: 1, load: 1, fullness: 1, fullestFirst: 1 } });
+  if (!doc || typeof doc.capacity !== 'number' || typeof doc.caseloadSize !== 'number') return;
+  const derived = mentorLoad(doc.capacity, doc.caseloadSize);
+  const same = (Object.keys(derived) as Array<keyof MentorLoad>).every((k) => doc[k] === derived[k]);
+  if (!same) await mentors.updateOne({ _id: id }, { $set: derived });
+}
+
+/** The events after which capacity or caseload may have changed. */
+const CHANGES_LOAD = new Set(['MentorRegistered', 'MentorCapacityChanged', 'CaseloadSlotReserved', 'CaseloadSlotReleased']);
 
 type Data = Record<string, any>;
 
@@ -111,12 +151,18 @@ const MENTOR_EVENT_TYPES = Object.entries(EVENT_STREAM_CATEGORIES)
 
 export const mentorCaseloadsProjection: Projection = {
   name: 'mentor-caseloads',
-  /** 2: entries by reservation id (issue 8); revision of every mentor event. */
-  version: 2,
+  /** 2: entries by reservation id (issue 8); revision of every mentor event. 3: the derived load fields, indexed. */
+  version: 3,
   collections: [MENTOR_CASELOADS, MENTOR_CASELOAD_ENTRIES],
   eventTypes: new Set([...Object.keys(handlers), ...MENTOR_EVENT_TYPES]),
   async setup(store: ReadStore) {
-    await store.collection(MENTOR_CASELOADS).createIndex({ caseloadSize: 1 });
+    const mentors = store.collection(MENTOR_CASELOADS);
+    await mentors.createIndex({ caseloadSize: 1 });
+    // GET /mentors by name or remaining capacity; the team's mentors near capacity (counted by fullness, fullest first).
+    await mentors.createIndex({ name: 1 });
+    await mentors.createIndex({ remainingCapacity: 1 });
+    await mentors.createIndex({ fullness: 1 });
+    await mentors.createIndex({ fullestFirst: 1 });
     await store.collection(MENTOR_CASELOAD_ENTRIES).createIndex({ mentorId: 1, since: 1 });
   },
   async apply(event, tx) {
@@ -124,5 +170,6 @@ export const mentorCaseloadsProjection: Projection = {
     const handler = handlers[event.type];
     if (handler) await handler(tx, String(data.mentorId), event, data);
     else await recordRevision(tx, MENTOR_CASELOADS, String(data.mentorId), event);
+    if (CHANGES_LOAD.has(event.type)) await refreshLoad(tx, String(data.mentorId));
   },
 };

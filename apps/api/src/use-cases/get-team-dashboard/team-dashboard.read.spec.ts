@@ -14,6 +14,8 @@ import {
   generatedReadSideHistory,
   isoWeekOf,
   addIsoWeeks,
+  MENTOR_CASELOADS,
+  MentorCaseloadDoc,
   mentorCaseloadsProjection,
   TeamItemDoc,
 } from '@mentoring/projections';
@@ -88,6 +90,28 @@ describe('team dashboard lists and mentor dashboards over a generated school (pa
     const { ids, totals } = await pageThrough('attendance-alerts', 6);
     expect(ids).toEqual(all.map((d) => d.studentId));
     expect([...totals]).toEqual([all.length]);
+  });
+
+  it.each([0, 0.5, 0.8, 1])('mentors near capacity at threshold %d: fullest first (least left, then highest load, then id), every one once across pages of 2', async (nearCapacity) => {
+    const mentors = await store.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).find({});
+    // The oracle: what the list was computed as before the load was stored (every mentor, in memory).
+    const expected = mentors
+      .map((m) => ({ id: m._id, remaining: Math.max(0, m.capacity - m.caseloadSize), load: m.capacity > 0 ? Math.round((m.caseloadSize / m.capacity) * 10_000) / 10_000 : null }))
+      .filter((m) => m.remaining === 0 || (m.load !== null && m.load >= nearCapacity))
+      .sort((a, b) => a.remaining - b.remaining || (b.load ?? 0) - (a.load ?? 0) || (a.id < b.id ? -1 : 1))
+      .map((m) => m.id);
+    expect(expected.length).toBeGreaterThanOrEqual(nearCapacity === 0 ? mentors.length : 2);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    let total = -1;
+    do {
+      const page = await readTeamDashboardList(store, now, 'mentors-near-capacity', { ...DEFAULT_TEAM_DASHBOARD_OPTIONS, nearCapacity, limit: 2 }, cursor);
+      const list = page as unknown as { items: Array<{ mentorId: string }>; nextCursor: string | null; total: number };
+      ids.push(...list.items.map((m) => m.mentorId));
+      total = list.total;
+      cursor = list.nextCursor ?? undefined;
+    } while (cursor);
+    expect([ids, total]).toEqual([expected, expected.length]);
   });
 
   it('the dashboard shows the first page of each list with the same totals', async () => {

@@ -21,8 +21,8 @@ import {
   isoWeekOf,
   isoWeekStartMs,
 } from '@mentoring/projections';
-import type { Collection, Doc, Filter, ReadStore } from '@mentoring/read-store';
-import { afterFilter, compareKeyed, CursorPosition, decodeCursor, Page, parseSort, SortSpec, toPage } from '../read-side-support/keyset';
+import type { Collection, Doc, Filter, FindOptions, ReadStore } from '@mentoring/read-store';
+import { afterFilter, decodeCursor, Page, parseSort, SortSpec, toPage } from '../read-side-support/keyset';
 import { round } from '../read-side-support/stats';
 
 export interface TeamDashboardOptions {
@@ -141,34 +141,22 @@ export function isTeamDashboardList(name: string): name is TeamDashboardListName
 const DAY_MS = 86_400_000;
 const days = (from: string | null, nowMs: number) => (from === null ? null : round((nowMs - Date.parse(from)) / DAY_MS, 1));
 
-/** The key a list is ordered by, then its id. */
-interface Keyed {
-  _id: string;
-  key: string;
-}
-const position = (k: Keyed): CursorPosition => ({ key: k.key, id: k._id });
-
 /** Which part of a list: `limit` items after the cursor (none: from the start). */
 export interface ListPageRequest {
   limit: number;
   cursor?: string;
 }
 
-/** The page of `keys` (all of the list, in any order) after the request's cursor: ids and the next cursor. */
-function pageOfKeys(keys: Keyed[], sort: SortSpec, request: ListPageRequest, after = decodeCursor(request.cursor, sort)): Page<Keyed> {
-  const rest = after ? keys.filter((k) => compareKeyed(sort.dir, position(k), after) > 0) : keys;
-  rest.sort((a, b) => compareKeyed(sort.dir, position(a), position(b)));
-  return toPage(rest.slice(0, request.limit + 1), request.limit, sort, position, (k) => k);
-}
-
 /**
  * A page of the documents matching `filter`, ordered by `field` (a string, never null in the list) then `_id` in
  * `sort`'s direction, starting after the request's cursor, and the number of matches: the read store walks an
- * index on (filter fields, `field`) and stops after `limit + 1` documents.
+ * index on (filter fields, `field`) and stops after `limit + 1` documents. `filter` may be a list of filters
+ * whose matches follow one another in that order (the alerts of each week): each is read only while the page
+ * is not full, and each is counted.
  */
 async function keysetPage<T extends Doc>(
   collection: Collection<T>,
-  filter: Filter,
+  filter: Filter | Filter[],
   field: keyof T & string,
   sort: SortSpec,
   request: ListPageRequest,
@@ -176,11 +164,19 @@ async function keysetPage<T extends Doc>(
 ): Promise<{ total: number; nextCursor: string | null; docs: T[] }> {
   const after = decodeCursor(request.cursor, sort);
   const order = { [field]: sort.dir, _id: sort.dir };
-  const pageFilter = after ? { $and: [filter, afterFilter({ ...sort, field }, after)] } : filter;
-  const [rows, total] = await Promise.all([
-    collection.find(pageFilter, { sort: order, limit: request.limit + 1, ...(projection ? { projection: { ...projection, [field]: 1 } } : {}) }),
-    collection.countDocuments(filter),
-  ]);
+  const options: FindOptions = projection ? { projection: { ...projection, [field]: 1 } } : {};
+  const rows: T[] = [];
+  let total = 0;
+  for (const segment of Array.isArray(filter) ? filter : [filter]) {
+    const wanted = request.limit + 1 - rows.length;
+    const pageFilter = after ? { $and: [segment, afterFilter({ ...sort, field }, after)] } : segment;
+    const [found, count] = await Promise.all([
+      wanted > 0 ? collection.find(pageFilter, { ...options, sort: order, limit: wanted }) : [],
+      collection.countDocuments(segment),
+    ]);
+    rows.push(...found);
+    total += count;
+  }
   const page = toPage(rows, request.limit, sort, (d) => ({ key: d[field] as unknown as string, id: d._id }), (d) => d);
   return { total, nextCursor: page.nextCursor, docs: page.items };
 }
@@ -318,15 +314,16 @@ export class TeamDashboardReader {
   }
 
   /**
-   * Alerts of the last `alertWeeks` ISO weeks, most recent first (a week's alerts are all older than those of
-   * the weeks after it): a page through the index on (week, raisedAt), never a scan of the history.
+   * Alerts of the last `alertWeeks` ISO weeks, most recent first: a week's alerts are all older than those of
+   * the weeks after it, so the page reads the newest week first through the index on (week, raisedAt), then
+   * the one before while the page is not full. Never a scan of the history.
    */
   async attendanceAlerts(request: ListPageRequest): Promise<AttendanceAlertList> {
     const alerts = this.store.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS);
     const current = isoWeekOf(this.now.toISOString())!;
     const newestFirst = Array.from({ length: this.options.alertWeeks }, (_, i) => addIsoWeeks(current, -i));
-    const inWeeks = { raisedWeek: { $in: newestFirst } };
-    const { total, nextCursor, docs } = await keysetPage(alerts, inWeeks, 'raisedAt', parseSort('-attendance-alerts', '-attendance-alerts'), request);
+    const weeks = newestFirst.map((raisedWeek) => ({ raisedWeek }));
+    const { total, nextCursor, docs } = await keysetPage(alerts, weeks, 'raisedAt', parseSort('-attendance-alerts', '-attendance-alerts'), request);
     const nameOf = await this.studentNames(docs);
     const oldest = newestFirst[newestFirst.length - 1];
     return {
@@ -349,24 +346,21 @@ export class TeamDashboardReader {
     };
   }
 
-  /** Fullest first: the least capacity left, then the highest load, then by id. */
+  /**
+   * Fullest first: the least capacity left, then the highest load, then by id. A mentor is near capacity when no
+   * place is left or the load reaches the threshold, i.e. when the stored `fullness` reaches min(threshold, 1).
+   */
   async mentorsNearCapacity(request: ListPageRequest): Promise<NearCapacityMentorList> {
-    const sort = parseSort('mentors-near-capacity', 'mentors-near-capacity');
-    const after = decodeCursor(request.cursor, sort);
-    const mentors = await this.store
-      .collection<MentorCaseloadDoc>(MENTOR_CASELOADS)
-      .find({}, { projection: { name: 1, capacity: 1, caseloadSize: 1, unavailable: 1 } });
-    const near = new Map<string, NearCapacityMentorView>();
-    for (const m of mentors) {
-      const remainingCapacity = Math.max(0, m.capacity - m.caseloadSize);
-      const load = m.capacity > 0 ? round(m.caseloadSize / m.capacity, 4) : null;
-      if (remainingCapacity === 0 || (load !== null && load >= this.options.nearCapacity)) {
-        near.set(m._id, { mentorId: m._id, name: m.name, capacity: m.capacity, caseloadSize: m.caseloadSize, remainingCapacity, load, unavailable: m.unavailable });
-      }
-    }
-    const keys = [...near.values()].map((m) => ({ _id: m.mentorId, key: fullestFirstKey(m) }));
-    const page = pageOfKeys(keys, sort, request, after);
-    return { threshold: this.options.nearCapacity, total: near.size, nextCursor: page.nextCursor, items: page.items.map((k) => near.get(k._id)!) };
+    const near = { fullness: { $gte: Math.min(this.options.nearCapacity, 1) } };
+    const fields = { name: 1, capacity: 1, caseloadSize: 1, remainingCapacity: 1, load: 1, unavailable: 1 } as const;
+    const mentors = this.store.collection<MentorCaseloadDoc>(MENTOR_CASELOADS);
+    const { total, nextCursor, docs } = await keysetPage(mentors, near, 'fullestFirst', parseSort('mentors-near-capacity', 'mentors-near-capacity'), request, fields);
+    return {
+      threshold: this.options.nearCapacity,
+      total,
+      nextCursor,
+      items: docs.map((m) => ({ mentorId: m._id, name: m.name, capacity: m.capacity, caseloadSize: m.caseloadSize, remainingCapacity: m.remainingCapacity, load: m.load, unavailable: m.unavailable })),
+    };
   }
 
   /** The open team items of a kind, oldest first (only open items are kept). */
@@ -383,15 +377,6 @@ export class TeamDashboardReader {
     const names = new Map(found.map((s) => [s._id, s.student.name] as const));
     return (studentId) => names.get(studentId) ?? null;
   }
-}
-
-/**
- * One string key for "least capacity left, then highest load": the remaining capacity and the complement of
- * the load (in hundredths of a percent), zero-padded so that the strings sort as the numbers.
- */
-function fullestFirstKey(m: NearCapacityMentorView): string {
-  const loadBasisPoints = Math.min(Math.round((m.load ?? 0) * 10_000), 9_999_999_999);
-  return `${String(m.remainingCapacity).padStart(12, '0')}|${String(9_999_999_999 - loadBasisPoints).padStart(10, '0')}`;
 }
 
 export async function readTeamDashboard(store: ReadStore, now: Date, options: TeamDashboardOptions = DEFAULT_TEAM_DASHBOARD_OPTIONS): Promise<TeamDashboardView> {
