@@ -39,6 +39,11 @@ describe('GET /students/{id}/mentor-suggestions (GetMentorSuggestions)', () => {
   const suggestions = async (studentId: string, explain = true, who: Person = staff) => {
     const answer = await t.request('GET', `/students/${studentId}/mentor-suggestions?${explain ? 'explain=all&' : ''}waitFor=${position}`, { token: who.token });
     expect(outcome(answer)).toEqual({ status: 200 });
+    if (explain) {
+      // Without explain, the best mentors are found without scoring every one (issue 13): the same ranking.
+      const best = await t.request('GET', `/students/${studentId}/mentor-suggestions?waitFor=${position}`, { token: who.token });
+      expect(best.body).toEqual({ studentId, items: answer.body.items });
+    }
     return answer.body;
   };
   const ids = (items: Array<{ mentorId: string }>) => items.map((i) => i.mentorId);
@@ -195,6 +200,39 @@ describe('GET /students/{id}/mentor-suggestions (GetMentorSuggestions)', () => {
       ['Second', 'recently_left', W.remainingCapacity + W.availableNow + W.recentlyLeft],
     ]);
     expect(ids(answer.excluded)).toEqual([third]);
+  });
+
+  it('the best `limit` (20 by default) are exactly the first of every mentor scored, among loads, ties, unavailabilities and former mentors', async () => {
+    const mentors: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const capacity = 1 + (i % 6);
+      mentors.push(await mentor(`M${String(i % 12).padStart(2, '0')}`, { capacity, disabilityFriendly: i % 4 !== 1, ...(i % 9 === 4 ? { trainingPaths: ['data-science'] } : {}) }));
+    }
+    for (let i = 0; i < 30; i++) {
+      const capacity = 1 + (i % 6);
+      if (i % 9 === 4) continue; // data-science mentors: excluded by path for these web-development students
+      for (let k = 0; k < (i * 7) % (capacity + 1); k++) await assign(await student(), mentors[i]);
+    }
+    await created(staff, `/mentors/${mentors[0]}/unavailabilities`, { from: '2027-02-20T00:00:00Z', to: '2027-03-10T00:00:00Z', reason: 'Holidays' });
+    await created(staff, `/mentors/${mentors[6]}/unavailabilities`, { from: '2027-03-20T00:00:00Z', to: '2027-03-25T00:00:00Z', reason: 'Training' });
+    await created(staff, `/mentors/${mentors[12]}/unavailabilities`, { from: '2027-06-20T00:00:00Z', to: '2027-06-25T00:00:00Z', reason: 'Far off' });
+    const sam = await student({ registeredDisability: true });
+    await assign(sam, mentors[2]);
+    await created(staff, `/students/${sam}/mentor-change`, { mentorId: mentors[3], fromMentorId: mentors[2], reason: 'Time zones' });
+    await created(staff, `/students/${sam}/mentor-change`, { mentorId: mentors[8], fromMentorId: mentors[3], reason: 'Pace' });
+    for (const who of [sam, await student()]) {
+      const every = await t.request('GET', `/students/${who}/mentor-suggestions?explain=all&limit=200&waitFor=${position}`, { token: staff.token });
+      expect(every.body.items.length).toBeGreaterThan(8);
+      for (const limit of [1, 3, 7, 20, 200]) {
+        const best = await t.request('GET', `/students/${who}/mentor-suggestions?limit=${limit}&waitFor=${position}`, { token: staff.token });
+        expect(best.body).toEqual({ studentId: who, items: every.body.items.slice(0, limit) });
+      }
+      const byDefault = await t.request('GET', `/students/${who}/mentor-suggestions?waitFor=${position}`, { token: staff.token });
+      expect(byDefault.body.items).toEqual(every.body.items.slice(0, 20));
+    }
+    for (const limit of ['0', '201', 'ten']) {
+      expectProblem(await t.request('GET', `/students/${sam}/mentor-suggestions?limit=${limit}`, { token: staff.token }), 400, 'invalid_query');
+    }
   });
 
   it('is for the mentorship team only (staff and admin); others get 403 role_not_allowed', async () => {

@@ -163,6 +163,8 @@ export const mentorCaseloadsProjection: Projection = {
     await mentors.createIndex({ remainingCapacity: 1 });
     await mentors.createIndex({ fullness: 1 });
     await mentors.createIndex({ fullestFirst: 1 });
+    // Mentor suggestions: the few flagged unavailable are scored one by one.
+    await mentors.createIndex({ unavailable: 1 });
     await store.collection(MENTOR_CASELOAD_ENTRIES).createIndex({ mentorId: 1, since: 1 });
   },
   async apply(event, tx) {

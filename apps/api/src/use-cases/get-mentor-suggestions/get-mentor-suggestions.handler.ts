@@ -2,6 +2,13 @@
 // current mentor); the others are ranked by weighted reasons from one policy (libs/domain/src/suggestion-policy.ts).
 // Read models give the mentors and the student; the student's stream gives the mentors they left (R8); a mentor
 // flagged unavailable has their stream folded to know whether the unavailability covers now or is still to come.
+//
+// The answer is the best `limit` mentors. In a school of thousands of mentors it is not found by scoring each
+// (issue 13): every mentor who is neither flagged unavailable nor one the student left scores the same constant
+// plus the remaining-capacity weight, which falls as the load rises. Those are read in load order through the
+// read model's index, and reading stops once no mentor further on can reach the last score of the page. The few
+// others (flagged, or left by the student) are scored one by one, their stream folded only when their best
+// possible score could still make the page. `explain=all` scores every mentor (the excluded ones are its point).
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { DEFAULT_SUGGESTION_POLICY, SuggestionPolicy, Unavailability, unavailabilityAt, unavailabilityEnd as until } from '@mentoring/domain';
@@ -37,8 +44,10 @@ interface Availability {
 
 const students = (n: number) => `${n} student${n === 1 ? '' : 's'}`;
 const round1 = (n: number) => Math.round(n * 10) / 10;
+// `localeCompare` without arguments, by one collator made once: the same order, several times faster per call.
+const collate = new Intl.Collator().compare;
 const byNameThenId = (a: { name: string; mentorId: string }, b: { name: string; mentorId: string }) =>
-  a.name.localeCompare(b.name) || a.mentorId.localeCompare(b.mentorId);
+  collate(a.name, b.name) || collate(a.mentorId, b.mentorId);
 
 @QueryHandler(GetMentorSuggestionsQuery)
 export class GetMentorSuggestionsHandler implements IQueryHandler<GetMentorSuggestionsQuery> {
@@ -52,16 +61,101 @@ export class GetMentorSuggestionsHandler implements IQueryHandler<GetMentorSugge
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
-  async execute({ studentId, actor, explainAll, waitFor }: GetMentorSuggestionsQuery): Promise<MentorSuggestionsView> {
+  async execute({ studentId, actor, explainAll, limit, waitFor }: GetMentorSuggestionsQuery): Promise<MentorSuggestionsView> {
     requireRole(actor, STAFF, 'mentor suggestions');
     await this.readYourWrites.waitFor(waitFor, [mentorCaseloadsProjection.name, studentProfilesProjection.name]);
     const student = await this.readStore.collection<StudentProfileDoc>(STUDENT_PROFILES).findOne({ _id: studentId });
     if (!student) throw new Problem(404, 'student_not_found', 'Not Found', `No student ${studentId}.`);
-
-    const mentors = await this.readStore.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).find({}, { sort: { name: 1, _id: 1 } });
     const left = await this.mentorsLeft(studentId);
     const now = this.streams.now();
+    if (explainAll || this.policy.remainingCapacity < 0) return this.scoreEveryMentor(student, left, now, limit, explainAll);
+    return { studentId, items: await this.bestMentors(student, left, now, limit) };
+  }
 
+  /**
+   * The best `limit` suggestions, exactly as {@link scoreEveryMentor} ranks them, without reading every mentor
+   * (see the header). Requires a remaining-capacity weight of 0 or more (the score then falls as the load rises).
+   */
+  private async bestMentors(student: StudentProfileDoc, left: string[], now: Date, limit: number): Promise<MentorSuggestion[]> {
+    const mentors = this.readStore.collection<MentorCaseloadDoc>(MENTOR_CASELOADS);
+    const notCurrent = student.mentorId ? [student.mentorId] : [];
+    const ranked: MentorSuggestion[] = [];
+    // The score a mentor must reach to make the page (ties included: they are ordered by name).
+    let cut = -Infinity;
+    const rank = () => {
+      ranked.sort((a, b) => b.score - a.score || byNameThenId(a, b));
+      cut = ranked.length < limit ? -Infinity : ranked[limit - 1].score;
+    };
+    const none: Availability = { now: null, next: null };
+    // The plain mentors, least loaded first: a first page; then, if a mentor further on could still make the page
+    // (many may tie on one load), every one up to the highest load that can still reach the page's last score.
+    // Only the load is given to the index (a place left means a load under 1, rounded at most to 1): with another
+    // indexed condition SQLite would read through that index and sort every match. The rest is checked here.
+    const seen = new Set<string>();
+    const consider = (page: MentorCaseloadDoc[]) => {
+      for (const mentor of page) {
+        if (seen.has(mentor._id)) continue;
+        seen.add(mentor._id);
+        const plain = !mentor.unavailable && !notCurrent.includes(mentor._id) && !left.includes(mentor._id);
+        if (plain && mentor.remainingCapacity > 0 && (mentor.disabilityFriendly || !student.registeredDisability)) {
+          ranked.push(this.suggestion(mentor, student, none, left, now));
+        }
+      }
+      rank();
+    };
+    const onPath = { trainingPaths: student.trainingPath };
+    let size = limit + 16;
+    let first: MentorCaseloadDoc[];
+    for (;; size *= 4) {
+      first = await mentors.find({ ...onPath, fullness: { $lte: 1 } }, { sort: { fullness: 1, _id: 1 }, limit: size });
+      consider(first);
+      if (ranked.length >= limit || first.length < size) break;
+    }
+    const last = first[first.length - 1];
+    // The stored load is rounded to 4 decimals: a mentor further on is at most 0.00005 less loaded than it says.
+    if (first.length === size && this.bestScore(student, last.fullness - 0.00005, 0) >= cut) {
+      consider(await mentors.find({ ...onPath, fullness: { $lte: this.highestLoadReaching(student, cut) } }));
+    }
+    // The others: flagged unavailable (their stream says whether now or later) or left by the student, each read
+    // through its own index (the hard rules are checked by `exclusions`).
+    const flagged = await mentors.find({ unavailable: true, ...onPath });
+    const former = left.length === 0 ? [] : await mentors.find({ _id: { $in: left } });
+    const others = new Map([...flagged, ...former].filter((m) => !notCurrent.includes(m._id)).map((m) => [m._id, m] as const));
+    for (const mentor of others.values()) {
+      const leftAt = left.indexOf(mentor.mentorId);
+      const penalty = leftAt === 0 ? this.policy.recentlyLeft : leftAt > 0 ? this.policy.formerMentor : 0;
+      if (this.bestScore(student, mentor.fullness - 0.00005, penalty) < cut) continue;
+      const availability = mentor.unavailable ? await this.availability(mentor.mentorId, now) : none;
+      if (this.exclusions(mentor, student, availability).length === 0) ranked.push(this.suggestion(mentor, student, availability, left, now));
+    }
+    rank();
+    return ranked.slice(0, limit);
+  }
+
+  /** The highest stored load (rounded to 4 decimals) at which a plain mentor could still score `score`, at most 1. */
+  private highestLoadReaching(student: StudentProfileDoc, score: number): number {
+    if (this.bestScore(student, 1 - 0.00005, 0) >= score) return 1;
+    let low = 0; // reaches (the first page's last mentor did)
+    let high = 1; // does not
+    while (high - low > 0.00001) {
+      const mid = (low + high) / 2;
+      if (this.bestScore(student, mid - 0.00005, 0) >= score) low = mid;
+      else high = mid;
+    }
+    return high;
+  }
+
+  /** The highest score a mentor at `load` (or less) could have: available now and with nothing upcoming at best. */
+  private bestScore(student: StudentProfileDoc, load: number, penalty: number): number {
+    const p = this.policy;
+    const free = Math.min(1, Math.max(0, 1 - load));
+    return round1(p.trainingPathCovered + round1(p.remainingCapacity * free) + (student.registeredDisability ? p.disabilityFriendly : 0) + Math.max(p.availableNow, p.upcomingUnavailability) + penalty);
+  }
+
+  /** Every mentor scored or excluded (`explain=all`): the items are the best `limit`, `excluded` all the others. */
+  private async scoreEveryMentor(student: StudentProfileDoc, left: string[], now: Date, limit: number, explainAll: boolean): Promise<MentorSuggestionsView> {
+    const studentId = student.studentId;
+    const mentors = await this.readStore.collection<MentorCaseloadDoc>(MENTOR_CASELOADS).find({}, { sort: { name: 1, _id: 1 } });
     const items: MentorSuggestion[] = [];
     const excluded: ExcludedMentor[] = [];
     for (const mentor of mentors) {
@@ -72,7 +166,7 @@ export class GetMentorSuggestionsHandler implements IQueryHandler<GetMentorSugge
     }
     items.sort((a, b) => b.score - a.score || byNameThenId(a, b));
     excluded.sort(byNameThenId);
-    return { studentId, items, ...(explainAll ? { excluded } : {}) };
+    return { studentId, items: items.slice(0, limit), ...(explainAll ? { excluded } : {}) };
   }
 
   /** The mentors the student left, the last one first (MentorChanged.fromMentorId, R8). */

@@ -7,6 +7,8 @@ export class GetMentorSuggestionsQuery extends Query<MentorSuggestionsView> {
     readonly studentId: string,
     readonly actor: Actor,
     readonly explainAll: boolean,
+    /** How many suggestions (the best first). */
+    readonly limit: number,
     readonly waitFor?: Position,
   ) {
     super();

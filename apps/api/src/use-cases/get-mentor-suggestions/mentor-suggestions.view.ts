@@ -26,7 +26,7 @@ export interface ExcludedMentor {
 
 export interface MentorSuggestionsView {
   studentId: string;
-  /** Sorted by score (highest first), then name, then id. */
+  /** The best `limit` mentors: by score (highest first), then name, then id. */
   items: MentorSuggestion[];
   /** Only with `?explain=all`: every other mentor, by name, with every rule that excludes them. */
   excluded?: ExcludedMentor[];
