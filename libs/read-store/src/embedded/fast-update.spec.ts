@@ -1,5 +1,5 @@
 import { update as mingoUpdate } from 'mingo';
-import { applyFast, compileFast } from './fast-update';
+import { applyFast, applyFastCopy, compileFast } from './fast-update';
 
 type Plain = Record<string, unknown>;
 
@@ -19,6 +19,14 @@ function reference(doc: Plain, update: Record<string, Plain>): Plain {
   return copy;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 const DOC: Plain = { _id: 'a', n: 1, name: 'x', tags: ['t1'], nested: { a: { b: 1 }, list: [1, 2] }, items: [{ k: 1 }] };
 
 describe('fast update operators', () => {
@@ -32,6 +40,28 @@ describe('fast update operators', () => {
     ['several operators', { $set: { name: 'z' }, $inc: { n: 1 }, $push: { tags: 't3' }, $unset: { items: '' } }],
   ])('%s: same document as mingo', (_label, update) => {
     expect(fast(DOC, update)).toEqual(reference(DOC, update));
+  });
+
+  it.each<[string, Record<string, Plain>]>([
+    ['$set top-level and nested paths', { $set: { name: 'y', 'nested.a.c': 2, 'nested.a.b': 5, 'brand.new.path': true } }],
+    ['$inc and $unset nested', { $inc: { 'nested.a.b': 2, fresh: 1 }, $unset: { 'nested.list': '', 'n.deeper': '' } }],
+    ['$push and $addToSet twice onto the same array', { $push: { tags: 't2', 'nested.list': 3 }, $addToSet: { tags: 't3', newList: 1 } }],
+  ])('applyFastCopy (%s): the same document as applyFast, the input untouched, untouched subtrees shared', (_label, update) => {
+    const ops = compileFast(Object.entries(update))!;
+    const input = deepFreeze(structuredClone(DOC));
+    const next = applyFastCopy(input, ops); // a frozen object changed in place would throw (strict mode)
+    expect(next).toEqual(fast(DOC, update));
+    expect(input).toEqual(DOC);
+    expect(next.items).toBe(input.items);
+    // Everything the update created or changed is the copy's own: a second update may not reach the input.
+    const again = applyFastCopy(deepFreeze(next), ops);
+    expect(again).toEqual(fast(fast(DOC, update), update));
+  });
+
+  it('applyFastCopy throws the same shape errors and leaves the input alone', () => {
+    const input = deepFreeze(structuredClone({ ...DOC, nothing: null }));
+    expect(() => applyFastCopy(input, compileFast([['$set', { 'nested.a.b': 9 }], ['$inc', { name: 1 }]])!)).toThrow(/non-numeric/);
+    expect(input).toEqual({ ...DOC, nothing: null });
   });
 
   it.each<[string, Record<string, Plain>]>([

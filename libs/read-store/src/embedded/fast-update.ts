@@ -78,18 +78,27 @@ function shapeError(message: string): Error {
 /**
  * The object holding the last segment of `parts`, with missing objects created on the way, or
  * undefined ($unset only) when the path does not exist. Like MongoDB (and unlike mingo, which skips
- * silently), a scalar, null or array in the way is an error for the writing operators.
+ * silently), a scalar, null or array in the way is an error for the writing operators. With `own` (a
+ * copy being made), every object on the path that is not yet one of `own` is copied first and becomes one.
  */
-function parentOf(doc: Plain, parts: string[], op: FastOp['op']): Plain | undefined {
+function parentOf(doc: Plain, parts: string[], op: FastOp['op'], own: Set<object> | undefined): Plain | undefined {
   let target = doc;
   for (let i = 0; i < parts.length - 1; i++) {
     const next = target[parts[i]];
     if (isPlainObject(next)) {
-      target = next;
+      if (own && !own.has(next)) {
+        const copy: Plain = { ...next };
+        own.add(copy);
+        target[parts[i]] = copy;
+        target = copy;
+      } else {
+        target = next;
+      }
     } else if (op === '$unset') {
       return undefined;
     } else if (next === undefined) {
       const created: Plain = {};
+      own?.add(created);
       target[parts[i]] = created;
       target = created;
     } else {
@@ -107,9 +116,27 @@ function parentOf(doc: Plain, parts: string[], op: FastOp['op']): Plain | undefi
  * throw midway leaves nothing half-changed that anyone can see.
  */
 export function applyFast(doc: Plain, ops: FastOp[]): void {
+  applyOps(doc, ops, undefined);
+}
+
+/**
+ * {@link applyFast} without touching `doc` or anything in it: returns a new document that shares every subtree
+ * the update does not reach with `doc` (the objects and arrays on the updated paths are copied, once each).
+ * The store never changes a stored document in place, so sharing is safe, and an update costs the paths it
+ * changes instead of a deep copy of the whole document (and the later comparison with the old one stops at
+ * the shared subtrees).
+ */
+export function applyFastCopy(doc: Plain, ops: FastOp[]): Plain {
+  const next: Plain = { ...doc };
+  applyOps(next, ops, new Set<object>([next]));
+  return next;
+}
+
+/** The operators over `doc`; with `own`, objects and arrays not in it are copied before they change. */
+function applyOps(doc: Plain, ops: FastOp[], own: Set<object> | undefined): void {
   for (const { op, fields } of ops) {
     for (const { parts, value } of fields) {
-      const parent = parentOf(doc, parts, op);
+      const parent = parentOf(doc, parts, op, own);
       if (parent === undefined) continue;
       const key = parts[parts.length - 1];
       const current = parent[key];
@@ -127,9 +154,22 @@ export function applyFast(doc: Plain, ops: FastOp[]): void {
           break;
         case '$push':
         case '$addToSet':
-          if (current === undefined) parent[key] = [value];
-          else if (!Array.isArray(current)) throw shapeError(`The field '${parts.join('.')}' must be an array but is of type ${typeName(current)}`);
-          else if (op === '$push' || !current.some((item) => sameJson(item, value))) current.push(value);
+          if (current === undefined) {
+            const created = [value];
+            own?.add(created);
+            parent[key] = created;
+          } else if (!Array.isArray(current)) {
+            throw shapeError(`The field '${parts.join('.')}' must be an array but is of type ${typeName(current)}`);
+          } else if (op === '$push' || !current.some((item) => sameJson(item, value))) {
+            if (!own || own.has(current)) {
+              current.push(value);
+            } else {
+              const copy = current.slice();
+              copy.push(value);
+              own.add(copy);
+              parent[key] = copy;
+            }
+          }
           break;
       }
     }
