@@ -147,6 +147,11 @@ export function newId(): string {
 
 /** Ensures `_id` is first, like MongoDB stores it. */
 export function withIdFirst(doc: Record<string, unknown>, id: string): Doc {
+  // Already so (an upsert seeded from `{ _id }`, most replacements): the same object, not a copy.
+  for (const first in doc) {
+    if (first === '_id' && doc._id === id) return doc as Doc;
+    break;
+  }
   const { _id: _ignored, ...rest } = doc;
   return { _id: id, ...rest } as Doc;
 }

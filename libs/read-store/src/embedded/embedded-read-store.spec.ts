@@ -1,10 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { readStoreContract } from '../read-store.contract';
-import { DuplicateKeyError, ReadStoreUnavailableError } from '../read-store.port';
+import { DuplicateKeyError, ReadStoreUnavailableError, type Doc, type Filter, type ReadStore } from '../read-store.port';
 import { EmbeddedReadStore, WriteConflictError } from './embedded-read-store';
 
 const dirs: string[] = [];
@@ -251,5 +252,157 @@ describe('EmbeddedReadStore units of work', () => {
     await other.close();
     await expect(other.collection('c').find({})).rejects.toBeInstanceOf(ReadStoreUnavailableError);
     await expect(other.transaction(async () => 1)).rejects.toBeInstanceOf(ReadStoreUnavailableError);
+  });
+});
+
+describe('EmbeddedReadStore key columns (indexed paths kept as columns, computed at each write)', () => {
+  const ids = (docs: Doc[]) => docs.map((doc) => doc._id);
+  const byId = (docs: Doc[]) => ids(docs).sort();
+
+  it('opens a file of the expression-index layout: columns added and filled, indexes rebuilt on them, reads and writes as before', async () => {
+    // Written by the store of commit c276d3d (indexes on json_extract(doc, …) / coalesce(doc -> …)): see
+    // fixtures/read-models-expression-indexes.sqlite; people with a unique, a plain, a descending compound, a
+    // multikey and a dotted index, and an empty collection with a compound index.
+    const file = tempFile();
+    copyFileSync(join(__dirname, 'fixtures', 'read-models-expression-indexes.sqlite'), file);
+    const store = await EmbeddedReadStore.open({ file });
+    const people = store.collection('people');
+    expect(await people.find({}, { sort: { _id: 1 } })).toEqual([
+      { _id: 'p1', email: 'a@x', status: 'active', score: 3, tags: ['t1'], addr: { city: 'Paris' } },
+      { _id: 'p2', email: 'b@x', status: 'active', score: 2.5, tags: [], addr: { city: 'Lyon' } },
+      { _id: 'p3', email: 'c@x', status: true, score: '3', addr: null },
+      { _id: 'p4', status: 'active', score: 10, addr: { city: 'Paris', zip: '75001' } },
+      { _id: 'p5', email: 'e@x', status: { nested: 1 }, score: null },
+    ]);
+    expect(await store.getCheckpoint('people-projection')).toMatchObject({ position: '5/5' });
+    // Insertion order (p2 was rewritten by a unit of a collection with a unique index: deleted and inserted again).
+    expect(ids(await people.find({ status: 'active' }))).toEqual(['p1', 'p4', 'p2']);
+    expect(await people.countDocuments({ status: 'active' })).toBe(3);
+    expect(ids(await people.find({ status: true }))).toEqual(['p3']);
+    expect(ids(await people.find({ 'addr.city': 'Paris' }))).toEqual(['p1', 'p4']);
+    expect(ids(await people.find({ score: { $gte: 2.5 } }))).toEqual(['p1', 'p4', 'p2']);
+    expect(ids(await people.find({}, { sort: { score: -1, _id: 1 }, limit: 3 }))).toEqual(['p3', 'p4', 'p1']);
+    expect(ids(await people.find({ tags: 't1' }))).toEqual(['p1']);
+    expect(ids(await people.find({ email: 'e@x' }))).toEqual(['p5']);
+    await expect(people.insertOne({ _id: 'p6', email: 'a@x' })).rejects.toBeInstanceOf(DuplicateKeyError);
+    await store.close();
+
+    const indexSql = () => {
+      const db = new Database(file);
+      try {
+        return db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name").all() as Array<{ name: string; sql: string }>;
+      } finally {
+        db.close();
+      }
+    };
+    const migrated = indexSql();
+    expect(migrated).toHaveLength(6);
+    for (const { sql } of migrated) expect(sql).not.toMatch(/json_extract|doc ->|coalesce/);
+
+    // Reopened: nothing left to migrate (same indexes, checked below); writes keep the columns in step with the documents.
+    const again = await EmbeddedReadStore.open({ file });
+    await again.transaction(async (tx) => {
+      await tx.collection('people').updateOne({ _id: 'p1' }, { $set: { status: 'paused', email: 'z@x' } });
+      await tx.collection('people').updateOne({ _id: 'p4' }, { $set: { note: 'unchanged keys' } });
+    });
+    await again.collection('people').insertOne({ _id: 'p6', email: 'a@x', status: 'active', score: 4 });
+    expect(ids(await again.collection('people').find({ status: 'active' }))).toEqual(['p2', 'p4', 'p6']);
+    expect(ids(await again.collection('people').find({ status: 'paused' }))).toEqual(['p1']);
+    expect(ids(await again.collection('people').find({}, { sort: { score: -1, _id: 1 }, limit: 3 }))).toEqual(['p3', 'p4', 'p6']);
+    expect(ids(await again.collection('empty').find({ kind: 'x' }))).toEqual([]);
+    await again.close();
+    expect(indexSql()).toEqual(migrated);
+  });
+
+  const VALUES: unknown[] = [0, 1, 2, 2.5, -1, 1e21, '1', '', 'a', 'b', 'B', 'é', 'true', true, false, null, undefined, { x: 1 }, { y: 'a' }];
+  const FILTERS = (): Filter[] => {
+    const out: Filter[] = [];
+    const scalars = VALUES.filter((v) => v === null || typeof v !== 'object');
+    for (const v of scalars) {
+      if (v === undefined) continue;
+      out.push({ f: v }, { f: { $in: [v, 'a', 2] } }, { g: v, f: { $gte: 0 } }, { $or: [{ f: v }, { g: 'b' }] });
+      if (typeof v === 'number' || typeof v === 'string') {
+        for (const op of ['$gt', '$gte', '$lt', '$lte']) out.push({ f: { [op]: v } }, { g: { [op]: v } });
+      }
+    }
+    out.push({ u: 'u3' }, { u: { $in: ['u1', 'u7', 5] } }, { u: 5 }, { f: { $in: [true, 1, '1'] } }, { f: { x: 1 } }, {});
+    return out;
+  };
+
+  /** The same filters on an indexed and an unindexed copy: SQL on the key columns must select exactly what JavaScript (MongoDB semantics) does. */
+  async function sameAsUnindexed(store: ReadStore): Promise<void> {
+    for (const [n, filter] of FILTERS().entries()) {
+      const indexed = await store.collection('indexed').find(filter);
+      const plain = await store.collection('plain').find(filter);
+      expect({ filter, ids: byId(indexed) }).toEqual({ filter, ids: byId(plain) });
+      expect({ filter, count: await store.collection('indexed').countDocuments(filter) }).toEqual({ filter, count: plain.length });
+      const sorts = [{ f: 1, _id: 1 }, { f: -1, _id: 1 }, { g: 1, f: -1, _id: -1 }] as const;
+      for (const sort of [sorts[n % 3]]) {
+        for (const limit of [3, 0]) {
+          const a = await store.collection('indexed').find(filter, { sort, limit });
+          // The reference sorts everything (a streamed page of the unindexed copy orders by json_extract, where a
+          // boolean sorts among the numbers: it may miss one that MongoDB puts on the page; the key columns do not).
+          const b = (await store.collection('plain').find(filter, { sort })).slice(0, limit || undefined);
+          expect({ filter, sort, limit, ids: ids(a) }).toEqual({ filter, sort, limit, ids: ids(b) });
+        }
+      }
+    }
+  }
+
+  it.each([
+    ['default cache', undefined],
+    ['no cache (commits do not know the committed versions)', 0],
+  ])('selects exactly what MongoDB semantics select for strings, numbers, booleans, null, missing, objects (%s)', async (_label, cacheBytes) => {
+    const store = await EmbeddedReadStore.open({ file: ':memory:', cacheBytes });
+    await store.collection('indexed').createIndex({ f: 1 });
+    await store.collection('indexed').createIndex({ g: 1, f: -1 });
+    await store.collection('indexed').createIndex({ u: 1 }, { unique: true });
+    const doc = (i: number, shift: number): Doc => {
+      const out: Doc = { _id: `d${String(i).padStart(3, '0')}` };
+      const f = VALUES[(i + shift) % VALUES.length];
+      const g = VALUES[(i * 7 + shift) % VALUES.length];
+      if (f !== undefined) out.f = f;
+      if (g !== undefined) out.g = g;
+      out.u = i % 10 === 5 ? 5 + i : `u${i}`;
+      return out;
+    };
+    for (let i = 0; i < 80; i++) {
+      await store.collection('indexed').insertOne(doc(i, 0));
+      await store.collection('plain').insertOne(doc(i, 0));
+    }
+    await sameAsUnindexed(store);
+    // Updates in units: some change the indexed values, some leave them (then only the JSON text is rewritten).
+    await store.transaction(async (tx) => {
+      for (let i = 0; i < 80; i++) {
+        const next = doc(i, i % 3 === 0 ? 0 : 5);
+        for (const name of ['indexed', 'plain']) {
+          const { _id, ...rest } = next;
+          await tx.collection(name).replaceOne({ _id }, { ...rest, round: 1 });
+          if (i % 4 === 0) await tx.collection(name).updateOne({ _id }, { $set: { f: 'a' }, $inc: { n: 1 } });
+          if (i % 8 === 0) await tx.collection(name).updateOne({ _id }, { $inc: { n: 1 } });
+        }
+      }
+      for (const name of ['indexed', 'plain']) await tx.collection(name).updateOne({ _id: 'new' }, { $set: { f: 2, u: 'new' } }, { upsert: true });
+    });
+    await sameAsUnindexed(store);
+    // An array on an indexed path: the path is multikey from then on, and SQL leaves it to JavaScript.
+    for (const name of ['indexed', 'plain']) await store.collection(name).updateOne({ _id: 'd001' }, { $set: { f: [1, 'a', true] } });
+    await sameAsUnindexed(store);
+    await store.close();
+  });
+
+  it('a document the unit found missing and a writer outside then created is seen by the unit', async () => {
+    const store = await EmbeddedReadStore.open({ file: ':memory:' });
+    await store.collection('c').createIndex({ k: 1 });
+    await store.transaction(async (tx) => {
+      expect(await tx.collection('c').findOne({ _id: 'a' })).toBeNull();
+      await store.collection('c').insertOne({ _id: 'a', k: 1 });
+      expect(await tx.collection('c').findOne({ _id: 'a' })).toEqual({ _id: 'a', k: 1 });
+      await expect(tx.collection('c').insertOne({ _id: 'a', k: 2 })).rejects.toBeInstanceOf(DuplicateKeyError);
+      await tx.collection('c').updateOne({ _id: 'a' }, { $set: { k: 3 } });
+    });
+    expect(await store.collection('c').find({ k: 3 })).toEqual([{ _id: 'a', k: 3 }]);
+    expect(await store.collection('c').find({ k: 1 })).toEqual([]);
+    await store.close();
   });
 });

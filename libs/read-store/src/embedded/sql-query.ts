@@ -1,10 +1,11 @@
 // What SQLite decides for the embedded read store: a filter becomes a SQL condition that selects a superset
 // of the matching documents (never fewer), which the store then finishes with the exact MongoDB semantics of
-// fast-query.ts and mingo. Index expressions (`json_extract(doc, '$."field"')`) are written by the same
-// functions as the conditions, so that SQLite's planner recognises them. A condition is translated only where
-// SQL cannot lose a document MongoDB would match:
+// fast-query.ts and mingo. Indexed paths are real columns of the collection's table, computed in JavaScript at
+// every write from the parsed document ({@link keyValue}, {@link uniqueKeyOf}), and the SQLite indexes are on
+// those columns. A condition is translated only where SQL cannot lose a document MongoDB would match:
 // - comparisons on a path that an index covers and on which no document has held an array (the store tracks
-//   arrays on indexed paths at every write, like MongoDB's multikey flag): `json_extract(...) = ?`, `IN`, ranges;
+//   arrays on indexed paths at every write, like MongoDB's multikey flag): `k = ?`, `IN`, ranges on the key
+//   column; equality and `$in` on the JSON-text column of a unique index;
 // - string equality anywhere: the document's JSON text contains the JSON-quoted string (`instr`);
 // - a `$regex` that is a plain ASCII literal: the document's JSON text contains it (`LIKE`, ASCII
 //   case-insensitive, so a superset of both `i` and case-sensitive matches);
@@ -30,49 +31,98 @@ export function jsonPath(path: string): string | undefined {
   return `'$${segments.map((s) => `."${s.replace(/'/g, "''")}"`).join('')}'`;
 }
 
-/** The indexed expression of a field (the same text in indexes and conditions). */
+/** A field's value read by SQLite from the JSON text (sorts on paths without an index). */
 export function fieldExpr(path: string): string | undefined {
   const p = jsonPath(path);
   return p === undefined ? undefined : `json_extract(doc, ${p})`;
 }
 
-/** The unique-index key of a field: its JSON text, `'null'` when missing or null (MongoDB indexes both as null). */
-export function uniqueExpr(path: string): string | undefined {
-  const p = jsonPath(path);
-  return p === undefined ? undefined : `coalesce(doc -> ${p}, 'null')`;
+/**
+ * The column holding an indexed path's values: `k_<hex of the path>` for an ordinary index ({@link keyValue}),
+ * `u_<hex>` for a unique one ({@link uniqueKeyOf}); quoted. Hex keeps any path a valid identifier that
+ * SQLite's case-insensitive column names cannot confuse with another.
+ */
+export function columnName(path: string, unique: boolean): string {
+  return `"${unique ? 'u' : 'k'}_${Buffer.from(path, 'utf8').toString('hex')}"`;
 }
 
-/** The JavaScript side of {@link uniqueExpr} for one document. */
-export function uniqueKeyOf(doc: Doc, path: string): string {
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** The value at `path` through plain objects only (an array or a scalar on the way, or a missing field: undefined). */
+function valueAt(doc: Doc, path: string): unknown {
   let current: unknown = doc;
-  for (const segment of path.split('.')) {
-    if (current === null || typeof current !== 'object' || Array.isArray(current)) return 'null';
+  for (const segment of segmentsOf(path)) {
+    if (current === null || typeof current !== 'object' || Array.isArray(current) || !hasOwn.call(current, segment)) return undefined;
     current = (current as Record<string, unknown>)[segment];
   }
-  return current === undefined || current === null ? 'null' : JSON.stringify(current);
+  return current;
+}
+
+const TRUE_KEY = Buffer.from('true');
+const FALSE_KEY = Buffer.from('false');
+
+/**
+ * The key column's value of `path` in `doc`. Strings and numbers as they are (SQLite orders them as MongoDB
+ * does: null, numbers, strings), missing and null as NULL, booleans, objects and arrays as BLOBs of their JSON
+ * text (sorted after every string, and never equal to a string or a number: the columns have no type affinity,
+ * so `k = ?` is exact for strings, numbers and booleans alike). A path through an array reads NULL; such a path
+ * is multikey, and SQL does not compare it.
+ */
+export function keyValue(doc: Doc, path: string): string | number | Buffer | null {
+  const value = valueAt(doc, path);
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'boolean':
+      return value ? TRUE_KEY : FALSE_KEY;
+    case 'object':
+      return value === null ? null : Buffer.from(JSON.stringify(value), 'utf8');
+    default:
+      return null;
+  }
+}
+
+/** A boolean, string or number operand as the key column holds it. */
+function keyParam(v: unknown): unknown {
+  return typeof v === 'boolean' ? (v ? TRUE_KEY : FALSE_KEY) : v;
+}
+
+/** Whether two key-column values are the same (what decides that a write leaves an index alone). */
+export function sameKey(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  return Buffer.isBuffer(a) && Buffer.isBuffer(b) && a.equals(b);
+}
+
+/** The unique-index key of a field: its JSON text, `'null'` when missing or null (MongoDB indexes both as null). */
+export function uniqueKeyOf(doc: Doc, path: string): string {
+  const value = valueAt(doc, path);
+  return value === undefined || value === null ? 'null' : (JSON.stringify(value) ?? 'null');
+}
+
+const SEGMENTS_LIMIT = 10_000;
+const segmentCache = new Map<string, string[]>();
+
+/** `path.split('.')`, kept for the handful of indexed paths the store checks at every write (never mutate it). */
+export function segmentsOf(path: string): string[] {
+  let segments = segmentCache.get(path);
+  if (!segments) {
+    if (segmentCache.size >= SEGMENTS_LIMIT) segmentCache.clear();
+    segmentCache.set(path, (segments = path.split('.')));
+  }
+  return segments;
 }
 
 /** Whether an array lies anywhere on `path` in `doc` (the path's value included): MongoDB's multikey case. */
 export function arrayOnPath(doc: Doc, path: string): boolean {
   let current: unknown = doc;
-  for (const segment of path.split('.')) {
+  for (const segment of segmentsOf(path)) {
     if (Array.isArray(current)) return true;
     if (current === null || typeof current !== 'object') return false;
     current = (current as Record<string, unknown>)[segment];
   }
   return Array.isArray(current);
-}
-
-/** SQL (`json_type(...) = 'array'` on every prefix) that finds a document with an array on `path`. */
-export function arrayOnPathSql(path: string): string | undefined {
-  const segments = path.split('.');
-  const parts: string[] = [];
-  for (let i = 1; i <= segments.length; i++) {
-    const p = jsonPath(segments.slice(0, i).join('.'));
-    if (p === undefined) return undefined;
-    parts.push(`json_type(doc, ${p}) = 'array'`);
-  }
-  return parts.join(' OR ');
 }
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -85,10 +135,6 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 const lowPlane = (s: string): boolean => !/[\ud800-\uffff]/.test(s);
 
 const RANGE: Record<string, string> = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
-
-function sqlValue(v: unknown): unknown {
-  return typeof v === 'boolean' ? (v ? 1 : 0) : v;
-}
 
 /** The ASCII literal a `$regex` matches (as a substring), or undefined when it is not a plain literal. */
 function regexLiteral(condition: Record<string, unknown>): string | undefined {
@@ -122,8 +168,12 @@ function likePattern(literal: string): string {
   return `%${literal.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Paths on which `json_extract` comparisons are exact supersets: indexed, never held an array. */
-export type ScalarPaths = (path: string) => boolean;
+/**
+ * Where SQL may compare a path: its key column (`json: false`: every comparison), or only the JSON-text column
+ * of a unique index (`json: true`: equality and `$in`); undefined when no index covers it or a document has held
+ * an array on it.
+ */
+export type ScalarPaths = (path: string) => { column: string; json: boolean } | undefined;
 
 /** A SQL condition selecting a superset of the documents matching `filter`. */
 export function translateFilter(filter: Filter | undefined, scalar: ScalarPaths): SqlCondition {
@@ -156,46 +206,45 @@ function and(parts: SqlCondition[]): SqlCondition {
   return { sql: useful.map((p) => `(${p.sql})`).join(' AND '), params: useful.flatMap((p) => p.params), exact };
 }
 
-/** SQL that the value at `path` has the JSON type of `value` (which makes a comparison on it exact). */
-function typeIs(path: string, value: unknown): string {
-  const type = `json_type(doc, ${jsonPath(path)})`;
-  if (typeof value === 'string') return `${type} = 'text'`;
-  if (typeof value === 'boolean') return `${type} = '${value ? 'true' : 'false'}'`;
-  return `${type} IN ('integer', 'real')`;
-}
+const isKeyOperand = (v: unknown): boolean => typeof v === 'string' || isFiniteNumber(v) || typeof v === 'boolean';
 
 function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondition {
   const isId = path === '_id';
-  const expr = isId ? 'id' : scalar(path) ? fieldExpr(path) : undefined;
+  const indexed = isId ? { column: 'id', json: false } : scalar(path);
   const operators = isPlainObject(condition) && Object.keys(condition).length > 0 && Object.keys(condition).every((k) => k.startsWith('$'));
   const ops: Record<string, unknown> = operators ? (condition as Record<string, unknown>) : { $eq: condition };
   if (condition instanceof RegExp) return regexPart({ $regex: condition });
   const parts: SqlCondition[] = [];
-  // The `_id` column holds strings only; elsewhere the JSON type is checked too, which makes the comparison exact.
-  const typed = (sql: string, value: unknown): string => (isId ? sql : `${sql} AND ${typeIs(path, value)}`);
+  // The `id` column (TEXT affinity) is compared with strings only. The key columns have no affinity: `=` and `IN`
+  // never equate a string, a number and a boolean (BLOB), which makes them exact.
+  const comparable = (v: unknown): boolean => (isId ? typeof v === 'string' : isKeyOperand(v));
+  const param = (v: unknown): unknown => (indexed?.json ? JSON.stringify(v) : keyParam(v));
   for (const op of Object.keys(ops)) {
     const operand = ops[op];
     if (op === '$eq') {
-      if (expr && (typeof operand === 'string' || isFiniteNumber(operand) || typeof operand === 'boolean') && (!isId || typeof operand === 'string')) {
-        parts.push({ sql: typed(`${expr} = ?`, operand), params: [sqlValue(operand)], exact: true });
+      if (indexed && comparable(operand)) {
+        parts.push({ sql: `${indexed.column} = ?`, params: [param(operand)], exact: true });
       } else if (typeof operand === 'string') {
         parts.push({ sql: 'instr(doc, ?) > 0', params: [JSON.stringify(operand)], exact: false });
       } else {
         parts.push(UNDECIDED);
       }
     } else if (op === '$in' && Array.isArray(operand) && operand.length > 0) {
-      if (expr && operand.every((v) => typeof v === 'string' || (!isId && (isFiniteNumber(v) || typeof v === 'boolean')))) {
-        const strings = operand.every((v) => typeof v === 'string');
-        const sql = `${expr} IN (${operand.map(() => '?').join(', ')})`;
-        parts.push({ sql: strings ? typed(sql, '') : sql, params: operand.map(sqlValue), exact: strings });
+      if (indexed && operand.every(comparable)) {
+        parts.push({ sql: `${indexed.column} IN (${operand.map(() => '?').join(', ')})`, params: operand.map(param), exact: true });
       } else if (operand.every((v) => typeof v === 'string')) {
         parts.push({ sql: `(${operand.map(() => 'instr(doc, ?) > 0').join(' OR ')})`, params: operand.map((v) => JSON.stringify(v)), exact: false });
       } else {
         parts.push(UNDECIDED);
       }
     } else if (op in RANGE) {
-      if (expr && ((typeof operand === 'string' && lowPlane(operand)) || (isFiniteNumber(operand) && !isId))) {
-        parts.push({ sql: typed(`${expr} ${RANGE[op]} ?`, operand), params: [operand], exact: true });
+      if (indexed && !indexed.json && typeof operand === 'string' && lowPlane(operand)) {
+        // Strings only: numbers sort below '' and BLOBs above every string.
+        const bounds = isId ? '' : ` AND ${indexed.column} >= '' AND ${indexed.column} < x''`;
+        parts.push({ sql: `${indexed.column} ${RANGE[op]} ?${bounds}`, params: [operand], exact: true });
+      } else if (indexed && !indexed.json && !isId && isFiniteNumber(operand)) {
+        // Numbers only: NULL compares as nothing, and strings and BLOBs sort above every number.
+        parts.push({ sql: `${indexed.column} ${RANGE[op]} ? AND ${indexed.column} < ''`, params: [operand], exact: true });
       } else {
         parts.push(UNDECIDED);
       }
