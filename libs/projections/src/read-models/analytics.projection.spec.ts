@@ -3,12 +3,23 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { NewEvent, Position } from '@mentoring/event-store';
 import { applyBatch, rebuildProjection } from '..';
+import type { Doc } from '@mentoring/read-store';
 import {
+  ANALYTICS_ATTENDANCE,
+  ANALYTICS_BUCKET_COLLECTIONS,
+  ANALYTICS_DURATIONS,
   ANALYTICS_MENTORS,
   ANALYTICS_STUDENTS,
+  ANALYTICS_WEEKS,
   AnalyticsMentorDoc,
+  AnalyticsStudent,
   AnalyticsStudentDoc,
+  applyBucketDeltas,
+  bucketDeltas,
   createAnalyticsProjection,
+  studentBucketDeltas,
+  studentBuckets,
+  studentContributions,
   pseudonymsKeyedBy,
   generatedReadSideHistory,
   scriptedReadSideHistory,
@@ -154,6 +165,96 @@ const EXPECTED_MENTORS: AnalyticsMentorDoc[] = [
   { _id: anonymousId('mentor', 'm-cy'), capacity: 4, caseload: held('m-cy'), caseloadSize: 1, unavailable: false, revision: 1 },
 ].sort((a, b) => a._id.localeCompare(b._id));
 
+/** The buckets of the scripted history (issue 13): W08 is week 2929, W09 2930, W10 2931. */
+const EXPECTED_BUCKETS: Record<string, Doc[]> = {
+  // s-done was assigned and completed in W08; the others assigned in W08 have a mentor still.
+  [ANALYTICS_WEEKS]: [
+    { _id: '2929|apprenticeship', profile: 'apprenticeship', week: '2026-W08', weekIndex: 2929, enrolled: 1, starting: 1 },
+    { _id: '2929|self_funded', profile: 'self_funded', week: '2026-W08', weekIndex: 2929, enrolled: 2, starting: 2, ending: 1 },
+    { _id: '2929|social_programme', profile: 'social_programme', week: '2026-W08', weekIndex: 2929, enrolled: 1, starting: 1 },
+    { _id: '2930|employee', profile: 'employee', week: '2026-W09', weekIndex: 2930, enrolled: 1 },
+    { _id: '2930|social_programme', profile: 'social_programme', week: '2026-W09', weekIndex: 2930, changes: 1, requested: 1 },
+  ],
+  [ANALYTICS_DURATIONS]: [
+    { _id: '2929|apprenticeship', profile: 'apprenticeship', week: '2026-W08', weekIndex: 2929, waits: [2 * 24 * 60] },
+    { _id: '2929|self_funded', profile: 'self_funded', week: '2026-W08', weekIndex: 2929, waits: [180, 360], toDiscovery: [46 * 60] },
+    { _id: '2929|social_programme', profile: 'social_programme', week: '2026-W08', weekIndex: 2929, waits: [4 * 24 * 60] },
+    { _id: '2930|apprenticeship', profile: 'apprenticeship', week: '2026-W09', weekIndex: 2930, toDiscovery: [5 * 24 * 60] },
+    { _id: '2930|social_programme', profile: 'social_programme', week: '2026-W09', weekIndex: 2930, toDiscovery: [95 * 60] },
+  ],
+  [ANALYTICS_ATTENDANCE]: [
+    { _id: '2929|["self_funded",null,null]', profile: 'self_funded', funderId: null, cohort: null, week: '2026-W08', weekIndex: 2929, students: 1, held: 1, previous: { none: 1 } },
+    { _id: '2930|["apprenticeship","co-acme",null]', profile: 'apprenticeship', funderId: 'co-acme', cohort: null, week: '2026-W09', weekIndex: 2930, students: 1, held: 1, substantialDelays: 1, previous: { none: 1 } },
+    {
+      _id: '2930|["social_programme","pf-agency","2026-spring"]',
+      profile: 'social_programme',
+      funderId: 'pf-agency',
+      cohort: '2026-spring',
+      week: '2026-W09',
+      weekIndex: 2930,
+      students: 1,
+      held: 1,
+      noShows: 1,
+      lateCancellations: 1,
+      previous: { none: 1 },
+    },
+    { _id: '2931|["apprenticeship","co-acme",null]', profile: 'apprenticeship', funderId: 'co-acme', cohort: null, week: '2026-W10', weekIndex: 2931, students: 1, weeksWithoutSession: 1, previous: { '2026-W09': 1 } },
+  ],
+};
+
+const BUCKET_KEYS = new Set(['_id', 'profile', 'funderId', 'cohort', 'week', 'weekIndex']);
+
+/**
+ * Counts of zero and empty lists are the same as none, and a bucket with nothing else is the same as no bucket
+ * (what went up and down again stays in the bucket: the queries add zeros).
+ */
+function withoutZeros(docs: Doc[]): Doc[] {
+  const clean = (value: unknown): unknown => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const w = clean(v);
+      const empty = w === 0 || (Array.isArray(w) && w.length === 0) || (w !== null && typeof w === 'object' && Object.keys(w).length === 0);
+      if (!empty) out[k] = w;
+    }
+    return out;
+  };
+  return docs.map((d) => clean(d) as Doc).filter((d) => Object.keys(d).some((k) => !BUCKET_KEYS.has(k)));
+}
+
+/** The buckets computed from scratch: the sum of every student document's contributions. */
+function bucketsFromScratch(students: AnalyticsStudent[]): Record<string, Doc[]> {
+  const buckets = new Map<string, Doc>();
+  for (const s of students) {
+    for (const d of bucketDeltas(new Map(), studentContributions(s))) {
+      const slot = `${d.collection}\n${d.id}`;
+      let doc = buckets.get(slot);
+      if (!doc) buckets.set(slot, (doc = { _id: d.id, ...d.key }));
+      for (const [path, by] of Object.entries(d.inc)) {
+        const [field, sub] = path.split('.');
+        if (sub === undefined) doc[field] = ((doc[field] as number | undefined) ?? 0) + by;
+        else {
+          const map = ((doc[field] as Record<string, number> | undefined) ??= {});
+          map[sub] = (map[sub] ?? 0) + by;
+        }
+      }
+      for (const [field, values] of Object.entries(d.push)) doc[field] = [...((doc[field] as number[] | undefined) ?? []), ...values];
+      expect(d.pull).toEqual({});
+    }
+  }
+  const out: Record<string, Doc[]> = Object.fromEntries(ANALYTICS_BUCKET_COLLECTIONS.map((c) => [c, []]));
+  for (const [slot, doc] of buckets) out[slot.split('\n')[0]].push(doc);
+  for (const docs of Object.values(out)) docs.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0));
+  return out;
+}
+
+/** The bucket collections of a snapshot, zeros left out, multisets of values in order (the queries sort them). */
+function bucketsOf(snap: Record<string, Doc[]>): unknown {
+  const sorted = (docs: Doc[]) =>
+    docs.map((d) => ({ ...d, ...Object.fromEntries(['waits', 'toDiscovery'].filter((f) => Array.isArray(d[f])).map((f) => [f, [...(d[f] as number[])].sort((a, b) => a - b)])) }));
+  return Object.fromEntries(ANALYTICS_BUCKET_COLLECTIONS.map((c) => [c, withoutZeros(sorted(snap[c] ?? []))]));
+}
+
 /** Everything that names a person, in any form an analyst could search for. */
 function personalData(people: Record<string, { name: string; email: string }>): string[] {
   return Object.entries(people).flatMap(([personId, p]) => [personId, p.name, p.email, ...p.name.split(' ').filter((w) => w.length >= 3), p.email.split('@')[0]]);
@@ -198,6 +299,13 @@ describe('analytics projection', () => {
     expect(await documents(stores.read, ANALYTICS_MENTORS)).toEqual(EXPECTED_MENTORS);
   });
 
+  it('given the scripted history, the buckets per week and profile or group (issue 13), the sum of the students’ contributions', async () => {
+    await applyHistory();
+    const snap = await snapshot(stores.read, analyticsProjection);
+    for (const c of ANALYTICS_BUCKET_COLLECTIONS) expect({ c, docs: snap[c] }).toEqual({ c, docs: EXPECTED_BUCKETS[c] });
+    expect(bucketsOf(bucketsFromScratch(EXPECTED_STUDENTS))).toEqual(bucketsOf(EXPECTED_BUCKETS));
+  });
+
   it('applying the same events twice (whole, and overlapping slices) gives the same documents', async () => {
     await applyHistory();
     const once = await snapshot(stores.read, analyticsProjection);
@@ -211,7 +319,7 @@ describe('analytics projection', () => {
   it('a rebuild from zero gives exactly the documents live processing gave, document by document', async () => {
     await runLive(stores, analyticsProjection, () => scriptedReadSideHistory().appendTo(stores.events));
     const live = await snapshot(stores.read, analyticsProjection);
-    expect(live).toEqual({ [ANALYTICS_STUDENTS]: EXPECTED_STUDENTS, [ANALYTICS_MENTORS]: EXPECTED_MENTORS });
+    expect(live).toEqual({ [ANALYTICS_STUDENTS]: EXPECTED_STUDENTS, [ANALYTICS_MENTORS]: EXPECTED_MENTORS, ...EXPECTED_BUCKETS });
     await rebuildProjection(stores.events, stores.read, analyticsProjection, { batchSize: 4 });
     expectSameDocuments(await snapshot(stores.read, analyticsProjection), live);
   });
@@ -235,6 +343,68 @@ describe('analytics projection', () => {
     const docs = [...(await documents(stores.read, ANALYTICS_STUDENTS)), ...(await documents(stores.read, ANALYTICS_MENTORS))];
     expect(docs.length).toBe(300 + generated.mentorIds.length);
     expectNoPersonalData(docs, personalData(generated.people));
+    const buckets = (await Promise.all(ANALYTICS_BUCKET_COLLECTIONS.map((c) => documents(stores.read, c)))).flat();
+    expectNoPersonalData(buckets, personalData(generated.people));
+  });
+
+  it('generated history (300 students): the buckets are the sum of the students’ contributions, live as after a rebuild; an event applied twice changes nothing', async () => {
+    const generated = generatedReadSideHistory({ students: 300, seed: 11 });
+    await runLive(stores, analyticsProjection, () => generated.scenario.appendTo(stores.events));
+    const live = await snapshot(stores.read, analyticsProjection);
+    expect(live[ANALYTICS_STUDENTS]).toHaveLength(300);
+    for (const c of ANALYTICS_BUCKET_COLLECTIONS) expect(live[c].length).toBeGreaterThan(10);
+    expect(bucketsOf(live)).toEqual(bucketsOf(bucketsFromScratch(live[ANALYTICS_STUDENTS] as AnalyticsStudentDoc[])));
+
+    // Every event again, in overlapping slices: foldOnce's revision check guards the buckets too.
+    const events = generated.scenario.recorded();
+    for (let i = 0; i < events.length; i += 700) await applyBatch(stores.read, analyticsProjection, events.slice(i, i + 1000));
+    expect(await snapshot(stores.read, analyticsProjection)).toEqual(live);
+
+    await rebuildProjection(stores.events, stores.read, analyticsProjection, { batchSize: 97 });
+    expectSameDocuments(await snapshot(stores.read, analyticsProjection), live);
+  });
+
+  it('the buckets follow any change of a student document, removals included (the diff is generic, not the fold’s)', async () => {
+    const base: AnalyticsStudent = { ...EXPECTED_STUDENTS.find((s) => s.profile === 'social_programme')! };
+    const other: AnalyticsStudent = { ...EXPECTED_STUDENTS.find((s) => s.profile === 'apprenticeship')! };
+    const changed: AnalyticsStudent = {
+      ...base,
+      profile: 'employee',
+      cohort: null,
+      minutesWaitingForMentor: 60,
+      firstAssignedWeek: '2026-W09',
+      mentorships: base.mentorships.map((m) => ({ ...m, minutesToDiscovery: null, discoveryWeek: null })),
+      mentorChanges: [],
+      // Ended before the first assignment: never with a mentor.
+      endedAt: '2026-02-01T00:00:00.000Z',
+      attendance: [other.attendance[1], { ...base.attendance[0], held: 0 }],
+    };
+    const step = (tx: Parameters<typeof applyBucketDeltas>[0], from: AnalyticsStudent | null, to: AnalyticsStudent | null) =>
+      applyBucketDeltas(tx, studentBucketDeltas(studentBuckets(from), studentBuckets(to)));
+    await stores.read.transaction(async (tx) => {
+      await step(tx, null, base);
+      await step(tx, null, other);
+      await step(tx, null, { ...base, minutesWaitingForMentor: 60 });
+    });
+    // In the same group: a week replaced by a later one, an earlier week added back (the later one's previous
+    // week changes), sums changed, two entries of one week; then another group.
+    const chain: AnalyticsStudent[] = [
+      { ...base, minutesWaitingForMentor: 60 },
+      base,
+      { ...base, attendance: [other.attendance[1]] },
+      { ...base, attendance: [{ ...base.attendance[0], held: 3 }, other.attendance[0], other.attendance[1]] },
+      base,
+      changed,
+    ];
+    await stores.read.transaction(async (tx) => {
+      for (let i = 1; i < chain.length; i++) await step(tx, chain[i - 1], chain[i]);
+    });
+    const buckets = await snapshot(stores.read, { ...analyticsProjection, collections: [...ANALYTICS_BUCKET_COLLECTIONS] });
+    expect(bucketsOf(buckets)).toEqual(bucketsOf(bucketsFromScratch([changed, other, base])));
+    await stores.read.transaction((tx) => step(tx, base, null));
+    expect(bucketsOf(await snapshot(stores.read, { ...analyticsProjection, collections: [...ANALYTICS_BUCKET_COLLECTIONS] }))).toEqual(
+      bucketsOf(bucketsFromScratch([changed, other])),
+    );
   });
 
   it('never rejects an event: unknown students and mentors, missing and mistyped fields', async () => {

@@ -1,13 +1,16 @@
 // Read models for analysts: anonymised, with no names, e-mails or disability data, and no id that names a
 // person directly. One document per student and one per mentor, each keyed by an opaque id (a keyed hash
 // of the real id), holding only what the reports need: the funding profile, the funder and cohort ids,
-// instants and durations, counts per ISO week. Medians and percentiles are computed by the queries from
-// the per-student durations, never stored, so the documents stay a plain fold of one stream each.
+// instants and durations, counts per ISO week. The same unit of work keeps aggregate buckets per week and
+// profile or group (analytics-buckets.ts) as the difference of the student's contributions before and after
+// the event, so that the queries read buckets, not every student; medians and percentiles are computed by the
+// queries from the durations the buckets hold, never stored.
 import { createHmac } from 'node:crypto';
 import type { RecordedEvent } from '@mentoring/event-store';
 import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Projection } from '../projection';
 import type { StreamDoc } from './apply-once';
+import { ANALYTICS_BUCKET_COLLECTIONS, applyBucketDeltas, StudentBuckets, studentBucketDeltas, studentBuckets } from './analytics-buckets';
 import { Data, finite, flag, foldOnce, funderKeyOf, minutesBetween, partyId, record, text } from './event-data';
 import { isoWeekOf } from './iso-week';
 
@@ -254,14 +257,13 @@ export function createAnalyticsProjection(pseudonymKey: string): Projection {
   const pseudonym = pseudonymsKeyedBy(pseudonymKey);
   return {
     name: ANALYTICS_PROJECTION,
-    /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. */
-    version: 2,
-    collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS],
+    /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. 3: aggregate buckets (issue 13). */
+    version: 3,
+    collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS, ...ANALYTICS_BUCKET_COLLECTIONS],
     eventTypes: new Set([...STUDENT_EVENTS, ...MENTOR_EVENTS]),
     async setup(store: ReadStore) {
-      const students = store.collection(ANALYTICS_STUDENTS);
-      await students.createIndex({ profile: 1, enrolledWeek: 1 });
-      await students.createIndex({ funderId: 1, cohort: 1 });
+      // The queries read buckets by week range (and profile or group); no query scans the student documents.
+      for (const name of ANALYTICS_BUCKET_COLLECTIONS) await store.collection(name).createIndex({ weekIndex: 1 });
     },
     async apply(event: RecordedEvent, tx: ReadStoreTransaction): Promise<void> {
       const d: Data = record(event.data);
@@ -271,7 +273,17 @@ export function createAnalyticsProjection(pseudonymKey: string): Projection {
         return;
       }
       const studentId = text(d.studentId);
-      if (studentId) await foldOnce<AnalyticsStudent>(tx, ANALYTICS_STUDENTS, pseudonym('student', studentId), event, (s) => foldStudent(s, event));
+      if (!studentId) return;
+      // The fold runs only for an event the document has not seen, and the buckets change only when the document
+      // does: by the difference of what it adds to them before and after.
+      const changes: Array<[StudentBuckets, AnalyticsStudent]> = [];
+      await foldOnce<AnalyticsStudent>(tx, ANALYTICS_STUDENTS, pseudonym('student', studentId), event, (s) => {
+        const before = studentBuckets(s);
+        const next = foldStudent(s, event);
+        if (next) changes.push([before, next]);
+        return next;
+      });
+      for (const [before, after] of changes) await applyBucketDeltas(tx, studentBucketDeltas(before, studentBuckets(after)));
     },
   };
 }

@@ -11,6 +11,7 @@ export * from './mentor-caseloads.projection';
 export * from './iso-week';
 export * from './dashboards.projection';
 export * from './analytics.projection';
+export * from './analytics-buckets';
 export * from './read-side.scenario';
 export * from './access-log.projection';
 

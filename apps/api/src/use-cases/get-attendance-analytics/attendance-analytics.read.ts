@@ -1,6 +1,8 @@
 // Attendance rates per ISO week, funding profile, funder and cohort (R4, R15): sessions held against
-// sessions missed (no-shows) or cancelled late, from the anonymised per-student documents.
-import { ANALYTICS_STUDENTS, AnalyticsStudentDoc, isoWeeksBetween } from '@mentoring/projections';
+// sessions missed (no-shows) or cancelled late, from the aggregate buckets the analytics projection keeps
+// (analytics-buckets.ts): one per week and group of the range, never the per-student documents, so the cost
+// does not grow with the school.
+import { ANALYTICS_ATTENDANCE, AnalyticsAttendanceBucket, isoWeekIndex, isoWeeksBetween, NO_PREVIOUS_WEEK } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { Page, wholePage } from '../read-side-support/keyset';
 import { attendanceRate, compare } from '../read-side-support/stats';
@@ -51,21 +53,28 @@ interface Counts {
   lateCancellations: number;
   substantialDelays: number;
   weeksWithoutSession: number;
-  ids: Set<string>;
+  /** Distinct students counted. */
+  students: number;
 }
 
 function empty(profile: string | null, funderId: string | null, cohort: string | null): Counts {
-  return { profile, funderId, cohort, held: 0, noShows: 0, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, ids: new Set() };
+  return { profile, funderId, cohort, held: 0, noShows: 0, lateCancellations: 0, substantialDelays: 0, weeksWithoutSession: 0, students: 0 };
 }
 
-function finish({ ids, ...c }: Counts, minGroup: number): AttendanceCountsRow {
-  if (ids.size < minGroup) {
-    const withheld = { students: null, held: null, noShows: null, lateCancellations: null, substantialDelays: null, weeksWithoutSession: null, sessions: null, attendanceRate: null };
-    return { profile: c.profile, funderId: c.funderId, cohort: c.cohort, ...withheld, suppressed: true };
+// Built field by field (no rest or spread of the counts: a thousand rows per request), in the fields' order of
+// AttendanceCountsRow, which is the order of the JSON body.
+function finish(c: Counts, minGroup: number): AttendanceCountsRow {
+  const { profile, funderId, cohort, students } = c;
+  if (students < minGroup) {
+    return { profile, funderId, cohort, students: null, held: null, noShows: null, lateCancellations: null, substantialDelays: null, weeksWithoutSession: null, sessions: null, attendanceRate: null, suppressed: true };
   }
-  const sessions = c.held + c.noShows + c.lateCancellations;
-  return { ...c, students: ids.size, sessions, attendanceRate: attendanceRate(c.held, c.noShows, c.lateCancellations), suppressed: false };
+  const { held, noShows, lateCancellations, substantialDelays, weeksWithoutSession } = c;
+  const sessions = held + noShows + lateCancellations;
+  return { profile, funderId, cohort, held, noShows, lateCancellations, substantialDelays, weeksWithoutSession, students, sessions, attendanceRate: attendanceRate(held, noShows, lateCancellations), suppressed: false };
 }
+
+/** What is read of a bucket: top-level fields (the embedded store extracts them in SQL without parsing the rest). */
+const BUCKET_FIELDS = { _id: 0, profile: 1, funderId: 1, cohort: 1, weekIndex: 1, students: 1, held: 1, noShows: 1, lateCancellations: 1, substantialDelays: 1, weeksWithoutSession: 1, previous: 1 } as const;
 
 export async function readAttendanceAnalytics(
   store: ReadStore,
@@ -74,31 +83,36 @@ export async function readAttendanceAnalytics(
   filters: AttendanceFilters = {},
   minGroup = 1,
 ): Promise<AttendanceAnalyticsView> {
-  const weeks = new Set(isoWeeksBetween(range.from, range.to));
-  const filter: Record<string, unknown> = {};
-  if (filters.profile) filter.profile = filters.profile;
-  if (filters.funderId) filter.funderId = filters.funderId;
-  if (filters.cohort) filter.cohort = filters.cohort;
-  const docs = await store.collection<AnalyticsStudentDoc>(ANALYTICS_STUDENTS).find(filter, { projection: { profile: 1, funderId: 1, cohort: 1, attendance: 1 } });
-  const rows = new Map<string, Counts & { week: string }>();
+  const weeks = isoWeeksBetween(range.from, range.to);
+  const rows: Array<{ week: string; counts: Counts }> = [];
   const totals = new Map<string, Counts>();
-  for (const d of docs) {
-    const group = JSON.stringify([d.profile, d.funderId, d.cohort]);
-    for (const w of d.attendance) {
-      if (!weeks.has(w.week)) continue;
-      const key = `${w.week}|${group}`;
-      let row = rows.get(key);
-      if (!row) rows.set(key, (row = { week: w.week, ...empty(d.profile, d.funderId, d.cohort) }));
+  if (weeks.length > 0) {
+    const first = isoWeekIndex(weeks[0])!;
+    const filter: Record<string, unknown> = { weekIndex: { $gte: first, $lte: first + weeks.length - 1 } };
+    if (filters.profile) filter.profile = filters.profile;
+    if (filters.funderId) filter.funderId = filters.funderId;
+    if (filters.cohort) filter.cohort = filters.cohort;
+    const buckets = await store.collection<AnalyticsAttendanceBucket>(ANALYTICS_ATTENDANCE).find(filter, { projection: BUCKET_FIELDS });
+    // A student is counted once in a group's totals: in the first week of the range they had an entry, the
+    // one whose previous entry is before the range (or none). The previous weeks are ISO weeks of four-digit
+    // years (the buckets hold no others), which compare as strings.
+    const beforeRange = (previous: string) => previous === NO_PREVIOUS_WEEK || previous < weeks[0];
+    for (const b of buckets) {
+      if (!b.students) continue;
+      const group = JSON.stringify([b.profile, b.funderId, b.cohort]);
+      const row = empty(b.profile, b.funderId, b.cohort);
       let total = totals.get(group);
-      if (!total) totals.set(group, (total = empty(d.profile, d.funderId, d.cohort)));
+      if (!total) totals.set(group, (total = empty(b.profile, b.funderId, b.cohort)));
       for (const target of [row, total]) {
-        target.held += w.held;
-        target.noShows += w.noShows;
-        target.lateCancellations += w.lateCancellations;
-        target.substantialDelays += w.substantialDelays;
-        target.weeksWithoutSession += w.weeksWithoutSession;
-        target.ids.add(d._id);
+        target.held += b.held ?? 0;
+        target.noShows += b.noShows ?? 0;
+        target.lateCancellations += b.lateCancellations ?? 0;
+        target.substantialDelays += b.substantialDelays ?? 0;
+        target.weeksWithoutSession += b.weeksWithoutSession ?? 0;
       }
+      row.students = b.students;
+      for (const [previous, count] of Object.entries(b.previous ?? {})) if (beforeRange(previous)) total.students += count;
+      rows.push({ week: weeks[b.weekIndex - first], counts: row });
     }
   }
   const order = (a: AttendanceCountsRow, b: AttendanceCountsRow) =>
@@ -107,7 +121,7 @@ export async function readAttendanceAnalytics(
     from: range.from,
     to: range.to,
     generatedAt: now.toISOString(),
-    ...wholePage([...rows.values()].map(({ week, ...c }) => ({ week, ...finish(c, minGroup) })).sort((a, b) => compare(a.week, b.week) || order(a, b))),
+    ...wholePage(rows.map(({ week, counts }) => ({ week, ...finish(counts, minGroup) })).sort((a, b) => compare(a.week, b.week) || order(a, b))),
     totals: [...totals.values()].map((c) => finish(c, minGroup)).sort(order),
   };
 }

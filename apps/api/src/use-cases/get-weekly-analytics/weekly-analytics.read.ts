@@ -1,7 +1,10 @@
-// Analytics per funding profile and per ISO week, from the anonymised per-student documents: students
-// enrolled, time waiting for a mentor, time from assignment to the discovery session (count, median,
-// p90), and the mentor-change rate. No names, e-mails or disability data exist in what is read here.
-import { ANALYTICS_STUDENTS, AnalyticsStudentDoc, isoWeekStartMs, isoWeeksBetween } from '@mentoring/projections';
+// Analytics per funding profile and per ISO week, from the aggregate buckets the analytics projection keeps
+// (analytics-buckets.ts): students enrolled, time waiting for a mentor, time from assignment to the discovery
+// session (count, median, p90), and the mentor-change rate. Reads the durations of the weeks and profiles of the
+// range and the counts of the weeks up to its end (the students with a mentor are a running sum): never the
+// per-student documents, so the cost does not grow with the school. No names, e-mails or disability data exist
+// in what is read here.
+import { ANALYTICS_DURATIONS, ANALYTICS_WEEKS, AnalyticsDurationsBucket, AnalyticsWeekBucket, isoWeekIndex, isoWeekStartMs, isoWeeksBetween } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { Page, wholePage } from '../read-side-support/keyset';
 import { PROFILES } from '../read-side-support/params';
@@ -33,8 +36,6 @@ export interface WeeklyAnalyticsView extends Page<WeeklyAnalyticsRow> {
   generatedAt: string;
 }
 
-const WEEK_MS = 7 * 86_400_000;
-
 interface Acc {
   enrolled: number;
   waits: number[];
@@ -50,30 +51,48 @@ export async function readWeeklyAnalytics(store: ReadStore, range: { from: strin
   const profiles = profile ? [profile] : [...PROFILES];
   const accs = new Map<string, Acc>();
   for (const w of weeks) for (const p of profiles) accs.set(`${w}|${p}`, { enrolled: 0, waits: [], toDiscovery: [], changes: 0, requested: 0, mentored: 0 });
-  const acc = (week: string | null, p: string) => (week === null ? undefined : accs.get(`${week}|${p}`));
 
-  const docs = await store.collection<AnalyticsStudentDoc>(ANALYTICS_STUDENTS).find(profile ? { profile } : {}, {
-    projection: { profile: 1, enrolledWeek: 1, firstAssignedAt: 1, firstAssignedWeek: 1, minutesWaitingForMentor: 1, mentorships: 1, mentorChanges: 1, endedAt: 1 },
-  });
-  for (const d of docs) {
-    const p = d.profile;
-    if (p === null || !profiles.includes(p)) continue;
-    const enrolled = acc(d.enrolledWeek, p);
-    if (enrolled) enrolled.enrolled += 1;
-    if (d.minutesWaitingForMentor !== null) acc(d.firstAssignedWeek, p)?.waits.push(d.minutesWaitingForMentor);
-    for (const m of d.mentorships) if (m.minutesToDiscovery !== null) acc(m.discoveryWeek, p)?.toDiscovery.push(m.minutesToDiscovery);
-    for (const c of d.mentorChanges) {
-      const a = acc(c.week, p);
+  if (weeks.length > 0) {
+    const first = isoWeekIndex(weeks[0])!;
+    const last = first + weeks.length - 1;
+    // Without a profile, every bucket of the weeks (those of a profile not in PROFILES are left out below): a
+    // filter on the week alone is one the embedded store answers from its index without parsing documents.
+    const ofProfiles = profile ? { profile } : {};
+    const [counts, durations] = await Promise.all([
+      store
+        .collection<AnalyticsWeekBucket>(ANALYTICS_WEEKS)
+        .find({ weekIndex: { $lte: last }, ...ofProfiles }, { projection: { _id: 0, profile: 1, weekIndex: 1, enrolled: 1, changes: 1, requested: 1, starting: 1, ending: 1 } }),
+      store
+        .collection<AnalyticsDurationsBucket>(ANALYTICS_DURATIONS)
+        .find({ weekIndex: { $gte: first, $lte: last }, ...ofProfiles }, { projection: { _id: 0, profile: 1, weekIndex: 1, waits: 1, toDiscovery: 1 } }),
+    ]);
+    for (const b of durations) {
+      const a = accs.get(`${weeks[b.weekIndex - first]}|${b.profile}`);
       if (!a) continue;
-      a.changes += 1;
-      if (c.requested) a.requested += 1;
+      for (const minutes of b.waits ?? []) a.waits.push(minutes);
+      for (const minutes of b.toDiscovery ?? []) a.toDiscovery.push(minutes);
     }
-    if (d.firstAssignedAt !== null) {
-      const assigned = Date.parse(d.firstAssignedAt);
-      const ended = d.endedAt === null ? Infinity : Date.parse(d.endedAt);
-      for (let i = 0; i < weeks.length; i++) {
-        if (assigned < starts[i] + WEEK_MS && ended >= starts[i]) accs.get(`${weeks[i]}|${p}`)!.mentored += 1;
-      }
+    for (const p of profiles) {
+      const mine = counts.filter((b) => b.profile === p).sort((x, y) => x.weekIndex - y.weekIndex);
+      // With a mentor in week w: Σ starting over the weeks ≤ w minus Σ ending over the weeks < w.
+      let started = 0;
+      let ended = 0;
+      let i = 0;
+      let j = 0;
+      weeks.forEach((w, k) => {
+        const index = first + k;
+        const a = accs.get(`${w}|${p}`)!;
+        for (; i < mine.length && mine[i].weekIndex <= index; i++) {
+          started += mine[i].starting ?? 0;
+          if (mine[i].weekIndex === index) {
+            a.enrolled += mine[i].enrolled ?? 0;
+            a.changes += mine[i].changes ?? 0;
+            a.requested += mine[i].requested ?? 0;
+          }
+        }
+        for (; j < mine.length && mine[j].weekIndex < index; j++) ended += mine[j].ending ?? 0;
+        a.mentored = started - ended;
+      });
     }
   }
   const rows: WeeklyAnalyticsRow[] = [];
