@@ -83,7 +83,7 @@ export interface AnalyticsWeekBucket extends Doc {
   ending?: number;
 }
 
-/** `analytics_durations`: `_id` is `<weekIndex>|<profile>`. Lists never pushed to are missing (read as []). */
+/** `analytics_durations`: `_id` is `<weekIndex>|<profile>`. Lists in ascending order; never pushed to, missing (read as []). */
 export interface AnalyticsDurationsBucket extends Doc {
   profile: string;
   week: string;
@@ -324,10 +324,12 @@ export function bucketDeltas(before: Contributions, after: Contributions): Bucke
 }
 
 const isEmpty = (o: object) => Object.keys(o).length === 0;
+const ascending = (a: number, b: number) => a - b;
 
 /**
  * Writes `deltas` through `tx`. Additions are one upsert with `$inc` and `$push`; a removal (one occurrence of
- * a value: MongoDB's `$pull` would remove them all) reads the bucket and sets the list.
+ * a value: MongoDB's `$pull` would remove them all) reads the bucket and sets the list. Lists are kept in
+ * ascending order (`$sort`), so that the median and p90 of a week sort what is already in order.
  */
 export async function applyBucketDeltas(tx: ReadStoreTransaction, deltas: readonly BucketDelta[]): Promise<void> {
   for (const d of deltas) {
@@ -336,13 +338,13 @@ export async function applyBucketDeltas(tx: ReadStoreTransaction, deltas: readon
     const update: Update = { $setOnInsert: d.key };
     if (!isEmpty(d.inc)) update.$inc = d.inc;
     if (isEmpty(d.pull)) {
-      if (!isEmpty(d.push)) update.$push = Object.fromEntries(Object.entries(d.push).map(([field, values]) => [field, values.length === 1 ? values[0] : { $each: values }]));
+      if (!isEmpty(d.push)) update.$push = Object.fromEntries(Object.entries(d.push).map(([field, values]) => [field, { $each: values, $sort: 1 }]));
     } else {
       const current = await buckets.findOne({ _id: d.id });
       const $set: Record<string, unknown> = (update.$set = {});
       for (const field of new Set([...Object.keys(d.push), ...Object.keys(d.pull)])) {
         const stored = current?.[field];
-        $set[field] = [...minus(Array.isArray(stored) ? (stored as number[]) : [], d.pull[field] ?? []), ...(d.push[field] ?? [])];
+        $set[field] = [...minus(Array.isArray(stored) ? (stored as number[]) : [], d.pull[field] ?? []), ...(d.push[field] ?? [])].sort(ascending);
       }
     }
     await buckets.updateOne({ _id: d.id }, update, { upsert: true });

@@ -354,6 +354,8 @@ describe('analytics projection', () => {
     expect(live[ANALYTICS_STUDENTS]).toHaveLength(300);
     for (const c of ANALYTICS_BUCKET_COLLECTIONS) expect(live[c].length).toBeGreaterThan(10);
     expect(bucketsOf(live)).toEqual(bucketsOf(bucketsFromScratch(live[ANALYTICS_STUDENTS] as AnalyticsStudentDoc[])));
+    // Durations are kept in ascending order.
+    for (const d of live[ANALYTICS_DURATIONS]) for (const f of ['waits', 'toDiscovery']) expect({ f, v: d[f] }).toEqual({ f, v: d[f] === undefined ? undefined : [...(d[f] as number[])].sort((a, b) => a - b) });
 
     // Every event again, in overlapping slices: foldOnce's revision check guards the buckets too.
     const events = generated.scenario.recorded();

@@ -7,8 +7,12 @@
  * Null for no values.
  */
 export function quantile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
+  return quantileOfSorted([...values].sort((a, b) => a - b), p);
+}
+
+/** {@link quantile} of values already in ascending order. */
+function quantileOfSorted(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
   const rank = (sorted.length - 1) * p;
   const low = Math.floor(rank);
   const high = Math.ceil(rank);
@@ -36,8 +40,10 @@ export interface DurationSummary {
  */
 export function durationSummary(minutes: readonly number[], minGroup = 1): DurationSummary {
   if (minutes.length > 0 && minutes.length < minGroup) return { count: minutes.length, medianHours: null, p90Hours: null, suppressed: true };
-  const median = quantile(minutes, 0.5);
-  const p90 = quantile(minutes, 0.9);
+  // Sorted once for both (the analytics buckets keep their durations in order: the sort is then one pass).
+  const sorted = [...minutes].sort((a, b) => a - b);
+  const median = quantileOfSorted(sorted, 0.5);
+  const p90 = quantileOfSorted(sorted, 0.9);
   return { count: minutes.length, medianHours: median === null ? null : round(median / 60), p90Hours: p90 === null ? null : round(p90 / 60), suppressed: false };
 }
 
