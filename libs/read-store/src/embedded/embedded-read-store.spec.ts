@@ -391,6 +391,27 @@ describe('EmbeddedReadStore key columns (indexed paths kept as columns, computed
     await store.close();
   });
 
+  it('a keyset page (`$or` after the cursor, sorted on an indexed path) walks the index in order instead of sorting what follows', async () => {
+    const store = await EmbeddedReadStore.open({ file: ':memory:' });
+    const c = store.collection('s');
+    await c.createIndex({ name: 1, _id: 1 });
+    for (let i = 0; i < 200; i++) await c.insertOne({ _id: `s${String(i).padStart(3, '0')}`, name: `Student ${(i * 37) % 200}` });
+    const db = (store as unknown as { db: Database.Database }).db;
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => {
+      prepared.push(sql);
+      return prepare(sql);
+    }) as typeof db.prepare;
+    const after = { $or: [{ name: { $gt: 'Student 150' } }, { name: 'Student 150', _id: { $gt: 's999' } }] };
+    const page = await c.find(after, { sort: { name: 1, _id: 1 }, limit: 3 });
+    expect(page.map((doc) => doc.name)).toEqual(['Student 151', 'Student 152', 'Student 153']);
+    const sql = prepared.find((text) => text.includes('ORDER BY'))!;
+    const plan = (prepare(`EXPLAIN QUERY PLAN ${sql}`).all('a', 'a', 'a') as Array<{ detail: string }>).map((row) => row.detail).join('; ');
+    expect(plan).not.toMatch(/TEMP B-TREE/);
+    await store.close();
+  });
+
   it('a document the unit found missing and a writer outside then created is seen by the unit', async () => {
     const store = await EmbeddedReadStore.open({ file: ':memory:' });
     await store.collection('c').createIndex({ k: 1 });

@@ -239,12 +239,15 @@ function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondit
       }
     } else if (op in RANGE) {
       if (indexed && !indexed.json && typeof operand === 'string' && lowPlane(operand)) {
-        // Strings only: numbers sort below '' and BLOBs above every string.
-        const bounds = isId ? '' : ` AND ${indexed.column} >= '' AND ${indexed.column} < x''`;
-        parts.push({ sql: `${indexed.column} ${RANGE[op]} ?${bounds}`, params: [operand], exact: true });
+        // Strings only (numbers sort below strings, BLOBs above). The type is tested with typeof(), not with a
+        // second range on the column: SQLite would then judge the range narrow, and answer a keyset page's `$or`
+        // with a union of two index searches and a sort of everything after the cursor, instead of walking the
+        // index in order and stopping at the page's end.
+        const typed = isId ? '' : ` AND typeof(${indexed.column}) = 'text'`;
+        parts.push({ sql: `${indexed.column} ${RANGE[op]} ?${typed}`, params: [operand], exact: true });
       } else if (indexed && !indexed.json && !isId && isFiniteNumber(operand)) {
-        // Numbers only: NULL compares as nothing, and strings and BLOBs sort above every number.
-        parts.push({ sql: `${indexed.column} ${RANGE[op]} ? AND ${indexed.column} < ''`, params: [operand], exact: true });
+        // Numbers only (NULL compares as nothing; strings and BLOBs sort above every number).
+        parts.push({ sql: `${indexed.column} ${RANGE[op]} ? AND typeof(${indexed.column}) IN ('integer', 'real')`, params: [operand], exact: true });
       } else {
         parts.push(UNDECIDED);
       }
