@@ -153,10 +153,13 @@ export const studentProfilesProjection: Projection = {
   eventTypes: new Set([...Object.keys(handlers), ...STUDENT_EVENT_TYPES]),
   async setup(store: ReadStore) {
     await store.collection(STUDENT_PROFILES).createIndex({ mentorId: 1 });
-    await store.collection(STUDENT_PROFILES).createIndex({ status: 1 });
-    // The orders of GET /students (name or enrolledAt, then _id): pages are read in index order.
+    // The orders of GET /students (name or enrolledAt, then _id): pages are read in index order, also within a
+    // status (a status alone made SQLite read every student of it and sort them: 84 ms p50 at 100,000 students,
+    // 1.6 ms with the status first in the order's index).
     await store.collection(STUDENT_PROFILES).createIndex({ name: 1, _id: 1 });
     await store.collection(STUDENT_PROFILES).createIndex({ enrolledAt: 1, _id: 1 });
+    await store.collection(STUDENT_PROFILES).createIndex({ status: 1, name: 1, _id: 1 });
+    await store.collection(STUDENT_PROFILES).createIndex({ status: 1, enrolledAt: 1, _id: 1 });
   },
   async apply(event, tx) {
     const data = event.data as Data;
