@@ -159,7 +159,7 @@ export const mentorCaseloadsProjection: Projection = {
     const mentors = store.collection(MENTOR_CASELOADS);
     await mentors.createIndex({ caseloadSize: 1 });
     // GET /mentors by name or remaining capacity; the team's mentors near capacity (counted by fullness, fullest first).
-    await mentors.createIndex({ name: 1 });
+    await mentors.createIndex({ name: 1, _id: 1, email: 1 }); // the e-mail for `q=` (name or e-mail), tested on the index
     await mentors.createIndex({ remainingCapacity: 1 });
     await mentors.createIndex({ fullness: 1 });
     await mentors.createIndex({ fullestFirst: 1 });

@@ -156,7 +156,10 @@ export const studentProfilesProjection: Projection = {
     // The orders of GET /students (name or enrolledAt, then _id): pages are read in index order, also within a
     // status (a status alone made SQLite read every student of it and sort them: 84 ms p50 at 100,000 students,
     // 1.6 ms with the status first in the order's index).
-    await store.collection(STUDENT_PROFILES).createIndex({ name: 1, _id: 1 });
+    // The e-mail rides in the name's index: `q=` (name or e-mail contains) is then tested on the index entries in
+    // name order, and only the matches are read (100,000 students, a fragment nobody has: 34 ms p50; it read
+    // every document's JSON before, 270–650 ms).
+    await store.collection(STUDENT_PROFILES).createIndex({ name: 1, _id: 1, email: 1 });
     await store.collection(STUDENT_PROFILES).createIndex({ enrolledAt: 1, _id: 1 });
     await store.collection(STUDENT_PROFILES).createIndex({ status: 1, name: 1, _id: 1 });
     await store.collection(STUDENT_PROFILES).createIndex({ status: 1, enrolledAt: 1, _id: 1 });

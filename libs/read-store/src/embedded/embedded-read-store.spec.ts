@@ -326,6 +326,10 @@ describe('EmbeddedReadStore key columns (indexed paths kept as columns, computed
       }
     }
     out.push({ u: 'u3' }, { u: { $in: ['u1', 'u7', 5] } }, { u: 5 }, { f: { $in: [true, 1, '1'] } }, { f: { x: 1 } }, {});
+    // Substrings (LIKE on the key column, a superset finished in JavaScript): case, numbers, booleans held as BLOBs.
+    for (const literal of ['a', 'A', 'b', '1', 'tru', 'x', '2.5']) {
+      out.push({ f: { $regex: literal } }, { f: { $regex: literal, $options: 'i' } }, { $or: [{ f: { $regex: literal } }, { g: { $regex: literal } }] }, { u: { $regex: literal } });
+    }
     return out;
   };
 

