@@ -327,9 +327,11 @@ const isEmpty = (o: object) => Object.keys(o).length === 0;
 const ascending = (a: number, b: number) => a - b;
 
 /**
- * Writes `deltas` through `tx`. Additions are one upsert with `$inc` and `$push`; a removal (one occurrence of
- * a value: MongoDB's `$pull` would remove them all) reads the bucket and sets the list. Lists are kept in
- * ascending order (`$sort`), so that the median and p90 of a week sort what is already in order.
+ * Writes `deltas` through `tx`: one upsert with `$inc`, and for a list that changes, the bucket is read and the
+ * list set again (a removal takes one occurrence of a value: MongoDB's `$pull` would remove them all). Lists are
+ * kept in ascending order, so that the median and p90 of a week sort what is already in order. A `$push` with
+ * `$sort` did the same in one write, but the embedded store applies it by copying and sorting the whole
+ * document in mingo on every event (analytics rebuilt at 2.7k events/s with 20,000 students in one week).
  */
 export async function applyBucketDeltas(tx: ReadStoreTransaction, deltas: readonly BucketDelta[]): Promise<void> {
   for (const d of deltas) {
@@ -337,9 +339,7 @@ export async function applyBucketDeltas(tx: ReadStoreTransaction, deltas: readon
     // The bucket's identifying fields are written when it is created, with the first change.
     const update: Update = { $setOnInsert: d.key };
     if (!isEmpty(d.inc)) update.$inc = d.inc;
-    if (isEmpty(d.pull)) {
-      if (!isEmpty(d.push)) update.$push = Object.fromEntries(Object.entries(d.push).map(([field, values]) => [field, { $each: values, $sort: 1 }]));
-    } else {
+    if (!isEmpty(d.push) || !isEmpty(d.pull)) {
       const current = await buckets.findOne({ _id: d.id });
       const $set: Record<string, unknown> = (update.$set = {});
       for (const field of new Set([...Object.keys(d.push), ...Object.keys(d.pull)])) {
