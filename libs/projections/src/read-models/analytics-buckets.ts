@@ -83,15 +83,41 @@ export interface AnalyticsWeekBucket extends Doc {
   ending?: number;
 }
 
-/** `analytics_durations`: `_id` is `<weekIndex>|<profile>`. Lists in ascending order; never pushed to, missing (read as []). */
+/**
+ * A multiset of durations in minutes: `[minutes, how many]` pairs in ascending order of the minutes, never a count of
+ * 0. A week's list costs what its distinct values cost to rewrite, so equal durations (students assigned at their
+ * enrolment, an import) cost one pair, not one entry each.
+ */
+export type DurationCounts = Array<[number, number]>;
+
+/** `analytics_durations`: `_id` is `<weekIndex>|<profile>`. A field never written is missing (read as none). */
 export interface AnalyticsDurationsBucket extends Doc {
   profile: string;
   week: string;
   weekIndex: number;
   /** Minutes waited for a first mentor, of the students first assigned in the week. */
-  waits?: number[];
+  waits?: DurationCounts;
   /** Minutes from the start of a mentorship to its discovery session, of the discovery sessions held in the week. */
-  toDiscovery?: number[];
+  toDiscovery?: DurationCounts;
+}
+
+/** `counts` with one occurrence of each of `less` taken out (when there) and each of `more` added. */
+export function mergeDurationCounts(counts: ReadonlyArray<readonly [number, number]>, less: readonly number[], more: readonly number[]): DurationCounts {
+  const byValue = new Map<number, number>(counts.map(([minutes, n]) => [minutes, n]));
+  for (const minutes of less) {
+    const n = byValue.get(minutes) ?? 0;
+    if (n <= 1) byValue.delete(minutes);
+    else byValue.set(minutes, n - 1);
+  }
+  for (const minutes of more) byValue.set(minutes, (byValue.get(minutes) ?? 0) + 1);
+  return [...byValue].sort((a, b) => a[0] - b[0]);
+}
+
+/** The durations of `counts`, each as many times as counted, in ascending order. */
+export function durationValues(counts: ReadonlyArray<readonly [number, number]> | undefined): number[] {
+  const out: number[] = [];
+  for (const [minutes, n] of counts ?? []) for (let i = 0; i < n; i++) out.push(minutes);
+  return out;
 }
 
 /**
@@ -324,14 +350,12 @@ export function bucketDeltas(before: Contributions, after: Contributions): Bucke
 }
 
 const isEmpty = (o: object) => Object.keys(o).length === 0;
-const ascending = (a: number, b: number) => a - b;
 
 /**
- * Writes `deltas` through `tx`: one upsert with `$inc`, and for a list that changes, the bucket is read and the
- * list set again (a removal takes one occurrence of a value: MongoDB's `$pull` would remove them all). Lists are
- * kept in ascending order, so that the median and p90 of a week sort what is already in order. A `$push` with
- * `$sort` did the same in one write, but the embedded store applies it by copying and sorting the whole
- * document in mingo on every event (analytics rebuilt at 2.7k events/s with 20,000 students in one week).
+ * Writes `deltas` through `tx`: one upsert with `$inc`, and for durations that change, the bucket is read and its
+ * counts set again ({@link mergeDurationCounts}; a removal takes one occurrence of a value). A `$push` of every
+ * value with `$sort` made each event rewrite (and, in the embedded store, copy and sort in mingo) a list as long as
+ * the week's students: 2.7k events/s for a rebuild with 20,000 students in one week.
  */
 export async function applyBucketDeltas(tx: ReadStoreTransaction, deltas: readonly BucketDelta[]): Promise<void> {
   for (const d of deltas) {
@@ -344,7 +368,7 @@ export async function applyBucketDeltas(tx: ReadStoreTransaction, deltas: readon
       const $set: Record<string, unknown> = (update.$set = {});
       for (const field of new Set([...Object.keys(d.push), ...Object.keys(d.pull)])) {
         const stored = current?.[field];
-        $set[field] = [...minus(Array.isArray(stored) ? (stored as number[]) : [], d.pull[field] ?? []), ...(d.push[field] ?? [])].sort(ascending);
+        $set[field] = mergeDurationCounts(Array.isArray(stored) ? (stored as DurationCounts) : [], d.pull[field] ?? [], d.push[field] ?? []);
       }
     }
     await buckets.updateOne({ _id: d.id }, update, { upsert: true });

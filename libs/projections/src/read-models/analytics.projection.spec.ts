@@ -17,6 +17,7 @@ import {
   applyBucketDeltas,
   bucketDeltas,
   createAnalyticsProjection,
+  durationValues,
   studentBucketDeltas,
   studentBuckets,
   studentContributions,
@@ -176,11 +177,11 @@ const EXPECTED_BUCKETS: Record<string, Doc[]> = {
     { _id: '2930|social_programme', profile: 'social_programme', week: '2026-W09', weekIndex: 2930, changes: 1, requested: 1 },
   ],
   [ANALYTICS_DURATIONS]: [
-    { _id: '2929|apprenticeship', profile: 'apprenticeship', week: '2026-W08', weekIndex: 2929, waits: [2 * 24 * 60] },
-    { _id: '2929|self_funded', profile: 'self_funded', week: '2026-W08', weekIndex: 2929, waits: [180, 360], toDiscovery: [46 * 60] },
-    { _id: '2929|social_programme', profile: 'social_programme', week: '2026-W08', weekIndex: 2929, waits: [4 * 24 * 60] },
-    { _id: '2930|apprenticeship', profile: 'apprenticeship', week: '2026-W09', weekIndex: 2930, toDiscovery: [5 * 24 * 60] },
-    { _id: '2930|social_programme', profile: 'social_programme', week: '2026-W09', weekIndex: 2930, toDiscovery: [95 * 60] },
+    { _id: '2929|apprenticeship', profile: 'apprenticeship', week: '2026-W08', weekIndex: 2929, waits: [[2 * 24 * 60, 1]] },
+    { _id: '2929|self_funded', profile: 'self_funded', week: '2026-W08', weekIndex: 2929, waits: [[180, 1], [360, 1]], toDiscovery: [[46 * 60, 1]] },
+    { _id: '2929|social_programme', profile: 'social_programme', week: '2026-W08', weekIndex: 2929, waits: [[4 * 24 * 60, 1]] },
+    { _id: '2930|apprenticeship', profile: 'apprenticeship', week: '2026-W09', weekIndex: 2930, toDiscovery: [[5 * 24 * 60, 1]] },
+    { _id: '2930|social_programme', profile: 'social_programme', week: '2026-W09', weekIndex: 2930, toDiscovery: [[95 * 60, 1]] },
   ],
   [ANALYTICS_ATTENDANCE]: [
     { _id: '2929|["self_funded",null,null]', profile: 'self_funded', funderId: null, cohort: null, week: '2026-W08', weekIndex: 2929, students: 1, held: 1, previous: { none: 1 } },
@@ -248,10 +249,13 @@ function bucketsFromScratch(students: AnalyticsStudent[]): Record<string, Doc[]>
   return out;
 }
 
+/** A stored list of durations ([minutes, count] pairs) or a list built from scratch (values), as values. */
+const asValues = (list: unknown[]): number[] => (list.every((v) => Array.isArray(v)) ? durationValues(list as Array<[number, number]>) : (list as number[]).slice());
+
 /** The bucket collections of a snapshot, zeros left out, multisets of values in order (the queries sort them). */
 function bucketsOf(snap: Record<string, Doc[]>): unknown {
   const sorted = (docs: Doc[]) =>
-    docs.map((d) => ({ ...d, ...Object.fromEntries(['waits', 'toDiscovery'].filter((f) => Array.isArray(d[f])).map((f) => [f, [...(d[f] as number[])].sort((a, b) => a - b)])) }));
+    docs.map((d) => ({ ...d, ...Object.fromEntries(['waits', 'toDiscovery'].filter((f) => Array.isArray(d[f])).map((f) => [f, asValues(d[f] as unknown[]).sort((a, b) => a - b)])) }));
   return Object.fromEntries(ANALYTICS_BUCKET_COLLECTIONS.map((c) => [c, withoutZeros(sorted(snap[c] ?? []))]));
 }
 
@@ -354,8 +358,14 @@ describe('analytics projection', () => {
     expect(live[ANALYTICS_STUDENTS]).toHaveLength(300);
     for (const c of ANALYTICS_BUCKET_COLLECTIONS) expect(live[c].length).toBeGreaterThan(10);
     expect(bucketsOf(live)).toEqual(bucketsOf(bucketsFromScratch(live[ANALYTICS_STUDENTS] as AnalyticsStudentDoc[])));
-    // Durations are kept in ascending order.
-    for (const d of live[ANALYTICS_DURATIONS]) for (const f of ['waits', 'toDiscovery']) expect({ f, v: d[f] }).toEqual({ f, v: d[f] === undefined ? undefined : [...(d[f] as number[])].sort((a, b) => a - b) });
+    // Durations are [minutes, count] pairs in ascending order of the minutes, no count of 0.
+    for (const d of live[ANALYTICS_DURATIONS]) {
+      for (const f of ['waits', 'toDiscovery']) {
+        const pairs = (d[f] ?? []) as Array<[number, number]>;
+        const ordered = [...pairs].sort((a, b) => a[0] - b[0]).filter(([, n], i, all) => n > 0 && (i === 0 || all[i - 1][0] !== all[i][0]));
+        expect({ f, pairs }).toEqual({ f, pairs: ordered });
+      }
+    }
 
     // Every event again, in overlapping slices: foldOnce's revision check guards the buckets too.
     const events = generated.scenario.recorded();

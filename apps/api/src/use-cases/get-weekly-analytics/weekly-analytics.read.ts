@@ -4,7 +4,7 @@
 // range and the counts of the weeks up to its end (the students with a mentor are a running sum): never the
 // per-student documents, so the cost does not grow with the school. No names, e-mails or disability data exist
 // in what is read here.
-import { ANALYTICS_DURATIONS, ANALYTICS_WEEKS, AnalyticsDurationsBucket, AnalyticsWeekBucket, isoWeekIndex, isoWeekStartMs, isoWeeksBetween } from '@mentoring/projections';
+import { ANALYTICS_DURATIONS, ANALYTICS_WEEKS, AnalyticsDurationsBucket, AnalyticsWeekBucket, durationValues, isoWeekIndex, isoWeekStartMs, isoWeeksBetween } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { Page, wholePage } from '../read-side-support/keyset';
 import { PROFILES } from '../read-side-support/params';
@@ -69,8 +69,8 @@ export async function readWeeklyAnalytics(store: ReadStore, range: { from: strin
     for (const b of durations) {
       const a = accs.get(`${weeks[b.weekIndex - first]}|${b.profile}`);
       if (!a) continue;
-      for (const minutes of b.waits ?? []) a.waits.push(minutes);
-      for (const minutes of b.toDiscovery ?? []) a.toDiscovery.push(minutes);
+      for (const minutes of durationValues(b.waits)) a.waits.push(minutes);
+      for (const minutes of durationValues(b.toDiscovery)) a.toDiscovery.push(minutes);
     }
     for (const p of profiles) {
       const mine = counts.filter((b) => b.profile === p).sort((x, y) => x.weekIndex - y.weekIndex);
