@@ -257,8 +257,8 @@ export function createAnalyticsProjection(pseudonymKey: string): Projection {
   const pseudonym = pseudonymsKeyedBy(pseudonymKey);
   return {
     name: ANALYTICS_PROJECTION,
-    /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. 3: aggregate buckets (issue 13). */
-    version: 3,
+    /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. 3: aggregate buckets (issue 13). 4: durations as [minutes, count] pairs. */
+    version: 4,
     collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS, ...ANALYTICS_BUCKET_COLLECTIONS],
     eventTypes: new Set([...STUDENT_EVENTS, ...MENTOR_EVENTS]),
     async setup(store: ReadStore) {
