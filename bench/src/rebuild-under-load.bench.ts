@@ -5,7 +5,8 @@
 // side: first idle, then while POST /admin/projections/dashboards/rebuild runs, until the rebuild has switched.
 // Prints p50/p99/max of each, the rebuild's duration and rate, and the API's RSS. Measured, never asserted.
 // Alone: `npx tsc -b && node bench/dist/rebuild-under-load.bench.js`. Size: BENCH_REBUILD_EVENTS (about; default
-// 200,000, BENCH_QUICK=1 40,000; the target of issue 13 is 2,000,000); BENCH_REBUILD_IDLE_SECONDS (default 10).
+// 200,000, BENCH_QUICK=1 40,000; the target of issue 13 is 2,000,000) or BENCH_REBUILD_DATA_DIR (a seeded DATA_DIR,
+// used as it is and kept); BENCH_REBUILD_IDLE_SECONDS (default 10).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,51 +14,34 @@ import * as path from 'node:path';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchEnv } from './bench-env';
 import { startApiProcess } from './api-process';
+import { rssMb, show, sleep, stats } from './measure';
 
 type Row = [string, string];
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Events a seeded student brings on average (`npm run seed`: enrolment, assignment, sessions, …). */
 const EVENTS_PER_STUDENT = 19.4;
 
-function rssMb(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 const startApi = (dataDir: string) => startApiProcess(dataDir, { readyWithinMs: 300_000 });
-
-interface Stats {
-  n: number;
-  p50: number;
-  p99: number;
-  max: number;
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
-  return { n: sorted.length, p50: at(0.5), p99: at(0.99), max: sorted[sorted.length - 1] ?? Number.NaN };
-}
-
-const show = (s: Stats) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, max ${s.max.toFixed(1)} ms (${s.n} requests)`;
 
 export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === '1'): Promise<Row[]> {
   const target = Number(process.env.BENCH_REBUILD_EVENTS ?? (quick ? 40_000 : 200_000));
   const idleSeconds = Number(process.env.BENCH_REBUILD_IDLE_SECONDS ?? (quick ? 5 : 10));
   const students = Math.max(100, Math.round(target / EVENTS_PER_STUDENT));
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mentoring-bench-rebuild-'));
+  // An existing DATA_DIR (e.g. the 100,000-student school of `npm run seed -- --students 100000 --project`) is used
+  // as it is and kept; otherwise a school of about `target` events is seeded into a temporary one.
+  const given = process.env.BENCH_REBUILD_DATA_DIR;
+  const dataDir = given ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mentoring-bench-rebuild-'));
   const rows: Row[] = [];
   let api: Awaited<ReturnType<typeof startApi>> | undefined;
   try {
-    const env = { ...process.env, ...benchEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'error' };
     let started = performance.now();
-    const seedOut = execFileSync(process.execPath, [require.resolve('@mentoring/api/dist/cli/seed.js'), '--students', String(students), '--project'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-    const seeded = /seeded .*/.exec(seedOut)?.[0] ?? 'seeded';
-    const seedSeconds = (performance.now() - started) / 1000;
+    let seeded = `the school in ${dataDir}`;
+    let seedSeconds = 0;
+    if (!given) {
+      const env = { ...process.env, ...benchEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'error' };
+      const seedOut = execFileSync(process.execPath, [require.resolve('@mentoring/api/dist/cli/seed.js'), '--students', String(students), '--project'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+      seeded = /seeded .*/.exec(seedOut)?.[0] ?? 'seeded';
+      seedSeconds = (performance.now() - started) / 1000;
+    }
     started = performance.now();
     api = await startApi(dataDir);
     const secret = benchEnv().JWT_SECRET;
@@ -65,8 +49,8 @@ export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === 
     const staff = { authorization: `Bearer ${await signToken(secret, 'bench-staff', 'staff')}`, 'content-type': 'application/json' };
     // Every projection and reactor caught up (the reactors process the seeded history at this first start).
     let events = 0;
-    for (const deadline = Date.now() + 900_000; ; await sleep(500)) {
-      if (Date.now() > deadline) throw new Error('the subscribers did not catch up within 900 s');
+    for (const deadline = Date.now() + 3_600_000; ; await sleep(500)) {
+      if (Date.now() > deadline) throw new Error('the subscribers did not catch up within an hour');
       const health = (await (await fetch(`${api.base}/health`, { headers: admin })).json()) as { projections: Array<{ lag: number }>; reactors: Array<{ lag: number }> };
       if ([...health.projections, ...health.reactors].every((s) => s.lag === 0)) break;
     }
@@ -145,7 +129,7 @@ export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === 
     return rows;
   } finally {
     await api?.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (!given) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
