@@ -19,7 +19,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { execFileSync, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import { NewEvent, SqliteEventStore } from '@mentoring/event-store';
+import { NewEvent, SqliteEventStore, timeOrderedUuid } from '@mentoring/event-store';
 import { EmbeddedReadStore } from '@mentoring/read-store';
 import { createProjections, rebuildProjection, rebuildProjections } from '@mentoring/projections';
 import { signToken } from '@mentoring/api/dist/http/auth';
@@ -168,7 +168,7 @@ async function assignMentorCommands(bareRate: number): Promise<void> {
 // (c) -----------------------------------------------------------------------------------------------
 function event(type: string, data: object): NewEvent {
   return {
-    eventId: randomUUID(),
+    eventId: timeOrderedUuid(), // as the backend makes them (time-ordered: see time-ordered-uuid.ts)
     type,
     schemaVersion: 1,
     data,

@@ -1,8 +1,7 @@
 // Wires the ports to their adapters, chosen by configuration only (connection strings).
 import * as path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationBootstrap, Optional, Provider } from '@nestjs/common';
-import { createEventStore, createKeyStore, EventStore, InstrumentedEventStore, KeyStore, SharedSubscriptionsEventStore } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore, InstrumentedEventStore, KeyStore, SharedSubscriptionsEventStore, timeOrderedUuid } from '@mentoring/event-store';
 import { createIdempotencyStore, createReadStore, IdempotencyStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner } from '@mentoring/projections';
 import { createMailer, createReactorRunner, instrumentMailer, Mailer, ReactorRunner } from '@mentoring/reactors';
@@ -77,7 +76,7 @@ class Lifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
 export class InfrastructureModule {
   static forRoot(config: AppConfig, overrides: InfrastructureOverrides = {}): DynamicModule {
     const clock = overrides.clock ?? systemClock;
-    const ids = overrides.ids ?? ({ uuid: () => randomUUID() } satisfies IdGenerator);
+    const ids = overrides.ids ?? ({ uuid: () => timeOrderedUuid() } satisfies IdGenerator);
     const runnerOptions = { maxAttempts: config.parkAfterAttempts, leaseTtlMs: config.subscriberLeaseSeconds * 1000 };
     // One registry per process (per app in tests): appends and e-mails report to it, /metrics reads it.
     const metrics = new Metrics();

@@ -3,7 +3,7 @@
 import { Decider, DomainCommand, DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
 import { AppendResult, DuplicateEventIdError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@mentoring/event-store';
 import { CommandContext, deterministicUuid, expectedFrom, requestKeyOf } from './command-context';
-import { Clock, IdGenerator, randomIds, systemClock } from './ports';
+import { Clock, IdGenerator, newIds, systemClock } from './ports';
 
 export interface Loaded<S> {
   state: S;
@@ -100,7 +100,7 @@ export class EventSourcedStreams {
   constructor(
     protected readonly store: EventStore,
     protected readonly clock: Clock = systemClock,
-    protected readonly ids: IdGenerator = randomIds,
+    protected readonly ids: IdGenerator = newIds,
   ) {}
 
   async load<S>(streamId: string, decider: Folding<S>): Promise<Loaded<S>> {

@@ -1,5 +1,5 @@
 // Time and ids come in from outside, so that tests can fix them and retries stay deterministic.
-import { randomUUID } from 'node:crypto';
+import { timeOrderedUuid } from '@mentoring/event-store';
 
 export interface Clock {
   now(): Date;
@@ -11,4 +11,5 @@ export interface IdGenerator {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export const randomIds: IdGenerator = { uuid: () => randomUUID() };
+/** New ids sort by creation time (UUID v7), so that the stores' id indexes grow at their right edge (see timeOrderedUuid). */
+export const newIds: IdGenerator = { uuid: () => timeOrderedUuid() };

@@ -8,3 +8,4 @@ export { SqliteEventStore, type SqliteEventStoreOptions, type SqliteEventStoreSt
 // createEventStore({ esdbConnectionString, ... }).
 export type { EsdbEventStore } from './esdb/esdb-event-store';
 export * from './shared-subscriptions';
+export { timeOrderedUuid } from './time-ordered-uuid';

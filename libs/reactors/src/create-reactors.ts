@@ -1,5 +1,5 @@
 // The reactors the platform runs, in the API process (embedded deployment) or in the projector.
-import { Clock, EventSourcedStreams, IdGenerator, randomIds } from '@mentoring/application';
+import { Clock, EventSourcedStreams, IdGenerator, newIds } from '@mentoring/application';
 import { DEFAULT_POLICY, DomainPolicy, createStudentDecider } from '@mentoring/domain';
 import type { EventStore } from '@mentoring/event-store';
 import type { ReadStore } from '@mentoring/read-store';
@@ -34,7 +34,7 @@ export function createReactors(config: ReactorsConfig): Reactor[] {
   const policy = config.policy ?? DEFAULT_POLICY;
   const deps = {
     eventStore: config.eventStore,
-    streams: new EventSourcedStreams(config.eventStore, config.clock, config.ids ?? randomIds),
+    streams: new EventSourcedStreams(config.eventStore, config.clock, config.ids ?? newIds),
     studentDecider: createStudentDecider(policy),
     policy,
     mentorshipTeamEmail: config.mentorshipTeamEmail,

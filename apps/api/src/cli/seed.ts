@@ -29,7 +29,7 @@ import {
   type Decider,
   type StudentCommand,
 } from '@mentoring/domain';
-import { createEventStore, createKeyStore, EventStore, NewEvent } from '@mentoring/event-store';
+import { createEventStore, createKeyStore, EventStore, NewEvent, timeOrderedUuid } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, rebuildProjections, recordProjectionVersions } from '@mentoring/projections';
 import { createDeciders } from '../shared/deciders';
@@ -97,7 +97,7 @@ class Streams {
     entry.revision += events.length;
     const correlationId = randomUUID();
     const newEvents: NewEvent[] = events.map((e) => ({
-      eventId: randomUUID(),
+      eventId: timeOrderedUuid(), // as the API makes them
       type: e.type,
       schemaVersion: (EVENT_SCHEMA_VERSIONS as Record<string, number>)[e.type] ?? 1,
       data: e.data as Record<string, unknown>,
@@ -214,7 +214,7 @@ async function main(): Promise<void> {
     const friendly = random() < 0.35;
     const path = PATHS[i % PATHS.length];
     const capacity = 8 + Math.floor(random() * 7);
-    const mentorId = randomUUID();
+    const mentorId = timeOrderedUuid();
     const { stored } = streams.decide(deciders.mentor, mentorStreamId(mentorId), {
       type: 'RegisterMentor',
       data: {
@@ -243,7 +243,7 @@ async function main(): Promise<void> {
     }[profile];
     const path = pick(PATHS);
     const disability = random() < 0.06;
-    const studentId = randomUUID();
+    const studentId = timeOrderedUuid();
     const { stored } = student({
       type: 'EnrolStudent',
       data: { studentId, name: `${pick(FIRST)} ${pick(LAST)}`, email: `student${i}@students.example`, trainingPath: path, registeredDisability: disability, startDate: start, funding: funding as never, at: at(), by: staff },
@@ -254,7 +254,7 @@ async function main(): Promise<void> {
 
   /** Reserves a caseload slot on the mentor's stream, then assigns or changes on the student's (as the API does). */
   const takeMentor = async (s: Student, mentorId: string, make: (mentor: NonNullable<ReturnType<typeof mentorSnapshotOf>>, reservationId: string) => StudentCommand) => {
-    const reservationId = randomUUID();
+    const reservationId = timeOrderedUuid();
     const reserved = streams.decide(deciders.mentor, mentorStreamId(mentorId), {
       type: 'ReserveCaseloadSlot',
       data: { mentorId, studentId: s.id, reservationId, studentHasDisability: s.disability, trainingPath: s.path, at: at(), by: staff },
@@ -293,8 +293,8 @@ async function main(): Promise<void> {
   await pool(active, async (s) => {
     const by = mentorActor(s.mentorId!);
     if (slow.has(s.id)) {
-      student({ type: 'AddInternalComment', data: { studentId: s.id, commentId: randomUUID(), text: 'No answer to two e-mails and a call.', at: at(), by } });
-      const followUpId = randomUUID();
+      student({ type: 'AddInternalComment', data: { studentId: s.id, commentId: timeOrderedUuid(), text: 'No answer to two e-mails and a call.', at: at(), by } });
+      const followUpId = timeOrderedUuid();
       const { stored } = student({ type: 'RequestFollowUp', data: { studentId: s.id, followUpId, reason: 'unresponsive_student', note: 'Please reach out.', at: at(), by } });
       if (random() < 0.5) await student({ type: 'ResolveFollowUp', data: { studentId: s.id, followUpId, resolution: 'Student answered the team.', at: at(), by: staff } }).stored;
       else await stored;
@@ -313,8 +313,8 @@ async function main(): Promise<void> {
     return new Date(weekStart.getTime() + (1 + Math.floor(n / 8)) * DAY + (n % 8) * 3600 * 1000 + 9 * 3600 * 1000);
   };
   const book = async (s: Student, type: 'BookDiscoverySession' | 'BookSession', start: string): Promise<string> => {
-    const sessionId = randomUUID();
-    const slotId = randomUUID();
+    const sessionId = timeOrderedUuid();
+    const slotId = timeOrderedUuid();
     const by = mentorActor(s.mentorId!);
     const command = { type, data: { studentId: s.id, sessionId, slotId, start, at: at(), by } } as StudentCommand;
     // Decided on a copy first: a refusal appends nothing, and the slot's end is the one the decider derived.
@@ -369,7 +369,7 @@ async function main(): Promise<void> {
   await pool(active, async (s) => {
     const r = random();
     if (r < 0.05) {
-      await student({ type: 'RequestMentorChange', data: { studentId: s.id, requestId: randomUUID(), reason: 'Our schedules do not match.', at: at(), by: { id: s.id, role: 'student' } } }).stored;
+      await student({ type: 'RequestMentorChange', data: { studentId: s.id, requestId: timeOrderedUuid(), reason: 'Our schedules do not match.', at: at(), by: { id: s.id, role: 'student' } } }).stored;
     } else if (r < 0.08) {
       const other = mentors.find((m) => m.id !== s.mentorId && m.path === s.path && m.free > 0 && (!s.disability || m.friendly));
       if (other) {
