@@ -1,12 +1,18 @@
 // The dashboards' read models over the real embedded adapters: given the scripted history (produced by the
 // real deciders), the expected documents; replays change nothing; a rebuild gives what live processing gave.
+// The reports of one party (R2, R4): the overseers' links and the funders' buckets equal what the student
+// documents say, through erasures and changes of funder or cohort.
 import { randomUUID } from 'node:crypto';
 import { NewEvent } from '@mentoring/event-store';
+import type { Doc } from '@mentoring/read-store';
+import { ERASED_PLACEHOLDER } from '@mentoring/domain';
 import { applyBatch, rebuildProjection } from '..';
 import {
   AttendanceAlertDoc,
   DASHBOARD_ATTENDANCE_ALERTS,
+  DASHBOARD_FUNDER_COHORTS,
   DASHBOARD_MENTOR_STUDENTS,
+  DASHBOARD_OVERSEER_STUDENTS,
   DASHBOARD_STUDENTS,
   DASHBOARD_TEAM_ITEMS,
   DashboardMentoring,
@@ -17,6 +23,9 @@ import {
   scriptedReadSideHistory,
   SCRIPTED_FUNDING,
   TeamItemDoc,
+  countForFunder,
+  funderSortKey,
+  nameSortKey,
 } from '.';
 import { documents, expectSameDocuments, openStores, runLive, snapshot, Stores } from './read-side.contract';
 
@@ -74,6 +83,8 @@ function student(
       funder: parties.funder,
       publicFunderId: parties.publicFunderId,
       enrolledAt,
+      sortName: name.toLowerCase(),
+      funderOrder: `${kind === 'social_programme' ? '2026-spring' : ''}\u0001${name.toLowerCase()}`,
     },
     mentoring: { ...NO_MENTORING, ...mentoring },
     attendance: { ...NO_ATTENDANCE, ...attendance },
@@ -313,6 +324,139 @@ describe('dashboards projection', () => {
     expect(await linksMatch()).toBeGreaterThan(100);
   });
 
+  describe('the reports of one party (R2, R4): sort keys, overseers’ links, funders’ buckets', () => {
+    const SUMS = ['held', 'noShows', 'lateCancellations', 'cancellations', 'substantialDelays', 'weeksWithoutSession'] as const;
+    const byId = (a: { _id: string }, b: { _id: string }) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0);
+
+    /** Per (funder, profile, cohort): the students and the sums of their counts, as the student documents say. */
+    function bucketsOfStudents(students: DashboardStudentDoc[]): Doc[] {
+      const out = new Map<string, Doc & Record<string, unknown>>();
+      for (const s of students) {
+        if (s.funderId === null) continue;
+        const _id = JSON.stringify([s.funderId, s.profileKind, s.cohort]);
+        const bucket = out.get(_id) ?? { _id, funderId: s.funderId, profileKind: s.profileKind, cohort: s.cohort, students: 0, ...Object.fromEntries(SUMS.map((f) => [f, 0])) };
+        bucket.students = (bucket.students as number) + 1;
+        for (const f of SUMS) bucket[f] = (bucket[f] as number) + s.attendance[f];
+        out.set(_id, bucket);
+      }
+      return [...out.values()].sort(byId);
+    }
+
+    /** The stored buckets with a count never written read as 0, without the funder's name (the first student's). */
+    async function storedBuckets(): Promise<Doc[]> {
+      return (await documents(stores.read, DASHBOARD_FUNDER_COHORTS)).map(({ funder: _name, ...b }) => ({
+        ...b,
+        students: b.students ?? 0,
+        ...Object.fromEntries(SUMS.map((f) => [f, b[f] ?? 0])),
+      }));
+    }
+
+    /** An apprentice is found by its tutor, by its employer and its company (one link if the same), and by any of them for staff. */
+    function linksOfStudents(students: DashboardStudentDoc[]): Doc[] {
+      const links = new Map<string, Doc>();
+      for (const s of students.filter((x) => x.profileKind === 'apprenticeship')) {
+        const overseers = [`tutor:${s.tutorId}`, `organisation:${s.employerId}`, `organisation:${s.companyId}`, `any:${s.tutorId}`, `any:${s.employerId}`, `any:${s.companyId}`];
+        for (const overseer of overseers) links.set(`${overseer}|${s._id}`, { _id: `${overseer}|${s._id}`, overseer, studentId: s._id, sortName: nameSortKey(s.student.name) });
+      }
+      return [...links.values()].sort(byId);
+    }
+
+    async function expectLinksAndBucketsOfTheStudents(): Promise<DashboardStudentDoc[]> {
+      const students = await documents<DashboardStudentDoc>(stores.read, DASHBOARD_STUDENTS);
+      expect(await documents(stores.read, DASHBOARD_OVERSEER_STUDENTS)).toEqual(linksOfStudents(students));
+      expect(await storedBuckets()).toEqual(bucketsOfStudents(students));
+      for (const s of students) expect(s.student.funderOrder).toBe(funderSortKey(s.cohort, nameSortKey(s.student.name)));
+      return students;
+    }
+
+    it('names sort by their NFKD form without marks, lower-cased, by code point; a funder’s key by cohort (none first), then name', () => {
+      expect(nameSortKey('Émile Zoë')).toBe('emile zoe');
+      expect(nameSortKey('ÉMILE ZOE')).toBe(nameSortKey('emile zoe'));
+      expect(nameSortKey('ﬁona Ｌee')).toBe('fiona lee');
+      expect(nameSortKey(null)).toBe('');
+      // Beyond U+D7FF (private use, an emoji, a CJK ideograph of plane 2): kept in order, written below U+D800.
+      const keys = ['a\u{1F600}', 'a\u{20000}', 'a\uE000', 'a\u4E00', 'ab'].map(nameSortKey);
+      expect(keys.every((k) => !/[\ud800-\uffff]/.test(k))).toBe(true);
+      expect([...keys].sort()).toEqual([nameSortKey('ab'), nameSortKey('a\u4E00'), nameSortKey('a\uE000'), nameSortKey('a\u{1F600}'), nameSortKey('a\u{20000}')]);
+      const order = [funderSortKey('2026-b', 'alice'), funderSortKey(null, 'zoe'), funderSortKey('2026-a', 'zoe'), funderSortKey('2026-a', 'bob'), funderSortKey('2026', 'zed')].sort();
+      expect(order).toEqual([funderSortKey(null, 'zoe'), funderSortKey('2026', 'zed'), funderSortKey('2026-a', 'bob'), funderSortKey('2026-a', 'zoe'), funderSortKey('2026-b', 'alice')]);
+    });
+
+    it('given the scripted history: six links for the apprentice (tutor, employer, company; each for staff too), one bucket per funder, profile and cohort', async () => {
+      await applyHistory();
+      const link = (overseer: string) => ({ _id: `${overseer}|s-appr`, overseer, studentId: 's-appr', sortName: 'alice martin' });
+      expect(await documents(stores.read, DASHBOARD_OVERSEER_STUDENTS)).toEqual(
+        ['any:co-acme', 'any:emp-jane', 'any:tut-tom', 'organisation:co-acme', 'organisation:emp-jane', 'tutor:tut-tom'].map(link),
+      );
+      expect(await documents(stores.read, DASHBOARD_FUNDER_COHORTS)).toEqual([
+        { _id: '["co-acme","apprenticeship",null]', funderId: 'co-acme', profileKind: 'apprenticeship', cohort: null, funder: 'Acme SA', students: 1, held: 1, substantialDelays: 1, weeksWithoutSession: 1 },
+        { _id: '["emp-globex","employee",null]', funderId: 'emp-globex', profileKind: 'employee', cohort: null, funder: 'Globex', students: 1 },
+        {
+          _id: '["pf-agency","social_programme","2026-spring"]',
+          funderId: 'pf-agency',
+          profileKind: 'social_programme',
+          cohort: '2026-spring',
+          funder: 'Regional Employment Agency',
+          students: 1,
+          held: 1,
+          noShows: 1,
+          lateCancellations: 1,
+        },
+      ]);
+      await expectLinksAndBucketsOfTheStudents();
+    });
+
+    it('given a generated history, then the erasure of a third of the students: links and buckets equal what the student documents say (deep equal)', async () => {
+      await dashboardsProjection.setup!(stores.read);
+      await generatedReadSideHistory({ students: 150, seed: 11 }).scenario.appendTo(stores.events);
+      const applyAll = async () => {
+        const events = await stores.events.readAll({ maxCount: 100_000 });
+        for (let i = 0; i < events.length; i += 500) await applyBatch(stores.read, dashboardsProjection, events.slice(i, i + 500));
+      };
+      await applyAll();
+      const before = await expectLinksAndBucketsOfTheStudents();
+      const bucketsBefore = await storedBuckets();
+      expect(bucketsBefore.length).toBeGreaterThan(5);
+      const erased = before.filter((_, i) => i % 3 === 0);
+      expect(new Set(erased.map((s) => s.profileKind))).toEqual(new Set(['apprenticeship', 'employee', 'social_programme', 'self_funded']));
+      const meta = { correlationId: 'c', causationId: 'c', actor: { id: 'staff-1', role: 'staff' as const }, occurredAt: '2026-04-01T00:00:00.000Z' };
+      for (const s of erased) {
+        const erasure: NewEvent = { eventId: randomUUID(), type: 'StudentPersonalDataErased', schemaVersion: 1, data: { studentId: s._id, reason: 'asked' }, metadata: meta };
+        await stores.events.append(`student-${s._id}`, [erasure], 'any');
+      }
+      await applyAll();
+      const after = await expectLinksAndBucketsOfTheStudents();
+      // Erasure changes names (so the keys and the links), never who pays or the counts.
+      expect(await storedBuckets()).toEqual(bucketsBefore);
+      const erasedIds = new Set(erased.map((s) => s._id));
+      const erasedLinks = (await documents(stores.read, DASHBOARD_OVERSEER_STUDENTS)).filter((l) => erasedIds.has(l.studentId as string));
+      expect(erasedLinks.length).toBeGreaterThan(0);
+      expect(new Set(erasedLinks.map((l) => l.sortName))).toEqual(new Set([nameSortKey(ERASED_PLACEHOLDER)]));
+      expect(after.filter((s) => erasedIds.has(s._id)).every((s) => s.student.sortName === nameSortKey(ERASED_PLACEHOLDER))).toBe(true);
+    });
+
+    it('a change of cohort or funder moves the student’s whole contribution from one bucket to the other (no event does it today: the difference is generic)', async () => {
+      await applyHistory();
+      const students = stores.read.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS);
+      const samir = (await students.findOne({ _id: 's-soc' }))!;
+      const bucket = async (funderId: string, cohort: string) =>
+        (await storedBuckets()).find((b) => b._id === JSON.stringify([funderId, 'social_programme', cohort])) ?? null;
+      const counts = { held: 1, noShows: 1, lateCancellations: 1, cancellations: 0, substantialDelays: 0, weeksWithoutSession: 0 };
+      const autumn = { ...samir, cohort: '2026-autumn' };
+      await stores.read.transaction((tx) => countForFunder(tx, samir, autumn));
+      expect(await bucket('pf-agency', '2026-spring')).toMatchObject({ students: 0, held: 0, noShows: 0, lateCancellations: 0 });
+      expect(await bucket('pf-agency', '2026-autumn')).toMatchObject({ students: 1, ...counts });
+      const elsewhere = { ...autumn, funderId: 'pf-other', attendance: { ...autumn.attendance, held: 3 } };
+      await stores.read.transaction((tx) => countForFunder(tx, autumn, elsewhere));
+      expect(await bucket('pf-agency', '2026-autumn')).toMatchObject({ students: 0, held: 0, noShows: 0 });
+      expect(await bucket('pf-other', '2026-autumn')).toMatchObject({ students: 1, ...counts, held: 3 });
+      // No change, nothing written; a student leaving every funder (self-funded) takes its contribution away.
+      await stores.read.transaction((tx) => countForFunder(tx, elsewhere, elsewhere));
+      await stores.read.transaction((tx) => countForFunder(tx, elsewhere, { ...elsewhere, funderId: null }));
+      expect(await bucket('pf-other', '2026-autumn')).toMatchObject({ students: 0, held: 0, noShows: 0, lateCancellations: 0 });
+    });
+  });
+
   it('applying the same events twice (whole, and overlapping slices) gives the same documents', async () => {
     await applyHistory();
     const once = await snapshot(stores.read, dashboardsProjection);
@@ -375,6 +519,8 @@ describe('dashboards projection', () => {
           funder: null,
           publicFunderId: null,
           enrolledAt: meta.occurredAt,
+          sortName: '',
+          funderOrder: '\u0001',
         },
       },
     ]);

@@ -15,6 +15,7 @@ import type { Collection as ReadStoreCollection, Doc, ReadStore, ReadStoreTransa
 import { ERASED_PLACEHOLDER } from '@mentoring/domain';
 import type { Projection } from '../projection';
 import type { StreamDoc } from './apply-once';
+import { countForFunder, DASHBOARD_FUNDER_COHORTS, DASHBOARD_OVERSEER_STUDENTS, funderSortKey, linkOverseers, nameSortKey, overseerLinksOf } from './dashboard-party-reports';
 import { Data, flag, funderKeyOf, partyId, partyName, record, text } from './event-data';
 import { isoWeekOf } from './iso-week';
 
@@ -113,6 +114,10 @@ export type DashboardStudentFile = {
   funder: string | null;
   publicFunderId: string | null;
   enrolledAt: string | null;
+  /** Derived from `name` ({@link nameSortKey}): an overseer's apprentices are in this order (R2). */
+  sortName: string;
+  /** Derived from the cohort and `sortName` ({@link funderSortKey}): a funder's report is in this order (R4). */
+  funderOrder: string;
 };
 
 /** The mentoring side: the current mentor and mentorship, sessions to come, reviews, open requests. */
@@ -273,6 +278,9 @@ function enrolled(event: RecordedEvent, d: Data): Student {
       funder: funderKey ? partyName(funding, funderKey) : null,
       publicFunderId: partyId(funding, 'publicFunder'),
       enrolledAt,
+      // Set from the name and cohort when the document is written (withSortKeys).
+      sortName: '',
+      funderOrder: '',
     },
     mentoring: { mentorId: null, mentorship: null, bookedSessions: [], lastHeldSession: null, firstSessionReviews: [], openFollowUpIds: [], pendingChangeRequestId: null },
     attendance: { ...NO_ATTENDANCE, facts: [] },
@@ -586,9 +594,12 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
     if (current) await students.updateOne({ _id: studentId }, { $set: { revision: event.revision } });
     return;
   }
-  const student = { ...effect.student, dashboardMentorIds: dashboardMentorIdsOf(effect.student) };
+  const student = withSortKeys(current, { ...effect.student, dashboardMentorIds: dashboardMentorIdsOf(effect.student) });
   await students.replaceOne({ _id: studentId }, { _id: studentId, ...student, revision: event.revision }, { upsert: true });
   await linkMentors(tx, studentId, current?.dashboardMentorIds ?? [], student.dashboardMentorIds);
+  // The reports of one party (R2, R4): the overseers' links and the funder's buckets follow the document.
+  await linkOverseers(tx, studentId, overseerLinksOf(current), overseerLinksOf(student));
+  await countForFunder(tx, current, student);
   const items = tx.collection<TeamItemDoc>(DASHBOARD_TEAM_ITEMS);
   const alerts = tx.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS);
   for (const opened of effect.open) {
@@ -597,6 +608,16 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
   }
   for (const id of effect.close) await items.deleteOne({ _id: id });
   if (event.type === 'StudentPersonalDataErased') await eraseTeamItems(items, studentId);
+}
+
+/** The student with the sort keys of its name and cohort: those of `current` while neither changed (they are derived). */
+function withSortKeys(current: Student | null, next: Student): Student {
+  const file = next.student;
+  if (current && current.student.name === file.name && current.cohort === next.cohort && current.student.funderOrder) {
+    return { ...next, student: { ...file, sortName: current.student.sortName, funderOrder: current.student.funderOrder } };
+  }
+  const sortName = nameSortKey(file.name);
+  return { ...next, student: { ...file, sortName, funderOrder: funderSortKey(next.cohort, sortName) } };
 }
 
 /** Keeps {@link DASHBOARD_MENTOR_STUDENTS} equal to the student's `dashboardMentorIds` (both sorted lists of ids). */
@@ -622,19 +643,23 @@ async function eraseTeamItems(items: ReadStoreCollection<TeamItemDoc>, studentId
 
 export const dashboardsProjection: Projection = {
   name: 'dashboards',
-  /** 2: status `awaiting_mentor`. 3: a mentor's students through DASHBOARD_MENTOR_STUDENTS. */
-  version: 3,
-  collections: [DASHBOARD_STUDENTS, DASHBOARD_TEAM_ITEMS, DASHBOARD_ATTENDANCE_ALERTS, DASHBOARD_MENTOR_STUDENTS],
+  /**
+   * 2: status `awaiting_mentor`. 3: a mentor's students through DASHBOARD_MENTOR_STUDENTS. 4: the reports of one
+   * party by the page: sort keys, DASHBOARD_OVERSEER_STUDENTS, DASHBOARD_FUNDER_COHORTS (dashboard-party-reports.ts).
+   */
+  version: 4,
+  collections: [DASHBOARD_STUDENTS, DASHBOARD_TEAM_ITEMS, DASHBOARD_ATTENDANCE_ALERTS, DASHBOARD_MENTOR_STUDENTS, DASHBOARD_OVERSEER_STUDENTS, DASHBOARD_FUNDER_COHORTS],
   eventTypes: new Set(HANDLED),
   async setup(store: ReadStore) {
     const students = store.collection(DASHBOARD_STUDENTS);
-    // A mentor's dashboard; the team's waiting list; oversight (R2) and funders' reports (R4).
+    // A mentor's dashboard; the team's waiting list.
     await store.collection(DASHBOARD_MENTOR_STUDENTS).createIndex({ mentorId: 1 });
     await students.createIndex({ status: 1, waitingSince: 1 });
-    await students.createIndex({ tutorId: 1 });
-    await students.createIndex({ companyId: 1 });
-    await students.createIndex({ employerId: 1 });
-    await students.createIndex({ funderId: 1, cohort: 1 });
+    // The reports of one party, a page at a time in their order: an overseer's apprentices (R2) through the links,
+    // a funder's students (R4) by cohort then name; the funder's totals per cohort from its buckets.
+    await store.collection(DASHBOARD_OVERSEER_STUDENTS).createIndex({ overseer: 1, sortName: 1, _id: 1 });
+    await students.createIndex({ funderId: 1, 'student.funderOrder': 1, _id: 1 });
+    await store.collection(DASHBOARD_FUNDER_COHORTS).createIndex({ funderId: 1 });
     // The team's lists: the open items of a kind, oldest first; the alerts of a week, most recent first.
     await store.collection(DASHBOARD_TEAM_ITEMS).createIndex({ kind: 1, since: 1 });
     await store.collection(DASHBOARD_ATTENDANCE_ALERTS).createIndex({ raisedWeek: 1, raisedAt: -1 });

@@ -10,6 +10,7 @@ export * from './student-profiles.projection';
 export * from './mentor-caseloads.projection';
 export * from './iso-week';
 export * from './dashboards.projection';
+export * from './dashboard-party-reports';
 export * from './analytics.projection';
 export * from './analytics-buckets';
 export * from './read-side.scenario';
