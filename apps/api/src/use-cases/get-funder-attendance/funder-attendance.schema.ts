@@ -1,5 +1,6 @@
 // The 200 body of GetFunderAttendance, from the view types of funder-attendance.read.ts.
 import { AS_OF, ATTENDANCE_FACTS_SCHEMA, ATTENDANCE_PROPERTIES } from '../read-side-support/attendance.schema';
+import { pageSchema } from '../../shared/api-docs';
 import { integer, nullableString, object, Schema, string, wholeList } from '../read-side-support/schema';
 
 const students = integer(12, 'How many students');
@@ -26,7 +27,7 @@ export const FUNDER_ATTENDANCE_SCHEMA: Schema = object({
   funderId: string('pub-employment'),
   funder: nullableString('Public Employment Service'),
   asOf: AS_OF,
-  totals: object({ students, ...ATTENDANCE_PROPERTIES }, 'Over all the students'),
+  totals: object({ students, ...ATTENDANCE_PROPERTIES }, 'Over all the students (of the cohort asked for), not only the page'),
   cohorts: wholeList(cohort, 'Per profile and cohort: all of them, never paged (nextCursor is always null)'),
-  students: wholeList(student, 'Per student, by cohort then name: all of them, never paged (nextCursor is always null; the CSV has the same lines)'),
+  students: pageSchema(student, 'A page of the students, by cohort then normalised name (accents and case folded) then id; nextCursor is null on the last page (the CSV has every student)') as Schema,
 });

@@ -8,26 +8,12 @@ import { SensitiveRead } from '../../http/sensitive-read.interceptor';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { IdParam } from '../../shared/id-param';
 import { parseWaitFor } from '../../shared/read-your-writes';
-import { csvReply, toCsv, wantsCsv } from '../../shared/csv';
+import { csvReply, wantsCsv } from '../../shared/csv';
 import { idParam } from '../read-side-support/params';
-import { FunderAttendanceView, FunderStudentAttendanceView } from './funder-attendance.read';
+import { partyPageParams, PartyPageQueries } from '../read-side-support/party-page';
+import { FunderAttendanceView } from './funder-attendance.read';
 import { FUNDER_ATTENDANCE_SCHEMA } from './funder-attendance.schema';
 import { GetFunderAttendanceQuery } from './get-funder-attendance.query';
-
-const COLUMNS: ReadonlyArray<readonly [string, (s: FunderStudentAttendanceView) => string | number | null]> = [
-  ['studentId', (s) => s.studentId],
-  ['name', (s) => s.name],
-  ['profile', (s) => s.profileKind],
-  ['cohort', (s) => s.cohort],
-  ['status', (s) => s.status],
-  ['held', (s) => s.held],
-  ['noShows', (s) => s.noShows],
-  ['lateCancellations', (s) => s.lateCancellations],
-  ['cancellations', (s) => s.cancellations],
-  ['substantialDelays', (s) => s.substantialDelays],
-  ['weeksWithoutSession', (s) => s.weeksWithoutSession],
-  ['attendanceRate', (s) => s.attendanceRate],
-];
 
 @ApiTags('oversight')
 @Controller('funders')
@@ -37,7 +23,7 @@ export class GetFunderAttendanceController {
   @Get(':funderId/attendance')
   @QueryEndpoint(
     'GetFunderAttendance',
-    'R4: attendance per student and per cohort of the students a funder funds (the funder itself, staff, auditors); `cohorts` and `students` are whole lists (`nextCursor: null`); JSON or CSV',
+    'R4: attendance per student and per cohort of the students a funder funds (the funder itself, staff, auditors). JSON: `totals` and `cohorts` over all of them, `students` a page by cohort then normalised name then id (pass `students.nextCursor` back as cursor); CSV: every student',
     {
       json: FUNDER_ATTENDANCE_SCHEMA,
       csv: true,
@@ -47,7 +33,8 @@ export class GetFunderAttendanceController {
   )
   @SensitiveRead('csv_export', { subject: 'funderId', csvOnly: true })
   @ApiQuery({ name: 'cohort', required: false, description: 'Only this cohort' })
-  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: one line per student (also with Accept: text/csv)' })
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv: one line per student, all of them (also with Accept: text/csv)' })
+  @PartyPageQueries('Students', ' (JSON; the CSV has every student)')
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
   async get(
     @IdParam('funderId') funderId: string,
@@ -56,10 +43,13 @@ export class GetFunderAttendanceController {
     @Headers('accept') accept?: string,
     @Query('cohort') cohort?: string,
     @Query('format') format?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
     @Query('waitFor') waitFor?: string,
   ): Promise<FunderAttendanceView | string> {
     const csv = wantsCsv(format, accept);
-    const view: FunderAttendanceView = await this.queries.execute(new GetFunderAttendanceQuery(funderId, actor, idParam(cohort, 'cohort'), parseWaitFor(waitFor)));
-    return csv ? csvReply(reply, `attendance-${funderId}.csv`, toCsv(COLUMNS, view.students.items)) : view;
+    const page = partyPageParams(limit, cursor);
+    const answer = await this.queries.execute(new GetFunderAttendanceQuery(funderId, actor, idParam(cohort, 'cohort'), csv ? 'csv' : { json: page }, parseWaitFor(waitFor)));
+    return typeof answer === 'string' ? csvReply(reply, `attendance-${funderId}.csv`, answer) : answer;
   }
 }

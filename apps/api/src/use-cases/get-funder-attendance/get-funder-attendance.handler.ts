@@ -6,6 +6,7 @@ import { Problem } from '../../http/problem';
 import { ReadYourWrites } from '../../shared/read-your-writes';
 import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
 import { requireRole } from '../read-side-support/params';
+import { readFunderAttendanceCsv } from './funder-attendance.csv';
 import { FunderAttendanceView, readFunderAttendance } from './funder-attendance.read';
 import { GetFunderAttendanceQuery } from './get-funder-attendance.query';
 
@@ -20,14 +21,16 @@ export class GetFunderAttendanceHandler implements IQueryHandler<GetFunderAttend
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
-  async execute({ funderId, actor, cohort, waitFor }: GetFunderAttendanceQuery): Promise<FunderAttendanceView> {
+  /** The JSON view with a page of the students, or the whole CSV. */
+  async execute({ funderId, actor, cohort, format, waitFor }: GetFunderAttendanceQuery): Promise<FunderAttendanceView | string> {
     requireRole(actor, ['funder', ...MAY_READ_ANY_FUNDER], 'funders’ attendance reports');
     // A funder reads what it funds only; another funder's report does not exist for it.
     if (actor.role === 'funder' && actor.id !== funderId) throw notFound(funderId);
     await this.readYourWrites.waitFor(waitFor, [dashboardsProjection.name]);
-    const view = await readFunderAttendance(this.readStore, funderId, this.clock.now(), cohort);
-    if (!view) throw notFound(funderId);
-    return view;
+    const answer =
+      format === 'csv' ? await readFunderAttendanceCsv(this.readStore, funderId, cohort) : await readFunderAttendance(this.readStore, funderId, this.clock.now(), cohort, format.json);
+    if (answer === null) throw notFound(funderId);
+    return answer;
   }
 }
 

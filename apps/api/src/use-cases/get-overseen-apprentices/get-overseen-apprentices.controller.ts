@@ -6,6 +6,7 @@ import { CurrentActor } from '../../http/auth';
 import { QueryEndpoint } from '../../shared/api-docs';
 import { parseWaitFor } from '../../shared/read-your-writes';
 import { idParam } from '../read-side-support/params';
+import { partyPageParams, PartyPageQueries } from '../read-side-support/party-page';
 import { GetOverseenApprenticesQuery } from './get-overseen-apprentices.query';
 import { OverseenApprenticesView } from './overseen-apprentices.read';
 import { OVERSEEN_APPRENTICES_SCHEMA } from './overseen-apprentices.schema';
@@ -18,7 +19,7 @@ export class GetOverseenApprenticesController {
   @Get('apprentices')
   @QueryEndpoint(
     'GetOverseenApprentices',
-    'R2: progress and attendance of the apprentices the caller oversees (a tutor by tutor.id, an employer or company by employer.id / company.id; staff name partyId), as `{items, nextCursor: null, asOf}` (all of them)',
+    'R2: progress and attendance of the apprentices the caller oversees (a tutor by tutor.id, an employer or company by employer.id / company.id; staff name partyId), a page at a time by normalised name then id: `{items, nextCursor, asOf}`; pass nextCursor back as cursor',
     {
       json: OVERSEEN_APPRENTICES_SCHEMA,
       problems: { 403: 'role_not_allowed: only tutors, employers and companies (role funder), and staff; not_the_overseer: partyId names another overseer' },
@@ -26,8 +27,15 @@ export class GetOverseenApprenticesController {
     },
   )
   @ApiQuery({ name: 'partyId', required: false, description: 'Staff only: the employer, company or tutor whose apprentices to show' })
+  @PartyPageQueries('Apprentices')
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })
-  get(@CurrentActor() actor: Actor, @Query('partyId') partyId?: string, @Query('waitFor') waitFor?: string): Promise<OverseenApprenticesView> {
-    return this.queries.execute(new GetOverseenApprenticesQuery(actor, idParam(partyId, 'partyId'), parseWaitFor(waitFor)));
+  get(
+    @CurrentActor() actor: Actor,
+    @Query('partyId') partyId?: string,
+    @Query('limit') limit?: string,
+    @Query('cursor') cursor?: string,
+    @Query('waitFor') waitFor?: string,
+  ): Promise<OverseenApprenticesView> {
+    return this.queries.execute(new GetOverseenApprenticesQuery(actor, idParam(partyId, 'partyId'), partyPageParams(limit, cursor), parseWaitFor(waitFor)));
   }
 }

@@ -17,7 +17,7 @@ export class GetOverseenApprenticesHandler implements IQueryHandler<GetOverseenA
     private readonly readYourWrites: ReadYourWrites,
   ) {}
 
-  async execute({ actor, partyId, waitFor }: GetOverseenApprenticesQuery): Promise<OverseenApprenticesView> {
+  async execute({ actor, partyId, page, waitFor }: GetOverseenApprenticesQuery): Promise<OverseenApprenticesView> {
     requireRole(actor, ['tutor', 'funder', 'staff', 'admin'], 'the progress of apprentices');
     let overseer: Overseer;
     if (actor.role === 'tutor') overseer = { tutorId: actor.id };
@@ -29,6 +29,6 @@ export class GetOverseenApprenticesHandler implements IQueryHandler<GetOverseenA
       throw new Problem(403, 'not_the_overseer', 'Forbidden', 'A tutor or an employer sees their own apprentices only (R2).');
     }
     await this.readYourWrites.waitFor(waitFor, [dashboardsProjection.name, mentorCaseloadsProjection.name]);
-    return readOverseenApprentices(this.readStore, overseer, this.clock.now());
+    return readOverseenApprentices(this.readStore, overseer, this.clock.now(), page);
   }
 }

@@ -1,11 +1,20 @@
 // R2: an apprentice's employer (or the company that funds the apprenticeship) and tutor may read the
 // progress and attendance of *their own* apprentices, and nothing else: no disability data (R7), no
 // internal comments, no follow-up notes, no e-mail.
-import { DASHBOARD_STUDENTS, DashboardStudentDoc, MENTOR_CASELOADS, MentorCaseloadDoc } from '@mentoring/projections';
+import {
+  DASHBOARD_OVERSEER_STUDENTS,
+  DASHBOARD_STUDENTS,
+  DashboardOverseerStudentDoc,
+  DashboardStudentDoc,
+  MENTOR_CASELOADS,
+  MentorCaseloadDoc,
+  overseerKey,
+} from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { AttendanceFactView, attendanceView, AttendanceView } from '../read-side-support/attendance';
-import { Page, wholePage } from '../read-side-support/keyset';
-import { compare, compareNames } from '../read-side-support/stats';
+import { Page, partySort } from '../read-side-support/keyset';
+import { FIRST_PARTY_PAGE, PartyPageRequest, readKeysetPage } from '../read-side-support/party-page';
+import { compare } from '../read-side-support/stats';
 
 /**
  * Who oversees: a tutor by `tutor.id`, an employer or company by `employer.id` / `company.id`; staff may
@@ -38,25 +47,36 @@ export interface ApprenticeProgressView {
   attendanceFacts: AttendanceFactView[];
 }
 
-/** `items`: the overseer's apprentices by name, all of them (`nextCursor` is always null). */
+/** `items`: a page of the overseer's apprentices, by normalised name then id. */
 export interface OverseenApprenticesView extends Page<ApprenticeProgressView> {
   asOf: string;
 }
 
 const FIELDS = { studentId: 1, status: 1, profileKind: 1, companyId: 1, employerId: 1, tutorId: 1, student: 1, mentoring: 1, attendance: 1 } as const;
 
-export async function readOverseenApprentices(store: ReadStore, overseer: Overseer, now: Date): Promise<OverseenApprenticesView> {
-  const students = store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS);
-  let docs: DashboardStudentDoc[];
-  if ('tutorId' in overseer) {
-    docs = await students.find({ tutorId: overseer.tutorId, profileKind: 'apprenticeship' }, { projection: FIELDS });
-  } else {
-    // Employer and company are often the same organisation: indexed lookups, merged.
-    const keys = overseer.asTutorToo ? ['employerId', 'companyId', 'tutorId'] : ['employerId', 'companyId'];
-    const found = await Promise.all(keys.map((key) => students.find({ [key]: overseer.partyId, profileKind: 'apprenticeship' }, { projection: FIELDS })));
-    docs = [...new Map(found.flat().map((d) => [d._id, d])).values()];
-  }
-  docs.sort((a, b) => compareNames(a.student.name, b.student.name) || compare(a.studentId, b.studentId));
+/** The overseer's links (dashboard-party-reports.ts): a tutor's, an employer's or company's, or any of the three's. */
+function overseerOf(overseer: Overseer): string {
+  if ('tutorId' in overseer) return overseerKey('tutor', overseer.tutorId);
+  return overseerKey(overseer.asTutorToo ? 'any' : 'organisation', overseer.partyId);
+}
+
+/**
+ * A page of the overseer's apprentices: `page.limit` links after the cursor through the index on (overseer, name key,
+ * _id), then those students by id. 400 `invalid_cursor` for a cursor made for another overseer.
+ */
+export async function readOverseenApprentices(store: ReadStore, overseer: Overseer, now: Date, page: PartyPageRequest = FIRST_PARTY_PAGE): Promise<OverseenApprenticesView> {
+  const key = overseerOf(overseer);
+  const links = await readKeysetPage(
+    store.collection<DashboardOverseerStudentDoc>(DASHBOARD_OVERSEER_STUDENTS),
+    { overseer: key },
+    partySort('apprentices', 'sortName', key),
+    page,
+    (link) => link.sortName,
+  );
+  const ids = links.items.map((link) => link.studentId);
+  const found = ids.length === 0 ? [] : await store.collection<DashboardStudentDoc>(DASHBOARD_STUDENTS).find({ _id: { $in: ids } }, { projection: FIELDS });
+  const byId = new Map(found.map((d) => [d._id, d]));
+  const docs = ids.map((id) => byId.get(id)).filter((d): d is DashboardStudentDoc => d !== undefined);
 
   const mentorIds = [...new Set(docs.map((d) => d.mentoring.mentorId).filter((id): id is string => id !== null))];
   const mentors = new Map(
@@ -67,35 +87,34 @@ export async function readOverseenApprentices(store: ReadStore, overseer: Overse
   const nowMs = now.getTime();
   return {
     asOf: now.toISOString(),
-    ...wholePage(
-      docs.map((d) => {
-        const { student, mentoring } = d;
-        const upcoming = mentoring.bookedSessions.filter((s) => Date.parse(s.start) > nowMs).sort((a, b) => compare(a.start, b.start))[0];
-        const last = mentoring.lastHeldSession;
-        return {
-          studentId: d.studentId,
-          name: student.name,
-          trainingPath: student.trainingPath,
-          status: d.status,
-          startDate: student.startDate,
-          endDate: student.endDate,
-          companyId: d.companyId,
-          employerId: d.employerId,
-          tutorId: d.tutorId,
-          mentor: mentoring.mentorId ? { mentorId: mentoring.mentorId, name: mentors.get(mentoring.mentorId) ?? null } : null,
-          progress: {
-            mentorSince: mentoring.mentorship?.since ?? null,
-            firstContactAt: mentoring.mentorship?.firstContactAt ?? null,
-            discoveryHeldAt: mentoring.mentorship?.discoveryHeldAt ?? null,
-            sessionsHeld: d.attendance.held,
-            lastHeldSession: last ? { start: last.start, kind: last.kind } : null,
-            nextSession: upcoming ? { start: upcoming.start, end: upcoming.end, kind: upcoming.kind } : null,
-            sessionsAwaitingOutcome: mentoring.bookedSessions.filter((s) => Date.parse(s.end) <= nowMs).length,
-          },
-          attendance: attendanceView(d),
-          attendanceFacts: d.attendance.facts,
-        };
-      }),
-    ),
+    nextCursor: links.nextCursor,
+    items: docs.map((d) => {
+      const { student, mentoring } = d;
+      const upcoming = mentoring.bookedSessions.filter((s) => Date.parse(s.start) > nowMs).sort((a, b) => compare(a.start, b.start))[0];
+      const last = mentoring.lastHeldSession;
+      return {
+        studentId: d.studentId,
+        name: student.name,
+        trainingPath: student.trainingPath,
+        status: d.status,
+        startDate: student.startDate,
+        endDate: student.endDate,
+        companyId: d.companyId,
+        employerId: d.employerId,
+        tutorId: d.tutorId,
+        mentor: mentoring.mentorId ? { mentorId: mentoring.mentorId, name: mentors.get(mentoring.mentorId) ?? null } : null,
+        progress: {
+          mentorSince: mentoring.mentorship?.since ?? null,
+          firstContactAt: mentoring.mentorship?.firstContactAt ?? null,
+          discoveryHeldAt: mentoring.mentorship?.discoveryHeldAt ?? null,
+          sessionsHeld: d.attendance.held,
+          lastHeldSession: last ? { start: last.start, kind: last.kind } : null,
+          nextSession: upcoming ? { start: upcoming.start, end: upcoming.end, kind: upcoming.kind } : null,
+          sessionsAwaitingOutcome: mentoring.bookedSessions.filter((s) => Date.parse(s.end) <= nowMs).length,
+        },
+        attendance: attendanceView(d),
+        attendanceFacts: d.attendance.facts,
+      };
+    }),
   };
 }

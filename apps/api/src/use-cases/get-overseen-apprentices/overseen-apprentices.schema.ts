@@ -1,6 +1,6 @@
 // The 200 body of GetOverseenApprentices, from the view types of overseen-apprentices.read.ts.
 import { AS_OF, ATTENDANCE_FACTS_SCHEMA, ATTENDANCE_SCHEMA } from '../read-side-support/attendance.schema';
-import { dateTime, integer, nullable, nullableString, object, Schema, string, wholeList } from '../read-side-support/schema';
+import { dateTime, integer, nullable, nullableString, object, pageWith, Schema, string } from '../read-side-support/schema';
 
 const apprentice = object({
   studentId: string('student-1'),
@@ -26,8 +26,8 @@ const apprentice = object({
   attendanceFacts: ATTENDANCE_FACTS_SCHEMA,
 });
 
-export const OVERSEEN_APPRENTICES_SCHEMA: Schema = wholeList(
+export const OVERSEEN_APPRENTICES_SCHEMA: Schema = pageWith(
   apprentice,
-  'The apprentices the caller oversees, by name: all of them, never paged (nextCursor is always null; an overseer’s apprentices are few)',
   { asOf: AS_OF },
+  'A page of the apprentices the caller oversees, by normalised name (accents and case folded) then id; nextCursor is null on the last page',
 );

@@ -2,6 +2,7 @@
 // starts strictly after the last item of the previous one. Inserts and updates made between two pages
 // therefore never make an item of the sort order appear twice or be skipped (unless its key changes).
 // The cursor is opaque to clients: base64url JSON of the sort it was made for, the key and the id.
+import { createHash } from 'node:crypto';
 import type { Filter } from '@mentoring/read-store';
 import { Problem } from '../../http/problem';
 
@@ -31,6 +32,15 @@ export function parseSort(raw: string | undefined, fallback: string): SortSpec {
   return value.startsWith('-') ? { raw: value, field: value.slice(1), dir: -1 } : { raw: value, field: value, dir: 1 };
 }
 
+/**
+ * The ascending sort of a list that belongs to one party (an overseer's apprentices, a funder's students): its
+ * cursors name the list and a digest of the party, so a cursor made for one party is refused for another (the
+ * query filters by the party anyway).
+ */
+export function partySort(list: string, field: string, party: string): SortSpec {
+  return { raw: `${list}:${createHash('sha256').update(party).digest('base64url').slice(0, 22)}`, field, dir: 1 };
+}
+
 export function sortValues(fields: readonly string[]): string[] {
   return fields.flatMap((f) => [f, `-${f}`]);
 }
@@ -41,10 +51,13 @@ export function encodeCursor(sort: SortSpec, position: CursorPosition): string {
   return Buffer.from(JSON.stringify({ s: sort.raw, k: position.key, i: position.id })).toString('base64url');
 }
 
-/** The position a cursor stands for; 400 `invalid_cursor` when it is not one of ours or was made for another sort. */
-export function decodeCursor(cursor: string | undefined, sort: SortSpec): CursorPosition | undefined {
+/**
+ * The position a cursor stands for; 400 `invalid_cursor` when it is not one of ours or was made for another sort.
+ * `maxLength`: the longest cursor the list makes (its keys' length).
+ */
+export function decodeCursor(cursor: string | undefined, sort: SortSpec, maxLength = 1000): CursorPosition | undefined {
   if (cursor === undefined || cursor === '') return undefined;
-  if (!/^[A-Za-z0-9_-]{1,1000}$/.test(cursor)) throw badCursor();
+  if (cursor.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw badCursor();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
