@@ -597,9 +597,11 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
   const student = withSortKeys(current, { ...effect.student, dashboardMentorIds: dashboardMentorIdsOf(effect.student) });
   await students.replaceOne({ _id: studentId }, { _id: studentId, ...student, revision: event.revision }, { upsert: true });
   await linkMentors(tx, studentId, current?.dashboardMentorIds ?? [], student.dashboardMentorIds);
-  // The reports of one party (R2, R4): the overseers' links and the funder's buckets follow the document.
-  await linkOverseers(tx, studentId, overseerLinksOf(current), overseerLinksOf(student));
-  await countForFunder(tx, current, student);
+  // The reports of one party (R2, R4): the overseers' links and the funder's buckets follow the document (most
+  // events change neither the parties, the name nor the counts).
+  const same = current !== null && sameParties(current, student);
+  if (!same) await linkOverseers(tx, studentId, overseerLinksOf(current), overseerLinksOf(student));
+  if (!same || current.attendance !== student.attendance) await countForFunder(tx, current, student);
   const items = tx.collection<TeamItemDoc>(DASHBOARD_TEAM_ITEMS);
   const alerts = tx.collection<AttendanceAlertDoc>(DASHBOARD_ATTENDANCE_ALERTS);
   for (const opened of effect.open) {
@@ -610,9 +612,25 @@ async function applyStudentEvent(event: RecordedEvent, tx: ReadStoreTransaction)
   if (event.type === 'StudentPersonalDataErased') await eraseTeamItems(items, studentId);
 }
 
+/** Whether the overseers' links and the funder's bucket of the two are the same (but for the counts). */
+function sameParties(a: Student, b: Student): boolean {
+  return (
+    a.student.sortName === b.student.sortName &&
+    a.profileKind === b.profileKind &&
+    a.funderId === b.funderId &&
+    a.cohort === b.cohort &&
+    a.companyId === b.companyId &&
+    a.employerId === b.employerId &&
+    a.tutorId === b.tutorId &&
+    a.student.funder === b.student.funder
+  );
+}
+
 /** The student with the sort keys of its name and cohort: those of `current` while neither changed (they are derived). */
 function withSortKeys(current: Student | null, next: Student): Student {
   const file = next.student;
+  // Most events leave the enrolment file as it was (the same object).
+  if (current && file === current.student && next.cohort === current.cohort && file.funderOrder) return next;
   if (current && current.student.name === file.name && current.cohort === next.cohort && current.student.funderOrder) {
     return { ...next, student: { ...file, sortName: current.student.sortName, funderOrder: current.student.funderOrder } };
   }
