@@ -81,6 +81,9 @@ async function project(readStore: ReadStore, students: number) {
 
 type Measure = [string, number, (store: ReadStore, i: number) => Promise<unknown>];
 
+/** What GET /oversight/apprentices and GET /funders/{id}/attendance answer without ?limit: the first 100. */
+const FIRST_PAGE = { limit: 100 };
+
 export async function benchDashboards(options: { students?: number } = {}): Promise<Array<[string, string]>> {
   const students = options.students ?? (Number(process.env.BENCH_READ_SIDE_STUDENTS) || (process.env.BENCH_QUICK === '1' ? 2000 : 10_000));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mentoring-read-side-'));
@@ -98,10 +101,15 @@ export async function benchDashboards(options: { students?: number } = {}): Prom
     const dashboards: Measure[] = [
       ['GetMentorDashboard (a mentor’s students, next sessions, pending actions)', 1000, (store, i) => readMentorDashboard(store, mentorIds[(i * 7) % mentorIds.length], now)],
       ['GetTeamDashboard (waiting, follow-ups, requests, recordings, alerts of 2 weeks, near capacity; 50 per list)', 300, (store) => readTeamDashboard(store, now, DEFAULT_TEAM_DASHBOARD_OPTIONS)],
-      ['GetOverseenApprentices as a tutor (R2)', 1000, (store, i) => readOverseenApprentices(store, { tutorId: tutorIds[(i * 7) % tutorIds.length] }, now)],
-      ['GetOverseenApprentices as an employer (R2)', 1000, (store, i) => readOverseenApprentices(store, { partyId: funderIds[i % 40] }, now)],
-      ['GetFunderAttendance, a company or employer (R4)', 500, (store, i) => readFunderAttendance(store, funderIds[i % 70], now)],
-      ['GetFunderAttendance, a public funder (~1,000 students, R4)', 100, (store, i) => readFunderAttendance(store, funderIds[70 + (i % 2)], now)],
+      // The reports of one party answer a page (ADR 0008): their first page of 100, with the totals of the whole party.
+      ['GetOverseenApprentices as a tutor (R2), first page of 100', 1000, (store, i) => readOverseenApprentices(store, { tutorId: tutorIds[(i * 7) % tutorIds.length] }, now, FIRST_PAGE)],
+      ['GetOverseenApprentices as an employer (R2), first page of 100', 1000, (store, i) => readOverseenApprentices(store, { partyId: funderIds[i % 40] }, now, FIRST_PAGE)],
+      ['GetFunderAttendance, a company or employer (R4), first page of 100 and the totals', 500, (store, i) => readFunderAttendance(store, funderIds[i % 70], now, undefined, FIRST_PAGE)],
+      [
+        `GetFunderAttendance, a public funder (R4, ~${Math.round(students / 10).toLocaleString('en')} students), first page of 100 and the totals`,
+        200,
+        (store, i) => readFunderAttendance(store, funderIds[70 + (i % 2)], now, undefined, FIRST_PAGE),
+      ],
     ];
     const analytics: Measure[] = [
       ['GetWeeklyAnalytics (12 weeks x 4 profiles, median/p90)', 50, (store) => readWeeklyAnalytics(store, range, now)],
