@@ -1,18 +1,18 @@
 // Bench (n), issue 13's targets on a big school, measured on the real API (`npm start`'s entry) in its own process:
-//  1. restart to /health/ready and the RSS then (target ≤ 5 s, ≤ 400 MB at 100,000 students);
-//  2. the subscribers' catch-up, when some are behind (a first start after `npm run seed` runs the reactors over
-//     the whole history), with its rate and the RSS peak;
-//  3. command latency on this store and on a fresh store of about 1,000 events, one client, one command at a time
-//     (target: p50 and p99 within 20 % of each other at 1k and 2M events);
-//  4. the mixed load of bench (g) plus query clients (lists, a student, a mentor's and the team's dashboards) for
+//  1. start to /health/ready and the RSS then; when subscribers are behind (a first start after `npm run seed` runs
+//     the reactors over the whole history), the catch-up, its rate and the RSS peak;
+//  2. the mixed load of bench (g) plus query clients (lists, a student, a mentor's and the team's dashboards) for
 //     SOAK_MINUTES, the API's RSS sampled every 10 s and printed per window (target ≤ 500 MB after an hour);
-//  5. a restart after the load, every subscriber caught up (the restart target of 1.).
+//  3. command latency, one client, one command at a time, on this store after the load and on a fresh store of
+//     about 1,000 events (target: p50 and p99 within 20 % of each other at 1k and 2M events);
+//  4. a restart after the load, every subscriber caught up (target ≤ 5 s to /health/ready, ≤ 400 MB).
 // Measured, never asserted. Usage (after `npm run build`):
 //   DATA_DIR=/data/school npm run seed -- --students 100000 --project
 //   SOAK_DATA_DIR=/data/school node bench/dist/soak.bench.js
 // Without SOAK_DATA_DIR a school of SOAK_STUDENTS (default 2,000) is seeded into a temporary directory.
 // SOAK_MINUTES (default 60; BENCH_QUICK=1: 2), SOAK_CLIENTS (command clients, default 16), SOAK_QUERY_CLIENTS
-// (default 4), SOAK_THINK_MS (each client's pause between two requests, default 20), SOAK_WINDOW_MINUTES (default 5).
+// (default 4), SOAK_THINK_MS (each client's pause between two requests, default 20), SOAK_WINDOW_MINUTES (default
+// 5), SOAK_LOAD_DURING_CATCH_UP=1 (start the load at once instead of after the catch-up).
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -53,44 +53,48 @@ async function health(api: ApiProcess, admin: Record<string, string>): Promise<H
 
 const behind = (h: Health) => [...h.projections, ...h.reactors].reduce((max, s) => Math.max(max, s.lag), 0);
 
-/** Starts the API and measures what a restart costs: time to /health and to /health/ready, and the RSS at ready. */
-async function start(dataDir: string): Promise<{ api: ApiProcess; rows: Row[]; label: string }> {
+/**
+ * Starts the API and measures what a start costs: time to /health and to /health/ready, the RSS at ready, and,
+ * when subscribers were behind, the catch-up. `settled` resolves once every subscriber is caught up; the rows go
+ * to `out` as they are measured (the load may run meanwhile).
+ */
+async function start(dataDir: string, out: (row: Row) => void, prefix = '(n)'): Promise<{ api: ApiProcess; label: string; settled: Promise<void> }> {
   const started = performance.now();
   const api = await startApiProcess(dataDir, { readyWithinMs: 600_000, env: { RESERVATION_GRACE_SECONDS: '1', REACTOR_TICK_SECONDS: '1' } });
   const up = (performance.now() - started) / 1000;
   const { admin } = await headers();
   const first = await health(api, admin);
   const head = Number(first.eventStore.head ?? 0);
-  const label = `(n) the school in ${dataDir} (head ${head.toLocaleString('en')})`;
-  const rows: Row[] = [];
-  let ready = Number.NaN;
-  let peak = rssMb(api.pid);
+  const label = `${prefix} the school in ${dataDir} (head ${head.toLocaleString('en')})`;
   const lagAtStart = behind(first);
-  // /health/ready is 503 while a subscriber is further behind than READY_MAX_LAG_EVENTS, e.g. the reactors'
-  // first catch-up after a seed: the catch-up is then measured too.
-  for (const deadline = Date.now() + 3 * 3_600_000; ; await sleep(250)) {
-    peak = Math.max(peak, rssMb(api.pid));
-    if (Number.isNaN(ready) && (await fetch(`${api.base}/health/ready`).then((r) => r.status === 200, () => false))) {
-      ready = (performance.now() - started) / 1000;
-      rows.push([`${label}: start to /health / to /health/ready`, `${up.toFixed(1)} s / ${ready.toFixed(1)} s; RSS at ready ${rssMb(api.pid)} MB (subscribers behind by up to ${lagAtStart.toLocaleString('en')} events at start)`]);
+  const settled = (async () => {
+    let ready = Number.NaN;
+    let peak = rssMb(api.pid);
+    // /health/ready is 503 while a subscriber is further behind than READY_MAX_LAG_EVENTS, e.g. the reactors'
+    // first catch-up after a seed: the catch-up is then measured too.
+    for (const deadline = Date.now() + 3 * 3_600_000; ; await sleep(250)) {
+      peak = Math.max(peak, rssMb(api.pid));
+      if (Number.isNaN(ready) && (await fetch(`${api.base}/health/ready`).then((r) => r.status === 200, () => false))) {
+        ready = (performance.now() - started) / 1000;
+        out([`${label}: start to /health / to /health/ready`, `${up.toFixed(1)} s / ${ready.toFixed(1)} s; RSS at ready ${rssMb(api.pid)} MB (subscribers behind by up to ${lagAtStart.toLocaleString('en')} events at start)`]);
+      }
+      if (behind(await health(api, admin)) === 0 && !Number.isNaN(ready)) break;
+      if (Date.now() > deadline) throw new Error('the subscribers did not catch up within 3 hours');
     }
-    const now = await health(api, admin);
-    if (behind(now) === 0 && !Number.isNaN(ready)) break;
-    if (Date.now() > deadline) throw new Error('the subscribers did not catch up within 3 hours');
-  }
-  if (lagAtStart > 0) {
-    const seconds = (performance.now() - started) / 1000;
-    rows.push([`${label}: every subscriber caught up`, `${seconds.toFixed(0)} s after the start, ${Math.round(lagAtStart / seconds).toLocaleString('en')} events/s of the log for the furthest behind; RSS peak ${peak} MB, now ${rssMb(api.pid)} MB`]);
-  }
-  return { api, rows, label };
+    if (lagAtStart > 0) {
+      const seconds = (performance.now() - started) / 1000;
+      out([`${label}: every subscriber caught up`, `${seconds.toFixed(0)} s after the start, ${Math.round(lagAtStart / seconds).toLocaleString('en')} events/s of the log for the furthest behind; RSS peak ${peak} MB, now ${rssMb(api.pid)} MB`]);
+    }
+  })();
+  return { api, label, settled };
 }
 
-/** One client, one command at a time: 200 enrolments, then 200 assignments of them to mentors with room. */
+/** One client, one command at a time: 500 enrolments, then 500 assignments of them to mentors with room (after 20 of each to warm up). */
 async function commandLatency(api: ApiProcess, tag: string): Promise<{ enrol: ReturnType<typeof stats>; assign: ReturnType<typeof stats> }> {
   const { staff } = await headers();
   const post = poster(api.base, staff);
   const mentors: string[] = [];
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0; i < 9; i++) {
     const answer = await post('/mentors', { name: `Probe Mentor ${i}`, email: `pm${i}@${tag}.example`, trainingPaths: ['web'], capacity: 60, disabilityFriendly: false });
     mentors.push(answer.body.mentorId);
   }
@@ -104,7 +108,7 @@ async function commandLatency(api: ApiProcess, tag: string): Promise<{ enrol: Re
   const enrol: number[] = [];
   const assign: number[] = [];
   const students: string[] = [];
-  for (let i = 0; i < 220; i++) {
+  for (let i = 0; i < 520; i++) {
     const answer = await timed('/students', { name: `Probe ${i}`, email: `p${i}@${tag}.example`, trainingPath: 'web', registeredDisability: false, startDate: '2027-01-04', funding: { kind: 'self_funded' } }, enrol);
     students.push(answer.body.studentId);
   }
@@ -154,21 +158,13 @@ export async function benchSoak(quick = process.env.BENCH_QUICK === '1'): Promis
 
     // Command latency on a small store first (about 1,000 events: 50 seeded students), as the reference.
     out(['(n) reference store', seed(smallDir, 50)]);
-    const small = await start(smallDir);
-    const reference = await commandLatency(small.api, tag);
-    await small.api.stop();
-    out([`(n) command latency, one client, a store of ~1,000 events`, `EnrolStudent ${show(reference.enrol)}; AssignMentor ${show(reference.assign)}`]);
 
-    const started = await start(dataDir);
+    // SOAK_LOAD_DURING_CATCH_UP=1: the load starts at once, while the subscribers catch up (a first start after a
+    // seed runs the reactors over the whole history); otherwise it waits until they have.
+    const duringCatchUp = process.env.SOAK_LOAD_DURING_CATCH_UP === '1';
+    const started = await start(dataDir, out);
     api = started.api;
-    started.rows.forEach(out);
-    const big = await commandLatency(api, tag);
-    const ratio = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(0)} %`;
-    out([
-      `${started.label}: command latency, one client`,
-      `EnrolStudent ${show(big.enrol)}; AssignMentor ${show(big.assign)}; against ~1,000 events: EnrolStudent p50 ${ratio(big.enrol.p50, reference.enrol.p50)}, p99 ${ratio(big.enrol.p99, reference.enrol.p99)}; AssignMentor p50 ${ratio(big.assign.p50, reference.assign.p50)}, p99 ${ratio(big.assign.p99, reference.assign.p99)}`,
-    ]);
-
+    if (!duringCatchUp) await started.settled;
     const { staff } = await headers();
     const mentorIds = ((await (await fetch(`${api.base}/mentors?limit=200`, { headers: staff })).json()) as { items: Array<{ mentorId: string }> }).items.map((m) => m.mentorId);
     const studentIds = ((await (await fetch(`${api.base}/students?limit=200`, { headers: staff })).json()) as { items: Array<{ studentId: string }> }).items.map((s) => s.studentId);
@@ -208,12 +204,27 @@ export async function benchSoak(quick = process.env.BENCH_QUICK === '1'): Promis
     out([`${label}: after ${minutes} min`, `RSS ${rssMb(api.pid)} MB (at the load's start ${rssAtLoadStart} MB, peak ${peak} MB); ${load.sent} commands: ${load.byCommand()}; subscribers behind by ${behind(h)} events; head ${h.eventStore.head}`]);
     if (load.unexpected.length + failures.length > 0) out([`${label}: unexpected answers`, [...load.unexpected, ...failures].join('; ')]);
 
-    // A restart once every subscriber is caught up: what an operator's deploy costs.
+    // Command latency on the big store once every subscriber is caught up and the load has stopped, then on the small one.
+    await started.settled;
+    const big = await commandLatency(api, `${tag}b`);
+    // The reference right after, so that both see the same machine.
     await api.stop();
     api = undefined;
-    const restarted = await start(dataDir);
+    const small = await start(smallDir, () => undefined);
+    await small.settled;
+    const reference = await commandLatency(small.api, tag);
+    await small.api.stop();
+    out([`(n) command latency, one client, a store of ~1,000 events`, `EnrolStudent ${show(reference.enrol)}; AssignMentor ${show(reference.assign)}`]);
+    const ratio = (a: number, b: number) => `${a >= b ? '+' : ''}${((a / b - 1) * 100).toFixed(0)} %`;
+    out([
+      `${started.label}: command latency after the load, one client`,
+      `EnrolStudent ${show(big.enrol)}; AssignMentor ${show(big.assign)}; against ~1,000 events: EnrolStudent p50 ${ratio(big.enrol.p50, reference.enrol.p50)}, p99 ${ratio(big.enrol.p99, reference.enrol.p99)}; AssignMentor p50 ${ratio(big.assign.p50, reference.assign.p50)}, p99 ${ratio(big.assign.p99, reference.assign.p99)}`,
+    ]);
+
+    // A restart once every subscriber is caught up: what an operator's deploy costs.
+    const restarted = await start(dataDir, out, '(n) restart after the load:');
     api = restarted.api;
-    restarted.rows.forEach(([name, value]) => out([name.replace('(n) ', '(n) restart after the load: '), value]));
+    await restarted.settled;
     return rows;
   } finally {
     await api?.stop();
