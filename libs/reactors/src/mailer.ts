@@ -137,10 +137,24 @@ function fileNameOf(messageId: string): string {
   return messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9.\-_@]/g, '_');
 }
 
+/** Outbox directories made by this process: one mkdir each, not one per message (a catch-up writes thousands). */
+const madeDirectories = new Set<string>();
+
 async function writeAtomically(file: string, content: Buffer): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
+  const directory = path.dirname(file);
   const temporary = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temporary, content);
+  if (!madeDirectories.has(directory)) {
+    await fs.mkdir(directory, { recursive: true });
+    madeDirectories.add(directory);
+  }
+  try {
+    await fs.writeFile(temporary, content);
+  } catch (error) {
+    // Removed since (an operator emptied the outbox): made again.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await fs.mkdir(directory, { recursive: true });
+    await fs.writeFile(temporary, content);
+  }
   await fs.rename(temporary, file);
 }
 

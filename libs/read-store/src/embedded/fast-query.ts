@@ -84,6 +84,15 @@ function valueTest(condition: unknown): ValueTest | undefined {
         if (typeof value !== 'string') return undefined;
         return re.test(value);
       });
+    } else if (key === '$in') {
+      // Scalars only: `null` in the list (which matches a missing field), regular expressions and documents are mingo's.
+      if (!Array.isArray(operand) || !operand.every(isScalar)) return undefined;
+      const allowed = new Set<Scalar>(operand);
+      tests.push((value) => {
+        if (value === undefined || value === null) return false;
+        if (!isScalar(value)) return undefined;
+        return allowed.has(value);
+      });
     } else if (key === '$options') {
       if (!('$regex' in condition)) return undefined;
     } else {
@@ -111,7 +120,8 @@ function equality(expected: Scalar): ValueTest {
 
 /**
  * A predicate for `filter` when every part of it has a supported shape (field conditions on scalars with
- * `$eq`, `$gt`, `$gte`, `$lt`, `$lte`, `$regex`/`$options`, dotted paths, `$and`, `$or`), else undefined.
+ * `$eq`, `$gt`, `$gte`, `$lt`, `$lte`, `$in` of scalars, `$regex`/`$options`, dotted paths, `$and`, `$or`), else
+ * undefined.
  */
 export function compileFastFilter(filter: Filter): FastPredicate | undefined {
   if (!isPlainObject(filter)) return undefined;
