@@ -5,6 +5,9 @@
 import { enrolment, mentorBody, startTestApp, TestApp } from './support/test-app';
 import { expectProblem, outcome, Person, person, post, TestClock } from './support/commands';
 import { conformanceTo, ExpectConforms } from './openapi-conformance';
+import type { ReadStore } from '@mentoring/read-store';
+import { PROJECTION_VERSIONS, ProjectionVersionDoc } from '@mentoring/projections';
+import { READ_STORE } from '../apps/api/src/shared/tokens';
 
 /** The order the README promises, restated: names folded (NFKD, no marks, lower case) by code point, then ids. */
 const folded = (name: string) => name.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
@@ -272,6 +275,24 @@ describe('R2, R4: the reports of one party, a page at a time (GET /oversight/app
       expectProblem(await get(staff, '/funders/pub-x/attendance?cohort=2025-autumn'), 404, 'funder_not_found');
       expectProblem(await get(staff, '/funders/nobody/attendance?format=csv'), 404, 'funder_not_found');
     });
+  });
+
+  it('after an upgrade from a dashboards version before 4, until its rebuild switches: 503 read_model_upgrading with Retry-After, not an empty page or a 404', async () => {
+    const versions = t.app.get<ReadStore>(READ_STORE).collection<ProjectionVersionDoc>(PROJECTION_VERSIONS);
+    const live = await versions.findOne({ _id: 'dashboards' });
+    expect(live?.version).toBe(4);
+    await versions.replaceOne({ _id: 'dashboards' }, { ...live!, version: 3 });
+    try {
+      for (const url of ['/oversight/apprentices?partyId=org-a', '/funders/pub-x/attendance', '/funders/pub-x/attendance?format=csv']) {
+        const answer = await get(staff, url);
+        expectProblem(answer, 503, 'read_model_upgrading');
+        expect({ url, retryAfter: answer.headers['retry-after'] }).toEqual({ url, retryAfter: '60' });
+        expectConforms(url.startsWith('/funders') ? 'GetFunderAttendance' : 'GetOverseenApprentices', answer);
+      }
+    } finally {
+      await versions.replaceOne({ _id: 'dashboards' }, live!);
+    }
+    expect((await get(staff, '/funders/pub-x/attendance')).status).toBe(200);
   });
 
   it('the served document has limit and cursor on both reports, and says they are pages', async () => {

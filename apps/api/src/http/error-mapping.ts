@@ -62,9 +62,13 @@ export function unavailableStore(error: unknown): 'event store' | 'read store' |
   return null;
 }
 
-/** Headers that go with a problem: `Retry-After` on every 503 `store_unavailable`. */
+/** Seconds to wait, per 503 code: a store failing over comes back in seconds, a read model rebuilt for an upgrade in minutes. */
+const RETRY_AFTER_BY_CODE: Record<string, number> = { store_unavailable: RETRY_AFTER_SECONDS, read_model_upgrading: 60 };
+
+/** Headers that go with a problem: `Retry-After` on every 503 (`store_unavailable`, `read_model_upgrading`). */
 export function problemHeaders(problem: Problem): Record<string, string> {
-  return problem.status === 503 && problem.code === 'store_unavailable' ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+  const seconds = problem.status === 503 ? RETRY_AFTER_BY_CODE[problem.code] : undefined;
+  return seconds === undefined ? {} : { 'retry-after': String(seconds) };
 }
 
 export function titleFor(status: number): string {

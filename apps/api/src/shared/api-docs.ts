@@ -88,6 +88,13 @@ export const STORE_UNAVAILABLE_RESPONSE = {
   content: PROBLEM_CONTENT,
 };
 
+/** 503 of the reports that read a read model's newer structures: store_unavailable, or read_model_upgrading while it is rebuilt. */
+export const READ_MODEL_UPGRADING_RESPONSE = {
+  ...STORE_UNAVAILABLE_RESPONSE,
+  description:
+    'store_unavailable: a store is unreachable or failing over; read_model_upgrading: the read model is rebuilt after an upgrade (minutes); retry after Retry-After seconds (application/problem+json)',
+};
+
 /** 500 internal_error: a fault of the server (never a client's error); logged at ERROR with the request's correlation id. */
 export const INTERNAL_ERROR_RESPONSE = {
   description: 'internal_error: an unexpected fault of the server, logged; not the client’s doing (application/problem+json)',
@@ -133,6 +140,8 @@ export interface QueryAnswerDoc {
   problems?: Record<number, string>;
   /** The 404 description; `false` when the query never answers 404. */
   notFound?: string | false;
+  /** Also answers 503 `read_model_upgrading` (with Retry-After) while its read model is rebuilt after an upgrade. */
+  upgrading?: boolean;
 }
 
 /** A query endpoint: `operationId` is `Get<Thing>` or `List<Things>`. */
@@ -149,6 +158,7 @@ export function QueryEndpoint(name: string, summary: string, answer: QueryAnswer
     problem(401, 'Missing or invalid bearer token'),
     ...(answer.notFound === false ? [] : [problem(404, answer.notFound ?? 'Not found, or not visible to you')]),
     ...Object.entries(answer.problems ?? {}).map(([status, description]) => problem(Number(status), description)),
+    ...(answer.upgrading ? [ApiResponse({ status: 503, ...READ_MODEL_UPGRADING_RESPONSE })] : []),
   );
 }
 

@@ -659,6 +659,9 @@ async function eraseTeamItems(items: ReadStoreCollection<TeamItemDoc>, studentId
   }
 }
 
+/** The first version with what the reports of one party read (sort keys, overseers' links, funders' buckets). */
+export const DASHBOARDS_PARTY_REPORTS_SINCE = 4;
+
 export const dashboardsProjection: Projection = {
   name: 'dashboards',
   /**

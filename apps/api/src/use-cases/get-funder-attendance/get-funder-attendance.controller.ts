@@ -27,6 +27,7 @@ export class GetFunderAttendanceController {
     {
       json: FUNDER_ATTENDANCE_SCHEMA,
       csv: true,
+      upgrading: true,
       problems: { 403: 'role_not_allowed: only funders, staff and auditors' },
       notFound: 'funder_not_found: the funder funds nobody, or it is another funder',
     },

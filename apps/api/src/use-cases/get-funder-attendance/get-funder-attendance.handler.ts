@@ -6,6 +6,7 @@ import { Problem } from '../../http/problem';
 import { ReadYourWrites } from '../../shared/read-your-writes';
 import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
 import { requireRole } from '../read-side-support/params';
+import { requirePartyReportsReadModel } from '../read-side-support/party-page';
 import { readFunderAttendanceCsv } from './funder-attendance.csv';
 import { FunderAttendanceView, readFunderAttendance } from './funder-attendance.read';
 import { GetFunderAttendanceQuery } from './get-funder-attendance.query';
@@ -27,6 +28,7 @@ export class GetFunderAttendanceHandler implements IQueryHandler<GetFunderAttend
     // A funder reads what it funds only; another funder's report does not exist for it.
     if (actor.role === 'funder' && actor.id !== funderId) throw notFound(funderId);
     await this.readYourWrites.waitFor(waitFor, [dashboardsProjection.name]);
+    await requirePartyReportsReadModel(this.readStore);
     const answer =
       format === 'csv' ? await readFunderAttendanceCsv(this.readStore, funderId, cohort) : await readFunderAttendance(this.readStore, funderId, this.clock.now(), cohort, format.json);
     if (answer === null) throw notFound(funderId);

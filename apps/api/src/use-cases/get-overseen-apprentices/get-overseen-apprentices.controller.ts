@@ -22,6 +22,7 @@ export class GetOverseenApprenticesController {
     'R2: progress and attendance of the apprentices the caller oversees (a tutor by tutor.id, an employer or company by employer.id / company.id; staff name partyId), a page at a time by normalised name then id: `{items, nextCursor, asOf}`; pass nextCursor back as cursor',
     {
       json: OVERSEEN_APPRENTICES_SCHEMA,
+      upgrading: true,
       problems: { 403: 'role_not_allowed: only tutors, employers and companies (role funder), and staff; not_the_overseer: partyId names another overseer' },
       notFound: false,
     },

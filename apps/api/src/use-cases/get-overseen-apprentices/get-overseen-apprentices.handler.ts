@@ -6,6 +6,7 @@ import { Problem } from '../../http/problem';
 import { ReadYourWrites } from '../../shared/read-your-writes';
 import { CLOCK, Clock, READ_STORE } from '../../shared/tokens';
 import { invalid, requireRole } from '../read-side-support/params';
+import { requirePartyReportsReadModel } from '../read-side-support/party-page';
 import { GetOverseenApprenticesQuery } from './get-overseen-apprentices.query';
 import { OverseenApprenticesView, Overseer, readOverseenApprentices } from './overseen-apprentices.read';
 
@@ -29,6 +30,7 @@ export class GetOverseenApprenticesHandler implements IQueryHandler<GetOverseenA
       throw new Problem(403, 'not_the_overseer', 'Forbidden', 'A tutor or an employer sees their own apprentices only (R2).');
     }
     await this.readYourWrites.waitFor(waitFor, [dashboardsProjection.name, mentorCaseloadsProjection.name]);
+    await requirePartyReportsReadModel(this.readStore);
     return readOverseenApprentices(this.readStore, overseer, this.clock.now(), page);
   }
 }
