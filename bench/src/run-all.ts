@@ -63,7 +63,9 @@ interface BenchServer {
 }
 
 async function startServer(mode: 'bare' | 'full', dataDir: string): Promise<BenchServer> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'server.js'), mode, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SERVER_NODE_OPTIONS: flags for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where its CPU goes.
+  const flags = (process.env.BENCH_SERVER_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, path.join(__dirname, 'server.js'), mode, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
