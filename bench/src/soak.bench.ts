@@ -60,7 +60,8 @@ const behind = (h: Health) => [...h.projections, ...h.reactors].reduce((max, s) 
  */
 async function start(dataDir: string, out: (row: Row) => void, prefix = '(n)'): Promise<{ api: ApiProcess; label: string; settled: Promise<void> }> {
   const started = performance.now();
-  const api = await startApiProcess(dataDir, { readyWithinMs: 600_000, env: { RESERVATION_GRACE_SECONDS: '1', REACTOR_TICK_SECONDS: '1' } });
+  // The reactors' tick and the reservations' grace period as configured by default (a school's settings).
+  const api = await startApiProcess(dataDir, { readyWithinMs: 600_000 });
   const up = (performance.now() - started) / 1000;
   const { admin } = await headers();
   const first = await health(api, admin);

@@ -209,6 +209,41 @@ describe('ChainedEventStore', () => {
       expect(report).toMatchObject({ intact: true, checkpoints: 3 });
       expect((await store.readStream(AUDIT_CHECKPOINT_STREAM)).length).toBe(3);
     });
+
+    it('reads the checkpoint stream whole once per process, then from the last checkpoint it knows, and sees those another process recorded', async () => {
+      const { store } = make();
+      const reads: Array<number | undefined> = [];
+      const inner = storedLayer(store);
+      const readStream = inner.readStream.bind(inner);
+      inner.readStream = (streamId, options) => {
+        if (streamId === AUDIT_CHECKPOINT_STREAM) reads.push(options?.fromRevision);
+        return readStream(streamId, options);
+      };
+      const a = new AuditCheckpointer(store, { every: 5, intervalMs: 60_000 });
+      const b = new AuditCheckpointer(store, { every: 5, intervalMs: 60_000 });
+      const now = new Date();
+      const appendSome = async (from: number) => {
+        for (let i = from; i < from + 5; i++) await store.append(`t-${i % 3}`, [contractEvent(i)], 'any');
+      };
+      await appendSome(0);
+      expect(await a.run(now)).toMatchObject({ recorded: 1 });
+      await appendSome(5);
+      expect(await a.run(now)).toMatchObject({ recorded: 1 });
+      await appendSome(10);
+      expect(await b.run(now)).toMatchObject({ recorded: 1 }); // another process: a does not know of it
+      await appendSome(15);
+      expect(await a.run(now)).toMatchObject({ recorded: 1 });
+      // a: whole once, then from revision 0 (its first checkpoint), then from revision 1 (b's is found there);
+      // b: whole once. The counts per checkpoint show that none was recorded twice or skipped.
+      expect(reads).toEqual([undefined, 0, undefined, 1]);
+      expect((await readCheckpoints(store)).map((c) => [c.revision, c.data.eventCount, c.data.totalEvents])).toEqual([
+        [0, 5, 5],
+        [1, 5, 10],
+        [2, 5, 15],
+        [3, 5, 20],
+      ]);
+      expect(await verifyAuditTrail(store)).toMatchObject({ intact: true, checkpoints: 4 });
+    });
   });
 });
 
