@@ -675,15 +675,17 @@ export const dashboardsProjection: Projection = {
     const students = store.collection(DASHBOARD_STUDENTS);
     // A mentor's dashboard; the team's waiting list.
     await store.collection(DASHBOARD_MENTOR_STUDENTS).createIndex({ mentorId: 1 });
-    await students.createIndex({ status: 1, waitingSince: 1 });
+    // The team's lists sort by (key, _id): with `_id` in the index SQLite walks it and stops at the page, instead of
+    // sorting every match (12,000 waiting students of a 100,000-student school: ~100 ms per page).
+    await students.createIndex({ status: 1, waitingSince: 1, _id: 1 });
     // The reports of one party, a page at a time in their order: an overseer's apprentices (R2) through the links,
     // a funder's students (R4) by cohort then name; the funder's totals per cohort from its buckets.
     await store.collection(DASHBOARD_OVERSEER_STUDENTS).createIndex({ overseer: 1, sortName: 1, _id: 1 });
     await students.createIndex({ funderId: 1, 'student.funderOrder': 1, _id: 1 });
     await store.collection(DASHBOARD_FUNDER_COHORTS).createIndex({ funderId: 1 });
     // The team's lists: the open items of a kind, oldest first; the alerts of a week, most recent first.
-    await store.collection(DASHBOARD_TEAM_ITEMS).createIndex({ kind: 1, since: 1 });
-    await store.collection(DASHBOARD_ATTENDANCE_ALERTS).createIndex({ raisedWeek: 1, raisedAt: -1 });
+    await store.collection(DASHBOARD_TEAM_ITEMS).createIndex({ kind: 1, since: 1, _id: 1 });
+    await store.collection(DASHBOARD_ATTENDANCE_ALERTS).createIndex({ raisedWeek: 1, raisedAt: -1, _id: -1 });
   },
   apply: applyStudentEvent,
 };

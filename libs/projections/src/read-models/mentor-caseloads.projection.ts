@@ -162,7 +162,7 @@ export const mentorCaseloadsProjection: Projection = {
     await mentors.createIndex({ name: 1, _id: 1, email: 1 }); // the e-mail for `q=` (name or e-mail), tested on the index
     await mentors.createIndex({ remainingCapacity: 1 });
     await mentors.createIndex({ fullness: 1 });
-    await mentors.createIndex({ fullestFirst: 1 });
+    await mentors.createIndex({ fullestFirst: 1, _id: 1 }); // the team's near-capacity list: (key, _id) pages
     // Mentor suggestions: the few flagged unavailable are scored one by one.
     await mentors.createIndex({ unavailable: 1 });
     await store.collection(MENTOR_CASELOAD_ENTRIES).createIndex({ mentorId: 1, since: 1 });
