@@ -136,6 +136,8 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     // event) and the tick's pending work by time. Without them each is a scan of every due item ever stored.
     await this.readStore.collection<DueWorkDoc>(DUE_WORK).createIndex({ causationId: 1 });
     await this.readStore.collection<DueWorkDoc>(DUE_WORK).createIndex({ reactor: 1, state: 1, dueAt: 1 });
+    // `/health`'s degraded check looks for any failed due work: without it, a scan of every due item ever scheduled.
+    await this.readStore.collection<DueWorkDoc>(DUE_WORK).createIndex({ state: 1 });
     await this.detectFirstStart();
     // On a store no other process opens, a message claimed before this start was claimed by a process that died.
     const leftovers = new Set(
