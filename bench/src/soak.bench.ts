@@ -73,7 +73,7 @@ async function start(dataDir: string, out: (row: Row) => void, prefix = '(n)'): 
     let peak = rssMb(api.pid);
     // /health/ready is 503 while a subscriber is further behind than READY_MAX_LAG_EVENTS, e.g. the reactors'
     // first catch-up after a seed: the catch-up is then measured too.
-    for (const deadline = Date.now() + 3 * 3_600_000; ; await sleep(250)) {
+    for (const deadline = Date.now() + 3 * 3_600_000; ; await sleep(1000)) {
       peak = Math.max(peak, rssMb(api.pid));
       if (Number.isNaN(ready) && (await fetch(`${api.base}/health/ready`).then((r) => r.status === 200, () => false))) {
         ready = (performance.now() - started) / 1000;
