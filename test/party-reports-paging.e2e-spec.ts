@@ -295,6 +295,24 @@ describe('R2, R4: the reports of one party, a page at a time (GET /oversight/app
     expect((await get(staff, '/funders/pub-x/attendance')).status).toBe(200);
   });
 
+  it('the same for the mentor-load analytics while the analytics are rebuilt from a version before 5 (no mentor-load buckets yet)', async () => {
+    const versions = t.app.get<ReadStore>(READ_STORE).collection<ProjectionVersionDoc>(PROJECTION_VERSIONS);
+    const live = await versions.findOne({ _id: 'analytics' });
+    expect(live?.version).toBe(5);
+    const before = await get(staff, '/analytics/mentor-load');
+    expect(before.status).toBe(200);
+    await versions.replaceOne({ _id: 'analytics' }, { ...live!, version: 4 });
+    try {
+      const answer = await get(staff, '/analytics/mentor-load');
+      expectProblem(answer, 503, 'read_model_upgrading');
+      expect(answer.headers['retry-after']).toBe('60');
+      expectConforms('GetMentorLoadAnalytics', answer);
+    } finally {
+      await versions.replaceOne({ _id: 'analytics' }, live!);
+    }
+    expect((await get(staff, '/analytics/mentor-load')).body).toEqual({ ...before.body, generatedAt: expect.any(String) });
+  });
+
   it('the served document has limit and cursor on both reports, and says they are pages', async () => {
     const doc = (await t.request('GET', '/docs-json')).body;
     for (const [path, operationId] of [

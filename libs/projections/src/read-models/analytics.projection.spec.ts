@@ -9,6 +9,7 @@ import {
   ANALYTICS_BUCKET_COLLECTIONS,
   ANALYTICS_DURATIONS,
   ANALYTICS_MENTORS,
+  ANALYTICS_MENTOR_LOADS,
   ANALYTICS_STUDENTS,
   ANALYTICS_WEEKS,
   AnalyticsMentorDoc,
@@ -166,6 +167,17 @@ const EXPECTED_MENTORS: AnalyticsMentorDoc[] = [
   { _id: anonymousId('mentor', 'm-cy'), capacity: 4, caseload: held('m-cy'), caseloadSize: 1, unavailable: false, revision: 1 },
 ].sort((a, b) => a._id.localeCompare(b._id));
 
+/** The mentor-load buckets the per-mentor documents give (the oracle of ANALYTICS_MENTOR_LOADS), zero counts left out. */
+function mentorLoadsOf(mentors: readonly AnalyticsMentorDoc[]): Doc[] {
+  const counts = new Map<string, Doc>();
+  for (const m of mentors) {
+    const _id = `${m.capacity}:${m.caseloadSize}:${m.unavailable ? 1 : 0}`;
+    const bucket = counts.get(_id) ?? { _id, capacity: m.capacity, caseloadSize: m.caseloadSize, unavailable: m.unavailable, mentors: 0 };
+    counts.set(_id, { ...bucket, mentors: (bucket.mentors as number) + 1 });
+  }
+  return [...counts.values()].sort((a, b) => (a._id < b._id ? -1 : 1));
+}
+
 /** The buckets of the scripted history (issue 13): W08 is week 2929, W09 2930, W10 2931. */
 const EXPECTED_BUCKETS: Record<string, Doc[]> = {
   // s-done was assigned and completed in W08; the others assigned in W08 have a mentor still.
@@ -303,6 +315,25 @@ describe('analytics projection', () => {
     expect(await documents(stores.read, ANALYTICS_MENTORS)).toEqual(EXPECTED_MENTORS);
   });
 
+  it('R9: mentors counted per (capacity, caseload, unavailable), each count the mentors whose document says so, through capacity changes, reservations, releases and unavailability', async () => {
+    await applyHistory();
+    const at = '2026-03-02T09:00:00.000Z';
+    const mentorEvent = (mentorId: string, type: string, data: Record<string, unknown>) => ({ eventId: `${mentorId}-${type}-${JSON.stringify(data)}`, type, schemaVersion: 1, data: { mentorId, ...data }, metadata: { correlationId: 'c', causationId: 'c', actor: { id: 'staff-1', role: 'staff' }, occurredAt: at } });
+    // m-ava: capacity 3 → 2, two reservations and one released (a second student in all), unavailable; the others unchanged.
+    const ava = (type: string, data: Record<string, unknown>) => stores.events.append('mentor-m-ava', [mentorEvent('m-ava', type, data)], 'any');
+    await ava('MentorCapacityChanged', { capacity: 2, changedAt: at });
+    await ava('CaseloadSlotReserved', { studentId: 's-x', reservedAt: at });
+    await ava('CaseloadSlotReserved', { studentId: 's-y', reservedAt: at });
+    await ava('CaseloadSlotReleased', { studentId: 's-x', releasedAt: at });
+    await ava('MentorUnavailabilityDeclared', { from: at, reason: 'leave' });
+    await applyBatch(stores.read, analyticsProjection, await stores.events.readAll({ maxCount: 1000 }));
+    const mentors = (await documents(stores.read, ANALYTICS_MENTORS)) as AnalyticsMentorDoc[];
+    const loads = (await documents(stores.read, ANALYTICS_MENTOR_LOADS)).filter((b) => b.mentors !== 0);
+    expect(loads).toEqual(mentorLoadsOf(mentors));
+    expect(mentors.find((m) => m._id === anonymousId('mentor', 'm-ava'))).toMatchObject({ capacity: 2, caseloadSize: 2, unavailable: true });
+    expect(loads.map((b) => [b._id, b.mentors])).toEqual([['1:1:0', 1], ['2:2:1', 1], ['4:1:0', 1]]);
+  });
+
   it('given the scripted history, the buckets per week and profile or group (issue 13), the sum of the students’ contributions', async () => {
     await applyHistory();
     const snap = await snapshot(stores.read, analyticsProjection);
@@ -323,7 +354,9 @@ describe('analytics projection', () => {
   it('a rebuild from zero gives exactly the documents live processing gave, document by document', async () => {
     await runLive(stores, analyticsProjection, () => scriptedReadSideHistory().appendTo(stores.events));
     const live = await snapshot(stores.read, analyticsProjection);
-    expect(live).toEqual({ [ANALYTICS_STUDENTS]: EXPECTED_STUDENTS, [ANALYTICS_MENTORS]: EXPECTED_MENTORS, ...EXPECTED_BUCKETS });
+    const { [ANALYTICS_MENTOR_LOADS]: loads, ...rest } = live;
+    expect(rest).toEqual({ [ANALYTICS_STUDENTS]: EXPECTED_STUDENTS, [ANALYTICS_MENTORS]: EXPECTED_MENTORS, ...EXPECTED_BUCKETS });
+    expect(loads.filter((b) => b.mentors !== 0)).toEqual(mentorLoadsOf(EXPECTED_MENTORS));
     await rebuildProjection(stores.events, stores.read, analyticsProjection, { batchSize: 4 });
     expectSameDocuments(await snapshot(stores.read, analyticsProjection), live);
   });

@@ -10,7 +10,7 @@ import type { RecordedEvent } from '@mentoring/event-store';
 import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Projection } from '../projection';
 import type { StreamDoc } from './apply-once';
-import { ANALYTICS_BUCKET_COLLECTIONS, applyBucketDeltas, StudentBuckets, studentBucketDeltas, studentBuckets } from './analytics-buckets';
+import { ANALYTICS_BUCKET_COLLECTIONS, applyBucketDeltas, bucketDeltas, Contributions, StudentBuckets, studentBucketDeltas, studentBuckets } from './analytics-buckets';
 import { Data, finite, flag, foldOnce, funderKeyOf, minutesBetween, partyId, record, text } from './event-data';
 import { isoWeekOf } from './iso-week';
 
@@ -90,6 +90,34 @@ export type AnalyticsMentor = {
 };
 
 export type AnalyticsMentorDoc = StreamDoc & AnalyticsMentor;
+
+/**
+ * Mentors counted per (capacity, caseload size, unavailable): what the mentor-load analytics read (a few hundred
+ * documents whatever the number of mentors), kept as the difference of each mentor's contribution.
+ */
+export const ANALYTICS_MENTOR_LOADS = 'analytics_mentor_loads';
+
+export interface AnalyticsMentorLoadBucket {
+  [key: string]: unknown;
+  _id: string;
+  capacity: number;
+  caseloadSize: number;
+  unavailable: boolean;
+  mentors: number;
+}
+
+/** The version of the analytics from which ANALYTICS_MENTOR_LOADS is kept. */
+export const ANALYTICS_MENTOR_LOADS_SINCE = 5;
+/** The analytics projection's version (see its history in createAnalyticsProjection). */
+export const ANALYTICS_VERSION = 5;
+
+function mentorLoadContribution(m: AnalyticsMentor | null): Contributions {
+  const out: Contributions = new Map();
+  if (!m) return out;
+  const id = `${m.capacity}:${m.caseloadSize}:${m.unavailable ? 1 : 0}`;
+  out.set(id, { collection: ANALYTICS_MENTOR_LOADS, id, key: { capacity: m.capacity, caseloadSize: m.caseloadSize, unavailable: m.unavailable }, counts: { mentors: 1 }, lists: {} });
+  return out;
+}
 
 type StudentBody = AnalyticsStudent;
 type MentorBody = AnalyticsMentor;
@@ -257,9 +285,12 @@ export function createAnalyticsProjection(pseudonymKey: string): Projection {
   const pseudonym = pseudonymsKeyedBy(pseudonymKey);
   return {
     name: ANALYTICS_PROJECTION,
-    /** 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. 3: aggregate buckets (issue 13). 4: durations as [minutes, count] pairs. */
-    version: 4,
-    collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS, ...ANALYTICS_BUCKET_COLLECTIONS],
+    /**
+     * 2: caseloads counted by reservation (issue 8); status `awaiting_mentor`. 3: aggregate buckets (issue 13). 4: durations
+     * as [minutes, count] pairs. 5: mentors counted per (capacity, caseload, unavailable) in ANALYTICS_MENTOR_LOADS.
+     */
+    version: ANALYTICS_VERSION,
+    collections: [ANALYTICS_STUDENTS, ANALYTICS_MENTORS, ...ANALYTICS_BUCKET_COLLECTIONS, ANALYTICS_MENTOR_LOADS],
     eventTypes: new Set([...STUDENT_EVENTS, ...MENTOR_EVENTS]),
     async setup(store: ReadStore) {
       // The queries read buckets by week range (and profile or group); no query scans the student documents.
@@ -269,7 +300,14 @@ export function createAnalyticsProjection(pseudonymKey: string): Projection {
       const d: Data = record(event.data);
       if (IS_MENTOR_EVENT.has(event.type)) {
         const mentorId = text(d.mentorId);
-        if (mentorId) await foldOnce<AnalyticsMentor>(tx, ANALYTICS_MENTORS, pseudonym('mentor', mentorId), event, (m) => foldMentor(m, event, pseudonym));
+        if (!mentorId) return;
+        const changed: Array<[AnalyticsMentor | null, AnalyticsMentor]> = [];
+        await foldOnce<AnalyticsMentor>(tx, ANALYTICS_MENTORS, pseudonym('mentor', mentorId), event, (m) => {
+          const next = foldMentor(m, event, pseudonym);
+          if (next) changed.push([m, next]);
+          return next;
+        });
+        for (const [before, after] of changed) await applyBucketDeltas(tx, bucketDeltas(mentorLoadContribution(before), mentorLoadContribution(after)));
         return;
       }
       const studentId = text(d.studentId);

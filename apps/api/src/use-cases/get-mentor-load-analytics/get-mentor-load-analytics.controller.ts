@@ -20,7 +20,7 @@ export class GetMentorLoadAnalyticsController {
   @QueryEndpoint(
     'GetMentorLoadAnalytics',
     'Distribution of mentors’ load (caseload / capacity): buckets, caseload sizes, mean, median, p90; `items` are the buckets (`nextCursor: null`: the whole table). No personal data (analysts, staff); JSON or CSV (the buckets)',
-    { json: MENTOR_LOAD_SCHEMA, csv: true, problems: { 403: 'role_not_allowed: only analysts and the mentorship team' }, notFound: false },
+    { json: MENTOR_LOAD_SCHEMA, csv: true, upgrading: true, problems: { 403: 'role_not_allowed: only analysts and the mentorship team' }, notFound: false },
   )
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'], description: 'csv also with Accept: text/csv' })
   @ApiQuery({ name: 'waitFor', required: false, description: 'A command’s X-Global-Position: wait (≤ 5 s) until the read model has it' })

@@ -1,5 +1,6 @@
-// The distribution of mentors' load (caseload / capacity, R9), from the anonymised per-mentor documents.
-import { ANALYTICS_MENTORS, AnalyticsMentorDoc } from '@mentoring/projections';
+// The distribution of mentors' load (caseload / capacity, R9), from the analytics' count of mentors per (capacity,
+// caseload size, unavailable): a few hundred documents however many mentors the school has.
+import { ANALYTICS_MENTOR_LOADS, AnalyticsMentorLoadBucket } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import { Page, wholePage } from '../read-side-support/keyset';
 import { quantile, round } from '../read-side-support/stats';
@@ -34,7 +35,11 @@ const BUCKETS: Array<[string, (load: number) => boolean]> = [
 ];
 
 export async function readMentorLoad(store: ReadStore, now: Date): Promise<MentorLoadView> {
-  const docs = await store.collection<AnalyticsMentorDoc>(ANALYTICS_MENTORS).find({}, { projection: { capacity: 1, caseloadSize: 1, unavailable: 1 } });
+  const buckets = await store
+    .collection<AnalyticsMentorLoadBucket>(ANALYTICS_MENTOR_LOADS)
+    .find({ mentors: { $gt: 0 } }, { projection: { capacity: 1, caseloadSize: 1, unavailable: 1, mentors: 1 } });
+  // One entry per mentor, as the per-mentor documents gave them (the statistics below are of mentors).
+  const docs = buckets.flatMap((b) => new Array<AnalyticsMentorLoadBucket>(b.mentors).fill(b));
   const loads = docs.map((d) => (d.capacity > 0 ? d.caseloadSize / d.capacity : d.caseloadSize > 0 ? 1 : 0));
   const totalCapacity = docs.reduce((n, d) => n + d.capacity, 0);
   const totalCaseload = docs.reduce((n, d) => n + d.caseloadSize, 0);

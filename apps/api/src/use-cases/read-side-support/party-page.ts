@@ -4,8 +4,8 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiQuery } from '@nestjs/swagger';
 import type { Collection, Doc, Filter, FindOptions, ReadStore } from '@mentoring/read-store';
-import { DASHBOARDS_PARTY_REPORTS_SINCE, dashboardsProjection, PROJECTION_VERSIONS, ProjectionVersionDoc } from '@mentoring/projections';
-import { Problem } from '../../http/problem';
+import { DASHBOARDS_PARTY_REPORTS_SINCE, dashboardsProjection } from '@mentoring/projections';
+import { requireReadModelVersion } from './read-model-version';
 import { afterFilter, decodeCursor, Page, SortSpec, toPage } from './keyset';
 import { intParam } from './params';
 
@@ -57,16 +57,7 @@ export async function readKeysetPage<T extends Doc>(
   return toPage(rows, request.limit, sort, (d) => ({ key: keyOf(d), id: d._id }), (d) => d);
 }
 
-/**
- * 503 `read_model_upgrading` while the live dashboards are of a version older than what these reports read: after an
- * upgrade from before version 4, the previous version's documents serve every other read until the rebuild switches,
- * but they have no sort keys, links or buckets, so a report would be empty (or a funder "not found").
- */
-export async function requirePartyReportsReadModel(store: ReadStore): Promise<void> {
-  const live = await store.collection<ProjectionVersionDoc>(PROJECTION_VERSIONS).findOne({ _id: dashboardsProjection.name });
-  // No record: a read store written before versions were recorded (version 1), or one that is not set up yet.
-  if ((live?.version ?? 1) >= DASHBOARDS_PARTY_REPORTS_SINCE) return;
-  throw new Problem(503, 'read_model_upgrading', 'Service Unavailable',
-    `The reports of one party are rebuilt for this version of the platform (dashboards version ${live?.version ?? 1} → ${dashboardsProjection.version}); retry after Retry-After seconds.`,
-  );
+/** 503 `read_model_upgrading` while the live dashboards are older than version 4 (no sort keys, links or buckets yet). */
+export function requirePartyReportsReadModel(store: ReadStore): Promise<void> {
+  return requireReadModelVersion(store, { projection: dashboardsProjection.name, since: DASHBOARDS_PARTY_REPORTS_SINCE, current: dashboardsProjection.version ?? 1, what: 'The reports of one party' });
 }
