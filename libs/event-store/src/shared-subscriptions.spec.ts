@@ -79,10 +79,45 @@ describe('SharedSubscriptionsEventStore', () => {
     await appendMany(shared, 3);
     await waitUntil(() => a.seen.length === 43 && b.seen.length === 43 && c.seen.length === 23);
     expect(inner.opened).toBe(1);
-    expect(shared.shape).toEqual({ members: 3, reading: true });
+    expect(shared.shape).toEqual({ members: 3, groups: 1, reading: true });
     // Read once: the 43 events, plus whatever a member joining behind made the reader read again (none here:
     // they joined before the first batch was read).
     expect(shared.stats.events).toBe(43);
+  });
+
+  it('a member far behind the others reads on its own: those near the head go on with live events while it catches up', async () => {
+    const far = new SharedSubscriptionsEventStore(inner, { batchSize: 7, joinWindow: 10 });
+    try {
+      await appendMany(far, 40);
+      const all = await far.readAll({ maxCount: 100 });
+      // The head member, then one from the start whose handler is held after its first batch (a slow catch-up).
+      const head: RecordedEvent[] = [];
+      far.subscribeToAll({ after: all[39].position, onEvents: async (events) => void head.push(...events) });
+      await waitUntil(() => far.shape.reading);
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const slow: RecordedEvent[] = [];
+      far.subscribeToAll({
+        after: START,
+        batchSize: 5,
+        onEvents: async (events) => {
+          slow.push(...events);
+          if (slow.length === 5) await held;
+        },
+      });
+      await waitUntil(() => far.shape.groups === 2 && slow.length === 5);
+      await appendMany(far, 3);
+      // The head member gets the new events while the slow one is still held at its fifth event.
+      await waitUntil(() => head.length === 3);
+      expect(slow.length).toBe(5);
+      release();
+      await waitUntil(() => slow.length === 43);
+      expect(positions(slow)).toEqual(positions(await far.readAll({ maxCount: 100 })));
+      expect(positions(head)).toEqual(positions(slow.slice(40)));
+      expect(far.shape).toEqual({ members: 2, groups: 2, reading: true });
+    } finally {
+      await far.close();
+    }
   });
 
   it('steps back for a member that joins behind what was already read, without handing the others anything twice', async () => {
