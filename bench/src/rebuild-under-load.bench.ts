@@ -70,17 +70,23 @@ export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === 
       if (response.status !== 201 || !body.studentId) throw new Error(`POST /students: ${response.status} ${JSON.stringify(body)}`);
       ids.push(body.studentId);
     };
+    // Reads name students the read model has had for a while (those enrolled before the phase began): a student
+    // enrolled a moment ago may not be projected yet while a rebuild takes its turns, and its 404 would be no fault.
+    let readable: string[] = [];
     const read = async (): Promise<void> => {
-      const id = ids[Math.floor(Math.random() * ids.length)];
+      const id = readable[Math.floor(Math.random() * readable.length)];
       const response = await fetch(`${api!.base}/students/${id}`, { headers: staff });
       await response.text();
       if (response.status !== 200) throw new Error(`GET /students/${id}: ${response.status}`);
     };
     for (let i = 0; i < 30; i++) await enrol();
+    await sleep(1000);
+    readable = [...ids];
     for (let i = 0; i < 30; i++) await read();
 
     /** One command client and one query client, each sending its next request when the last one is answered. */
     const load = async (until: () => boolean | Promise<boolean>) => {
+      readable = [...ids];
       const commands: number[] = [];
       const queries: number[] = [];
       let peak = 0;
