@@ -111,6 +111,12 @@ export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === 
       return { commands: stats(commands), queries: stats(queries), seconds: (performance.now() - t) / 1000, peak };
     };
 
+    // A rebuild asked for before (an upgrade's, or one a stop gave up) runs to its end first: idle means idle.
+    for (;;) {
+      const body = (await (await fetch(`${api.base}/admin/projections`, { headers: admin })).json()) as { items: Array<{ rebuild: { state: string } | null }> };
+      if (!body.items.some((p) => p.rebuild && (p.rebuild.state === 'running' || p.rebuild.state === 'requested'))) break;
+      await sleep(1000);
+    }
     const idleEnd = performance.now() + idleSeconds * 1000;
     const idle = await load(() => performance.now() > idleEnd);
     const total = Number(/: (\d+) events/.exec(seeded)?.[1] ?? 0);
