@@ -10,7 +10,7 @@
 // events after the last one it took), which costs a re-read, not a re-apply. Members move in step: the next batch is
 // read when every member has taken the current one; in exchange the log is read once and memory holds one batch.
 //
-// Members far apart do not share a reader: a member that joins more than `joinWindow` events away from every group
+// Members far apart do not share a reader: a member that joins more than `joinWindow` (2,000) events away from every group
 // of members gets a group (and a reader) of its own. A reactor's first catch-up of two million events, or a new
 // subscriber starting from zero, then moves at its own pace while the projections near the head keep up with the
 // writes (sharing one reader, they waited for the catch-up: the read side stopped for half an hour at 100,000
@@ -39,7 +39,7 @@ export interface SharedSubscriptionsOptions {
   batchSize?: number;
   /** Deep-freezes every delivered event, so that a member changing one fails loudly (tests). Default false. */
   freezeEvents?: boolean;
-  /** A member joins a group whose position is at most this many events from its own; else it starts a group. Default 10,000. */
+  /** A member joins a group whose position is at most this many events from its own; else it starts a group. Default 2,000. */
   joinWindow?: number;
 }
 
@@ -92,7 +92,7 @@ export class SharedSubscriptionsEventStore implements EventStore {
     private readonly options: SharedSubscriptionsOptions = {},
   ) {
     this.batchSize = Math.max(1, options.batchSize ?? 500);
-    this.joinWindow = Math.max(0, options.joinWindow ?? 10_000);
+    this.joinWindow = Math.max(0, options.joinWindow ?? 2_000);
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
@@ -127,20 +127,32 @@ export class SharedSubscriptionsEventStore implements EventStore {
     for (const [group, positions] of newcomers) await this.cover(group, minPosition(positions));
   }
 
-  /** Puts `member` in the group nearest to its position when that is within the join window, else in a new group. */
+  /** Puts `member` in the first group within the join window of its position, else in a new group. */
   private async place(member: Member): Promise<void> {
     let chosen: Group | null = null;
-    if (this.groups.size > 0) {
-      const mine = await this.inner.countAfter(member.after);
-      let best = Infinity;
-      for (const group of this.groups) {
-        const distance = Math.abs((await this.inner.countAfter(this.positionOf(group))) - mine);
-        if (distance <= this.joinWindow && distance < best) [chosen, best] = [group, distance];
+    for (const group of this.groups) {
+      if (await this.near(member.after, this.positionOf(group))) {
+        chosen = group;
+        break;
       }
     }
     if (!chosen) this.groups.add((chosen = { members: new Set(), reader: null }));
     member.group = chosen;
     chosen.members.add(member);
+  }
+
+  /**
+   * Whether at most `joinWindow` events lie between two positions: equal positions (a restart, every subscriber at
+   * the head) cost nothing; else at most `joinWindow` events are read after the lower one (counting the events after
+   * a position reads all of them on EventStoreDB).
+   */
+  private async near(a: Position, b: Position): Promise<boolean> {
+    const order = comparePositions(a, b);
+    if (order === 0) return true;
+    const [lower, upper] = order < 0 ? [a, b] : [b, a];
+    if (this.joinWindow === 0) return false;
+    const between = await this.inner.readAll({ after: lower, maxCount: this.joinWindow });
+    return between.length < this.joinWindow || comparePositions(between[between.length - 1].position, upper) >= 0;
   }
 
   /** Where a group is: what its reader handed out last, or where it was opened, or where its furthest-behind member stands. */
