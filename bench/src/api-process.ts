@@ -1,6 +1,6 @@
 // The real API (`npm start`'s entry, apps/api/dist/main.js) in a child process of a bench, on the embedded
 // default in `dataDir`: the bench's key (bench-env.ts) and no rate limits, ready when /health answers.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { benchEnv } from './bench-env';
 
@@ -57,4 +57,11 @@ export async function startApiProcess(dataDir: string, options: ApiProcessOption
       return exited;
     },
   };
+}
+
+/** `npm run seed -- --students <n> --project` into `dataDir` with the bench's key; returns the seed's summary line. */
+export function seedSchool(dataDir: string, students: number): string {
+  const env = { ...process.env, ...benchEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'error' };
+  const out = execFileSync(process.execPath, [require.resolve('@mentoring/api/dist/cli/seed.js'), '--students', String(students), '--project'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return /seeded .*/.exec(out)?.[0] ?? 'seeded';
 }

@@ -13,31 +13,22 @@ import * as path from 'node:path';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchEnv } from './bench-env';
 import { caughtUp, seedDataSet, startApi } from './lists.bench';
+import { rssMb } from './measure';
 
 type Row = [string, string];
 
 const MiB = 1024 * 1024;
 
-/** Resident set size of a process, from /proc (Linux), in MiB. */
-function rssMiB(pid: number): number {
-  try {
-    const line = fs.readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
-    return line ? Number(line.split(/\s+/)[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /** Samples `pid`'s RSS every 100 ms until stopped; returns the peak. */
 function sampleRss(pid: number): () => number {
-  let peak = rssMiB(pid);
+  let peak = rssMb(pid);
   const timer = setInterval(() => {
-    const now = rssMiB(pid);
+    const now = rssMb(pid);
     if (now > peak) peak = now;
   }, 100);
   return () => {
     clearInterval(timer);
-    return Math.max(peak, rssMiB(pid));
+    return Math.max(peak, rssMb(pid));
   };
 }
 
@@ -76,7 +67,7 @@ async function measureSchool(students: number): Promise<Row[]> {
     const catchUp = (performance.now() - started) / 1000;
     const peakCatchUp = peak();
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const afterCatchUp = rssMiB(api.pid);
+    const afterCatchUp = rssMb(api.pid);
     await api.stop();
     const readModels = fileMiB(dataDir, 'read-models.sqlite');
 
@@ -84,9 +75,9 @@ async function measureSchool(students: number): Promise<Row[]> {
     api = await startApi(dataDir);
     const restart = (performance.now() - started) / 1000;
     await caughtUp(api.base);
-    const afterRestart = rssMiB(api.pid);
+    const afterRestart = rssMb(api.pid);
     await queries(api.base, data.mentorIds);
-    const afterQueries = rssMiB(api.pid);
+    const afterQueries = rssMb(api.pid);
     await api.stop();
 
     return [

@@ -7,13 +7,12 @@
 // Alone: `npx tsc -b && node bench/dist/rebuild-under-load.bench.js`. Size: BENCH_REBUILD_EVENTS (about; default
 // 200,000, BENCH_QUICK=1 40,000; the target of issue 13 is 2,000,000) or BENCH_REBUILD_DATA_DIR (a seeded DATA_DIR,
 // used as it is and kept); BENCH_REBUILD_IDLE_SECONDS (default 10).
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchEnv } from './bench-env';
-import { startApiProcess } from './api-process';
+import { seedSchool, startApiProcess } from './api-process';
 import { rssMb, show, sleep, stats } from './measure';
 
 type Row = [string, string];
@@ -37,9 +36,7 @@ export async function benchRebuildUnderLoad(quick = process.env.BENCH_QUICK === 
     let seeded = `the school in ${dataDir}`;
     let seedSeconds = 0;
     if (!given) {
-      const env = { ...process.env, ...benchEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'error' };
-      const seedOut = execFileSync(process.execPath, [require.resolve('@mentoring/api/dist/cli/seed.js'), '--students', String(students), '--project'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-      seeded = /seeded .*/.exec(seedOut)?.[0] ?? 'seeded';
+      seeded = seedSchool(dataDir, students);
       seedSeconds = (performance.now() - started) / 1000;
     }
     started = performance.now();

@@ -14,13 +14,12 @@
 // (default 4), SOAK_THINK_MS (each client's pause between two requests, default 20), SOAK_WINDOW_MINUTES (default
 // 5), SOAK_LOAD_DURING_CATCH_UP=1 (start the load at once instead of after the catch-up), SOAK_SETTLE_MINUTES (how long
 // each wait for the subscribers to catch up may last before the bench goes on and says so; default 180).
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { signToken } from '@mentoring/api/dist/http/auth';
 import { benchEnv } from './bench-env';
-import { ApiProcess, startApiProcess } from './api-process';
+import { ApiProcess, seedSchool, startApiProcess } from './api-process';
 import { rssMb, show, sleep, stats } from './measure';
 import { MixedLoad, poster } from './mixed-load/driver';
 
@@ -33,12 +32,6 @@ interface Health {
 }
 
 const num = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
-
-function seed(dataDir: string, students: number): string {
-  const env = { ...process.env, ...benchEnv(), DATA_DIR: dataDir, LOG_LEVEL: 'error' };
-  const out = execFileSync(process.execPath, [require.resolve('@mentoring/api/dist/cli/seed.js'), '--students', String(students), '--project'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  return /seeded .*/.exec(out)?.[0] ?? 'seeded';
-}
 
 async function headers() {
   const secret = benchEnv().JWT_SECRET;
@@ -160,11 +153,11 @@ export async function benchSoak(quick = process.env.BENCH_QUICK === '1'): Promis
   };
   let api: ApiProcess | undefined;
   try {
-    if (!given) out(['(n) data set', seed(dataDir, num('SOAK_STUDENTS', 2000))]);
+    if (!given) out(['(n) data set', seedSchool(dataDir, num('SOAK_STUDENTS', 2000))]);
     const tag = `soak${Date.now().toString(36)}`;
 
     // Command latency on a small store first (about 1,000 events: 50 seeded students), as the reference.
-    out(['(n) reference store', seed(smallDir, 50)]);
+    out(['(n) reference store', seedSchool(smallDir, 50)]);
 
     // SOAK_LOAD_DURING_CATCH_UP=1: the load starts at once, while the subscribers catch up (a first start after a
     // seed runs the reactors over the whole history); otherwise it waits until they have.

@@ -59,10 +59,3 @@ export function compare(a: string | null, b: string | null): number {
   const y = b ?? '';
   return x < y ? -1 : x > y ? 1 : 0;
 }
-
-const names = new Intl.Collator('en', { sensitivity: 'base' });
-
-/** Human order of names (accents, case), for lists people read. */
-export function compareNames(a: string | null, b: string | null): number {
-  return names.compare(a ?? '', b ?? '');
-}
