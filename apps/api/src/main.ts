@@ -3,7 +3,7 @@ import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .e
 import * as path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { createApp } from './bootstrap';
-import { AppConfig, ConfigError, loadConfig } from '@mentoring/config';
+import { AppConfig, applyHeapGrowth, ConfigError, loadConfig } from '@mentoring/config';
 import { cleanOutboxTemporaries } from '@mentoring/reactors';
 import { checkDataDirFree, checkPortFree, describeStartupError } from './health/startup-checks';
 
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Before the stores load anything: the heap's growth between full GCs (ADR 0010).
+  applyHeapGrowth(config.heapGrowthPercent);
   const logger = new Logger('Main');
   if (config.jwtSecretSource === 'generated') {
     logger.warn(`JWT_SECRET is not set: tokens are signed with a key generated for this DATA_DIR (${config.dataDir}/secrets/jwt-secret); npm run token uses it. Set JWT_SECRET or JWT_JWKS_URL in production.`);

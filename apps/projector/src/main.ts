@@ -5,7 +5,7 @@ import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .e
 import * as http from 'node:http';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { answerMetrics, AppConfig, ConfigError, createLogger, loadConfig, Metrics, runnerLogger } from '@mentoring/config';
+import { answerMetrics, AppConfig, applyHeapGrowth, ConfigError, createLogger, loadConfig, Metrics, runnerLogger } from '@mentoring/config';
 import { createEventStore, createKeyStore, EventStore, formatPosition, InstrumentedEventStore, SharedSubscriptionsEventStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, ProjectionRunner, listParkedEvents } from '@mentoring/projections';
@@ -49,6 +49,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Before the stores load anything: the heap's growth between full GCs (ADR 0010).
+  applyHeapGrowth(config.heapGrowthPercent);
   // The port first: a port in use is one line and exit 1, before any store opens or any subscriber starts.
   if (!(await portIsFree(config.host, config.port))) {
     console.error(`Port ${config.port} on ${config.host} is in use by another process (EADDRINUSE): stop it (ss -ltnp | grep :${config.port}) or set PORT to a free port.`);

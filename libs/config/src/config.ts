@@ -51,6 +51,8 @@ export interface AppConfig {
   idempotencyTtlHours: number;
   /** Embedded read store: MiB of document JSON kept parsed in its LRU cache (0: none). */
   readStoreCacheMb: number;
+  /** HEAP_GROWTH_PERCENT: how far V8 lets the heap grow past its live size before a full GC; 0 = V8's own factor. */
+  heapGrowthPercent: number;
   /** Analytics groups with fewer students than this are suppressed (re-identification). */
   analyticsMinGroup: number;
   /**
@@ -286,6 +288,7 @@ const VARIABLES = {
   DOCS_ENABLED: variable(boolean),
   IDEMPOTENCY_TTL_HOURS: variable(integer(1, 24 * 365), 24),
   READ_STORE_CACHE_MB: variable(integer(0, 65_536), 16),
+  HEAP_GROWTH_PERCENT: variable(integer(0, 1000), 100),
   ANALYTICS_MIN_GROUP: variable(integer(1, 1000), 5),
   ANALYTICS_PSEUDONYM_KEY: variable(secret()),
   KEY_ENCRYPTION_KEY: variable(secret()),
@@ -367,6 +370,7 @@ function toConfig(v: Variables): SchemaConfig {
     docsEnabled: v.DOCS_ENABLED ?? !production,
     idempotencyTtlHours: v.IDEMPOTENCY_TTL_HOURS,
     readStoreCacheMb: v.READ_STORE_CACHE_MB,
+    heapGrowthPercent: v.HEAP_GROWTH_PERCENT,
     analyticsMinGroup: v.ANALYTICS_MIN_GROUP,
     analyticsPseudonymKey: v.ANALYTICS_PSEUDONYM_KEY,
     keyEncryptionKey: v.KEY_ENCRYPTION_KEY,

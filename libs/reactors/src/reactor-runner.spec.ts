@@ -11,6 +11,7 @@ import { EmbeddedReadStore, ReadStore } from '@mentoring/read-store';
 import { createMailer } from './mailer';
 import { Reactor } from './reactor';
 import { ReactorRunner } from './reactor-runner';
+import { DUE_WORK } from './due-work';
 
 const quiet = { log: () => undefined, error: () => undefined };
 const event = (n: number): NewEvent => ({
@@ -103,5 +104,26 @@ describe('reactor runner: units of work', () => {
     expect(status).toMatchObject({ lag: 0, parked: 1, checkpoint: formatPosition(head) });
     const done = (await readStore.collection('done').find({})).map((d) => Number(d._id)).sort((a, b) => a - b);
     expect(done).toEqual([0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 11]);
+  });
+
+  it('status counts each reactor’s pending and failed due work, not another reactor’s or finished work', async () => {
+    const reactor = (name: string): Reactor => ({ name, eventTypes: new Set(['ThingHappened']), react: async () => undefined });
+    const due = readStore.collection(DUE_WORK);
+    const item = (reactor: string, n: number, state: string) => ({ _id: `${reactor}:${n}`, reactor, kind: 'k', dueAt: '2027-01-04T09:00:00.000Z', state, data: {}, attempts: 0 });
+    for (let n = 0; n < 5; n++) await due.insertOne(item('first', n, 'pending'));
+    for (let n = 5; n < 7; n++) await due.insertOne(item('first', n, 'failed'));
+    await due.insertOne(item('first', 7, 'done'));
+    await due.insertOne(item('first', 8, 'cancelled'));
+    for (let n = 0; n < 3; n++) await due.insertOne(item('second', n, 'pending'));
+    const mailer = createMailer({ outboxDir: path.join(dir, 'outbox'), from: 'School <no-reply@school.example>' });
+    const runner = new ReactorRunner(eventStore, readStore, [reactor('first'), reactor('second'), reactor('third')], mailer, quiet, { tickIntervalMs: 0 });
+    await runner.start();
+    const statuses = await runner.status();
+    await runner.stop();
+    expect(statuses.map((s) => [s.name, s.duePending, s.dueFailed])).toEqual([
+      ['first', 5, 2],
+      ['second', 3, 0],
+      ['third', 0, 0],
+    ]);
   });
 });

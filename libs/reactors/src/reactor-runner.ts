@@ -458,14 +458,13 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
 
   override async status(): Promise<ReactorStatus[]> {
     const base = await super.status();
-    const open = await this.readStore
-      .collection<DueWorkDoc>(DUE_WORK)
-      .find({ state: { $in: ['pending', 'failed'] } }, { projection: { reactor: 1, state: 1 } });
-    return base.map((s) => ({
-      ...s,
-      duePending: open.filter((d) => d.reactor === s.name && d.state === 'pending').length,
-      dueFailed: open.filter((d) => d.reactor === s.name && d.state === 'failed').length,
-    }));
+    // Counted on the (reactor, state, dueAt) index: a school's pending weekly checks are tens of thousands of documents.
+    const due = this.readStore.collection<DueWorkDoc>(DUE_WORK);
+    const statuses: ReactorStatus[] = [];
+    for (const s of base) {
+      statuses.push({ ...s, duePending: await due.countDocuments({ reactor: s.name, state: 'pending' }), dueFailed: await due.countDocuments({ reactor: s.name, state: 'failed' }) });
+    }
+    return statuses;
   }
 }
 
