@@ -232,6 +232,11 @@ const SCHEMA = `
     indexes TEXT NOT NULL
   );`;
 
+/** Set-aside tables of dropped or replaced collections (see discardTable): never a collection's `c_` name. */
+const TRASH_PREFIX = 'trash_';
+/** How long one turn of emptying a set-aside table may take. */
+const TRASH_SLICE_MS = 4;
+
 /** The quoted name of a collection's table. */
 function tableName(collection: string): string {
   return `"c_${collection.replace(/"/g, '""')}"`;
@@ -310,6 +315,13 @@ export class EmbeddedReadStore implements ReadStore {
   private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
   private fileKey: string | undefined;
+  /**
+   * Tables of collections dropped or replaced (a rebuild's switch), renamed aside in the switch's transaction and
+   * emptied afterwards in slices of a few ms. A DROP TABLE inside the switch zeroed every page of the old collection
+   * at once (secure_delete): 0.3 s for the dashboards of 10,000 students, 2.5 s of a stopped API at 100,000.
+   */
+  private readonly trash: string[] = [];
+  private trashDrain: Promise<void> | null = null;
 
   private readonly stmt: {
     putCheckpoint: Database.Statement<[string, string, string]>;
@@ -357,6 +369,8 @@ export class EmbeddedReadStore implements ReadStore {
         renameCollection: this.db.prepare('UPDATE collections SET name = ? WHERE name = ?'),
       };
       this.load();
+      this.trash.push(...this.trashTables());
+      this.drainTrash();
     } catch (error) {
       this.db.close();
       if (this.fileKey) openFiles.delete(this.fileKey);
@@ -417,12 +431,13 @@ export class EmbeddedReadStore implements ReadStore {
     const state = this.collections.get(name);
     if (!state) return;
     this.db.transaction(() => {
-      this.db.exec(`DROP TABLE IF EXISTS ${state.table}`);
+      this.discardTable(name);
       this.stmt.deleteCollection.run(name);
     })();
     this.collections.delete(name);
     state.statements.clear();
     this.cache.forgetCollection(name);
+    this.drainTrash();
   }
 
   async renameCollection(from: string, to: string): Promise<void> {
@@ -436,11 +451,12 @@ export class EmbeddedReadStore implements ReadStore {
     const target = this.collections.get(to);
     // One SQLite transaction: readers see the old collection or the new one, never neither.
     this.db.transaction(() => {
-      this.db.exec(`DROP TABLE IF EXISTS ${tableName(to)}`);
+      this.discardTable(to);
       this.stmt.deleteCollection.run(to);
       this.db.exec(`ALTER TABLE ${state.table} RENAME TO ${tableName(to)}`);
       this.stmt.renameCollection.run(to, from);
     })();
+    this.drainTrash();
     target?.statements.clear();
     state.statements.clear();
     this.collections.delete(from);
@@ -465,7 +481,7 @@ export class EmbeddedReadStore implements ReadStore {
       this.db.transaction(() => {
         for (const { from, to } of pairs) {
           const state = this.collections.get(from);
-          this.db.exec(`DROP TABLE IF EXISTS ${tableName(to)}`);
+          this.discardTable(to);
           this.stmt.deleteCollection.run(to);
           if (state) {
             this.db.exec(`ALTER TABLE ${state.table} RENAME TO ${tableName(to)}`);
@@ -478,6 +494,7 @@ export class EmbeddedReadStore implements ReadStore {
           this.stmt.deleteCheckpoint.run(checkpoint.from);
         }
       })();
+      this.drainTrash();
       // Committed: now the in-memory state (definitions, statements, cached documents, checkpoints).
       const states = pairs.map(({ from, to }) => {
         this.collections.get(to)?.statements.clear();
@@ -517,8 +534,82 @@ export class EmbeddedReadStore implements ReadStore {
    */
   async purgeFreedPages(): Promise<void> {
     this.assertOpen();
+    // The tables of replaced collections may still hold the person's old documents: emptied (zeroed) first.
+    await this.trashEmptied();
     await this.tail;
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Resolves once every dropped or replaced collection's old table is gone (tests, erasure, a drain). */
+  async trashEmptied(): Promise<void> {
+    while (this.trash.length > 0 && !this.closed) {
+      this.drainTrash();
+      await this.trashDrain;
+    }
+  }
+
+  /** Old tables left to empty (health, benches): how many, whatever their size. */
+  get trashTablesLeft(): number {
+    return this.trash.length;
+  }
+
+  /**
+   * Inside the caller's SQLite transaction: the collection's table, if any, is renamed aside (a change of the schema
+   * only, whatever its size); its indexes go with it (their names are not derived from the collection's).
+   */
+  private discardTable(collection: string): void {
+    const table = `c_${collection}`;
+    if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) return;
+    const aside = `${TRASH_PREFIX}${newId().replace(/-/g, '')}`;
+    this.db.exec(`ALTER TABLE ${tableName(collection)} RENAME TO "${aside}"`);
+    this.trash.push(aside);
+  }
+
+  /** Tables set aside by an earlier process that stopped before emptying them. */
+  private trashTables(): string[] {
+    const rows = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?").all(TRASH_PREFIX.length, TRASH_PREFIX) as Array<{ name: string }>;
+    return rows.map((row) => row.name);
+  }
+
+  /** Empties the set-aside tables in the background, one short SQLite transaction per turn of the event loop. */
+  private drainTrash(): void {
+    if (this.trashDrain || this.trash.length === 0 || this.closed) return;
+    this.trashDrain = (async () => {
+      while (this.trash.length > 0 && !this.closed) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.closed) return;
+        this.emptyTrashSlice();
+      }
+    })().finally(() => (this.trashDrain = null));
+  }
+
+  /**
+   * Deletes rows of the first set-aside table for about TRASH_SLICE_MS (secure_delete zeroes them), then drops it
+   * once empty. Set-aside tables are the store's own: no unit of work reads or writes them. A table gone (a
+   * rolled-back switch named one that was never made) is skipped. A failure leaves the table for the next turn
+   * or the next start.
+   */
+  private emptyTrashSlice(): void {
+    const table = this.trash[0];
+    try {
+      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) {
+        this.trash.shift();
+        return;
+      }
+      const deleteSome = this.db.prepare(`DELETE FROM "${table}" WHERE rowid IN (SELECT rowid FROM "${table}" LIMIT 100)`);
+      const deadline = performance.now() + TRASH_SLICE_MS;
+      this.db.transaction(() => {
+        let deleted: number;
+        do deleted = deleteSome.run().changes;
+        while (deleted > 0 && performance.now() < deadline);
+        if (deleted === 0) this.db.exec(`DROP TABLE "${table}"`);
+      })();
+      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) this.trash.shift();
+    } catch (error) {
+      // Busy or failing disk: tried again at the next start (the table keeps its name); the store goes on.
+      this.trash.shift();
+      process.emitWarning(`read store: the old table ${table} could not be emptied now (${error instanceof Error ? error.message : String(error)}); it is emptied at the next start`);
+    }
   }
 
   /** What the store holds in memory (for benches and health): cached documents and their JSON size. */
