@@ -65,10 +65,21 @@ export function unwrapKey(kek: Buffer, subject: string, keyId: string, wrapped: 
     const decipher = createDecipheriv('aes-256-gcm', kek, wrapped.subarray(0, 12));
     decipher.setAAD(Buffer.from(`${subject}|${keyId}`));
     decipher.setAuthTag(wrapped.subarray(12, 28));
-    return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
+    return unpooled(Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]));
   } catch {
     throw new KeyUnwrapError(subject);
   }
+}
+
+/**
+ * A copy of `small` with its own memory. A Buffer under 4 KiB from Buffer.concat (or Buffer.from) is a slice of an
+ * 8 KiB slab shared with every small Buffer made around the same time, and keeps the whole slab alive: the cache of
+ * 45,000 unwrapped 32-byte keys held 14,580 slabs (114 MB of RSS) in bench (n) at 100,000 students.
+ */
+export function unpooled(small: Buffer): Buffer {
+  const own = Buffer.allocUnsafeSlow(small.length);
+  small.copy(own);
+  return own;
 }
 
 interface CacheEntry {
