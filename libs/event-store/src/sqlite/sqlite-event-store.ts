@@ -185,7 +185,6 @@ export class SqliteEventStore implements EventStore {
     readStream: Database.Statement<unknown[], EventRow>;
     readAll: Database.Statement<[bigint, number], EventRow>;
     head: Database.Statement<[], { position: number | null }>;
-    countAfter: Database.Statement<[bigint], { n: number }>;
     dataVersion: Database.Statement<[], number>;
   };
   private readonly writeBatchFast: Database.Transaction<(batch: PendingAppend[], recordedAt: string) => Outcome[]>;
@@ -221,7 +220,6 @@ export class SqliteEventStore implements EventStore {
       ),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
-      countAfter: this.db.prepare('SELECT COUNT(*) AS n FROM events WHERE position > ?'),
       dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
 
@@ -314,9 +312,20 @@ export class SqliteEventStore implements EventStore {
     return position === null ? null : sqlitePosition(position);
   }
 
+  /**
+   * The difference of positions, not a COUNT(*): positions are dense (AUTOINCREMENT never reuses nor skips one in a
+   * committed transaction, and no event is ever deleted), so they are the same number, read from the end of the
+   * primary key instead of every row after `after`. The count over a 2.7M-event log blocked the event loop for 4–8 s
+   * at each rebuild's start and at each lag figure of a subscriber far behind. Rows removed by tampering (which the
+   * audit reports) make it an over-count, which only a progress bar or a lag figure would show.
+   */
   async countAfter(after: Position = START): Promise<number> {
     this.assertOpen();
-    return this.stmt.countAfter.get(after.commit)!.n;
+    const { position } = this.stmt.head.get()!;
+    if (position === null) return 0;
+    // Positions start at 1; START is before them all.
+    const from = after.commit < 0n ? 0n : after.commit;
+    return Math.max(0, Number(BigInt(position) - from));
   }
 
   /** Commits what is queued, stops the subscriptions, closes the file. */
