@@ -51,7 +51,7 @@ const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB']);
  *
  * `PRAGMA quick_check` reads every page: 3 s for a 4 GB file in the page cache, 24 s from disk (a 100,000-student
  * school), on every start. It runs when the previous process did not close the file: SQLite deletes the WAL when the
- * last connection closes cleanly, so a WAL left beside the file means a crash, a kill or a power loss. After a clean
+ * last connection closes cleanly, so a WAL with frames left beside the file means a crash, a kill or a power loss. After a clean
  * close only the header and the schema are read (a file that is not a database, or whose first pages are damaged,
  * is still set aside); damage deeper in a cleanly closed file shows as SQLITE_CORRUPT on the reads that meet it.
  */
@@ -63,7 +63,8 @@ function setAsideIfCorrupt(file: string, timeoutMs: number): void {
   let problem: string | null = null;
   let db: Database.Database | null = null;
   try {
-    const closedCleanly = !existsSync(`${file}-wal`);
+    // An empty WAL (left by a read-only connection, or truncated) holds nothing to recover.
+    const closedCleanly = !existsSync(`${file}-wal`) || statSync(`${file}-wal`).size === 0;
     db = new Database(file, { timeout: timeoutMs, fileMustExist: true });
     if (closedCleanly) {
       db.pragma('schema_version');
