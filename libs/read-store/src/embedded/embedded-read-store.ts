@@ -331,7 +331,8 @@ export class EmbeddedReadStore implements ReadStore {
   /**
    * Tables of collections dropped or replaced (a rebuild's switch), renamed aside in the switch's transaction and
    * emptied afterwards in slices of a few ms. A DROP TABLE inside the switch zeroed every page of the old collection
-   * at once (secure_delete): 0.3 s for the dashboards of 10,000 students, 2.5 s of a stopped API at 100,000.
+   * at once (secure_delete): 0.3 s for the dashboards of 10,000 students, and ten times the pages at 100,000 (the likely
+   * cause of a 2.5 s request during a switch there).
    */
   private readonly trash: string[] = [];
   private trashDrain: Promise<void> | null = null;
