@@ -61,7 +61,8 @@ describe('reactor runner: units of work', () => {
       },
     });
     const mailer = createMailer({ outboxDir: path.join(dir, 'outbox'), from: 'School <no-reply@school.example>' });
-    const runner = new ReactorRunner(eventStore, counting, [reactor], mailer, quiet, { tickIntervalMs: 0, batchSize: 500 });
+    // A slice long enough for the 30 events whatever the machine's load (with the default 8 ms a loaded CI run cut it in three).
+    const runner = new ReactorRunner(eventStore, counting, [reactor], mailer, quiet, { tickIntervalMs: 0, batchSize: 500, sliceMs: 10_000 });
     await runner.start();
     expect(await runner.waitFor(head, 5000)).toBe(true);
     const unitsForEvents = units;

@@ -58,6 +58,8 @@ export interface ReactorRunnerOptions extends SubscriberRunnerOptions {
   emailBackoffMaxMs?: number;
   /** A first start on an existing log sends nothing about events older than this (REACTORS_HISTORY_HOURS). Default 24 h. */
   historyWindowMs?: number;
+  /** How long one slice of reactions runs before it commits and the event loop gets a turn. Default {@link SLICE_MS}. */
+  sliceMs?: number;
 }
 
 /** A reactor's first start on an existing log: what it skips until it reaches the head it saw at start. */
@@ -102,6 +104,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
   /** The delivery worker's lease (same owner as the reactors' leases). */
   readonly deliveryLease: SubscriberLeases;
   private readonly historyWindowMs: number;
+  private readonly sliceMs: number;
   private readonly history = new Map<string, HistoryMode>();
   private startPass: Promise<unknown> | null = null;
 
@@ -118,6 +121,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
     this.tickIntervalMs = options.tickIntervalMs ?? 60_000;
     this.maxDuePerTick = options.maxDuePerTick ?? 1000;
     this.historyWindowMs = options.historyWindowMs ?? 24 * 3_600_000;
+    this.sliceMs = options.sliceMs ?? SLICE_MS;
     this.delivery = new MailDelivery(this.readStore, mailer, this.logger, {
       maxAgeMs: options.emailMaxAgeMs,
       backoffBaseMs: options.emailBackoffBaseMs,
@@ -343,7 +347,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
       this.assertOwner(reactor.name);
       const writes: Write[] = [];
       const queued: string[] = [];
-      const deadline = performance.now() + SLICE_MS;
+      const deadline = performance.now() + this.sliceMs;
       let end = from;
       do {
         const event = events[end++];
