@@ -573,10 +573,14 @@ export class EmbeddedReadStore implements ReadStore {
    */
   private discardTable(collection: string): void {
     const table = `c_${collection}`;
-    if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) return;
+    if (!this.tableExists(table)) return;
     const aside = `${TRASH_PREFIX}${newId().replace(/-/g, '')}`;
     this.db.exec(`ALTER TABLE ${tableName(collection)} RENAME TO "${aside}"`);
     this.trash.push(aside);
+  }
+
+  private tableExists(table: string): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
   }
 
   /** Tables set aside by an earlier process that stopped before emptying them. */
@@ -606,19 +610,20 @@ export class EmbeddedReadStore implements ReadStore {
   private emptyTrashSlice(): void {
     const table = this.trash[0];
     try {
-      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) {
+      if (!this.tableExists(table)) {
         this.trash.shift();
         return;
       }
       const deleteSome = this.db.prepare(`DELETE FROM "${table}" WHERE rowid IN (SELECT rowid FROM "${table}" LIMIT 100)`);
       const deadline = performance.now() + TRASH_SLICE_MS;
-      this.db.transaction(() => {
+      const dropped = this.db.transaction(() => {
         let deleted: number;
         do deleted = deleteSome.run().changes;
         while (deleted > 0 && performance.now() < deadline);
         if (deleted === 0) this.db.exec(`DROP TABLE "${table}"`);
+        return deleted === 0;
       })();
-      if (!this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table)) this.trash.shift();
+      if (dropped) this.trash.shift();
     } catch (error) {
       // Busy or failing disk: tried again at the next start (the table keeps its name); the store goes on.
       this.trash.shift();
