@@ -12,7 +12,7 @@ import { ERASED_PLACEHOLDER } from '@mentoring/domain';
 import { isTransientError, type RunnerLogger } from '@mentoring/projections';
 import type { ReadStore } from '@mentoring/read-store';
 import type { Mailer } from './mailer';
-import { MAIL_OUTBOX, MailOutboxDoc } from './mail-outbox';
+import { MAIL_OUTBOX, MailAbout, MailOutboxDoc } from './mail-outbox';
 import { SENT_EMAILS, SentEmailDoc } from './sent-emails';
 
 export interface MailDeliveryOptions {
@@ -173,9 +173,14 @@ export class MailDelivery {
     await this.readStore.transaction(async (tx) => {
       await tx
         .collection<SentEmailDoc>(SENT_EMAILS)
-        .replaceOne({ _id: doc._id }, { _id: doc._id, messageId, reactor: doc.reactor, to: doc.to, subject: doc.subject, sentAt: at }, { upsert: true });
+        .replaceOne({ _id: doc._id }, { _id: doc._id, messageId, reactor: doc.reactor, to: doc.to, subject: doc.subject, sentAt: at, ...aboutOf(doc) }, { upsert: true });
       await tx.collection<MailOutboxDoc>(MAIL_OUTBOX).deleteOne({ _id: doc._id });
     });
     return 'sent';
   }
+}
+
+/** The fields of {@link MailAbout} a queued message carries (none when it was queued before they were kept). */
+function aboutOf(doc: MailOutboxDoc): Partial<MailAbout> {
+  return doc.studentId === undefined ? {} : { studentId: doc.studentId, mentorId: doc.mentorId ?? null };
 }

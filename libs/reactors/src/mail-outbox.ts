@@ -19,6 +19,20 @@ export const MAIL_OUTBOX = '_mail_outbox';
 
 export type MailState = 'pending' | 'sending' | 'deferred' | 'dead';
 
+/**
+ * Whom a message is about: the student it concerns (every message of this platform concerns one) and the mentor
+ * it names, if any. Kept on the queued message and on its record in `_sent_emails`, indexed, so that an erasure
+ * (GDPR Art. 17) finds the messages of one person by index instead of reading every message the school ever sent.
+ * Messages recorded before these fields existed have neither (`studentId` missing: see {@link LEGACY_MAIL}).
+ */
+export interface MailAbout {
+  studentId: string;
+  mentorId: string | null;
+}
+
+/** Messages queued or recorded before {@link MailAbout} was kept: `studentId` missing, which the index reads as null. */
+export const LEGACY_MAIL = { studentId: null } as const;
+
 export interface MailOutboxDoc extends Doc {
   /** The message key; its Message-ID derives from it. */
   _id: string;
@@ -26,6 +40,9 @@ export interface MailOutboxDoc extends Doc {
   to: string;
   subject: string;
   text: string;
+  /** See {@link MailAbout}; missing on messages queued before it was kept. */
+  studentId?: string;
+  mentorId?: string | null;
   state: MailState;
   /** When the reactor queued it (the reactor's clock): its Date header, and the start of EMAIL_MAX_AGE_HOURS. */
   queuedAt: string;
@@ -42,12 +59,14 @@ export interface MailOutboxDoc extends Doc {
 export async function setupMailOutbox(store: ReadStore): Promise<void> {
   const outbox = store.collection<MailOutboxDoc>(MAIL_OUTBOX);
   await outbox.createIndex({ state: 1, nextAttemptAt: 1 });
+  await outbox.createIndex({ studentId: 1 });
+  await outbox.createIndex({ mentorId: 1 });
 }
 
 /** Queues a message in the caller's unit of work unless its key is queued or sent already. True when queued. */
 export async function enqueueMail(
   tx: Pick<ReadStoreTransaction, 'collection'>,
-  mail: { key: string; reactor: string; to: string; subject: string; text: string },
+  mail: { key: string; reactor: string; to: string; subject: string; text: string; about: MailAbout },
   at: string,
 ): Promise<boolean> {
   const outbox = tx.collection<MailOutboxDoc>(MAIL_OUTBOX);
@@ -59,6 +78,8 @@ export async function enqueueMail(
     to: mail.to,
     subject: mail.subject,
     text: mail.text,
+    studentId: mail.about.studentId,
+    mentorId: mail.about.mentorId,
     state: 'pending',
     queuedAt: at,
     nextAttemptAt: at,

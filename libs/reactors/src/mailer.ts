@@ -98,7 +98,7 @@ export function createMailer(options: MailerOptions): Mailer {
       })
     : null;
   const stream = smtp ? null : createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  const messageIdFor = (key: string) => `<${key.replace(/[^A-Za-z0-9.\-_]/g, '_')}@${domain}>`;
+  const messageIdFor = (key: string) => messageIdOf(key, domain);
 
   return {
     target: options.smtpUrl ? redact(options.smtpUrl) : options.outboxDir,
@@ -119,7 +119,7 @@ export function createMailer(options: MailerOptions): Mailer {
           await smtp.sendMail(message);
         } else {
           const info = await stream!.sendMail(message);
-          await writeAtomically(path.join(options.outboxDir, `${fileNameOf(messageId)}.eml`), info.message as Buffer);
+          await writeAtomically(path.join(options.outboxDir, outboxFileName(mail.key, options.from)), info.message as Buffer);
         }
       } catch (error) {
         throw classifyMailError(error);
@@ -133,8 +133,17 @@ export function createMailer(options: MailerOptions): Mailer {
   };
 }
 
+function messageIdOf(key: string, domain: string): string {
+  return `<${key.replace(/[^A-Za-z0-9.\-_]/g, '_')}@${domain}>`;
+}
+
 function fileNameOf(messageId: string): string {
   return messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9.\-_@]/g, '_');
+}
+
+/** The name of the `.eml` file a message of this key is written to without SMTP (`from`: MAIL_FROM). */
+export function outboxFileName(key: string, from: string): string {
+  return `${fileNameOf(messageIdOf(key, domainOf(from)))}.eml`;
 }
 
 /** Outbox directories made by this process: one mkdir each, not one per message (a catch-up writes thousands). */

@@ -38,7 +38,7 @@ import { Mailer } from './mailer';
 import { DeliveryReport, MailDelivery } from './mail-delivery';
 import { MAIL_OUTBOX, MailOutboxDoc, enqueueMail, requeueDeadLetter, setupMailOutbox } from './mail-outbox';
 import { ReactionContext, Reactor } from './reactor';
-import { SENT_EMAILS } from './sent-emails';
+import { SENT_EMAILS, setupSentEmails } from './sent-emails';
 
 /** The delivery worker's lease: one process at a time scans the outbox. */
 export const EMAIL_DELIVERY = 'email-delivery';
@@ -136,6 +136,7 @@ export class ReactorRunner extends SubscriberRunner<Reactor> {
 
   override async start(): Promise<void> {
     await setupMailOutbox(this.readStore);
+    await setupSentEmails(this.readStore);
     // The due work's queries: by triggering event (historic work cancelled during a first catch-up, once per
     // event) and the tick's pending work by time. Without them each is a scan of every due item ever stored.
     await this.readStore.collection<DueWorkDoc>(DUE_WORK).createIndex({ causationId: 1 });

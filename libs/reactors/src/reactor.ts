@@ -6,6 +6,7 @@ import type { ReadStore, ReadStoreTransaction } from '@mentoring/read-store';
 import type { Subscriber } from '@mentoring/projections';
 import type { OutgoingMail } from './mailer';
 import type { DueWorkDoc } from './due-work';
+import type { MailAbout } from './mail-outbox';
 
 export interface ReactionContext {
   /** The reactor's clock (the API's CLOCK; tests fix it). */
@@ -14,9 +15,10 @@ export interface ReactionContext {
    * Queues an e-mail once per key (mail-outbox.ts), in the unit of work of the event's checkpoint (or of
    * the due work's new state): skipped when the key is queued or recorded in `_sent_emails` already. The
    * runner tries to deliver it right after the commit; delivery failures never fail the reaction.
-   * `skipped`: an event older than the first-start window (`historic`), or an erased recipient.
+   * `skipped`: an event older than the first-start window (`historic`), or an erased recipient. `about` names the
+   * people the message concerns, so that an erasure finds it by index.
    */
-  sendOnce(mail: Omit<OutgoingMail, 'date'>): Promise<'queued' | 'already_sent' | 'skipped'>;
+  sendOnce(mail: Omit<OutgoingMail, 'date'> & { about: MailAbout }): Promise<'queued' | 'already_sent' | 'skipped'>;
   /**
    * True for an event older than REACTORS_HISTORY_HOURS met during the reactor's first start on an existing
    * log (no checkpoint): it sends nothing, and should not set off anything about the past either.

@@ -63,7 +63,7 @@ export function assignmentEmailReactor(deps: ReactorDeps): Reactor {
         profileRules: PROFILE_RULES[profile.kind],
         reference: event.eventId,
       });
-      await ctx.sendOnce({ key: `assignment.${event.eventId}`, to: mentor.email, ...mail });
+      await ctx.sendOnce({ key: `assignment.${event.eventId}`, to: mentor.email, about: { studentId: event.streamId.replace(/^student-/, ''), mentorId }, ...mail });
     },
   };
 }

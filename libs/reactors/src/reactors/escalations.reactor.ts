@@ -125,7 +125,7 @@ export function escalationsReactor(deps: ReactorDeps): Reactor {
             followUpId: d.followUpId,
             reference: event.eventId,
           });
-          await ctx.sendOnce({ key: `follow-up.${event.eventId}`, to: deps.mentorshipTeamEmail, ...mail });
+          await ctx.sendOnce({ key: `follow-up.${event.eventId}`, to: deps.mentorshipTeamEmail, about: { studentId: d.studentId, mentorId: d.mentorId ?? null }, ...mail });
           return;
         }
       }

@@ -5,6 +5,7 @@
 import type { SessionBooked, SessionRescheduled } from '@mentoring/domain';
 import type { RecordedEvent } from '@mentoring/event-store';
 import { cancel, schedule, type DueWorkDoc } from '../due-work';
+import type { MailAbout } from '../mail-outbox';
 import type { DueWorkOutcome, ReactionContext, Reactor } from '../reactor';
 import { formatInstant, render } from '../templates';
 import { HOUR_MS, ReactorDeps, addMs, dataOf, loadMentor, loadStudent } from './shared';
@@ -12,6 +13,7 @@ import { HOUR_MS, ReactorDeps, addMs, dataOf, loadMentor, loadStudent } from './
 export const SESSION_EMAILS = 'session-emails';
 
 interface Parties {
+  about: MailAbout;
   mentor: { name: string; email: string };
   student: { name: string; email: string };
 }
@@ -21,7 +23,7 @@ async function partiesOf(deps: ReactorDeps, studentId: string, mentorId: string)
   const mentor = await loadMentor(deps, mentorId);
   if (!student) throw new Error(`student ${studentId} is not enrolled`);
   if (!mentor) throw new Error(`mentor ${mentorId} is not registered`);
-  return { mentor: { name: mentor.name, email: mentor.email }, student: { name: student.file.enrolment.name, email: student.file.enrolment.email } };
+  return { about: { studentId, mentorId }, mentor: { name: mentor.name, email: mentor.email }, student: { name: student.file.enrolment.name, email: student.file.enrolment.email } };
 }
 
 /** One message to each party, the other party named in it. */
@@ -40,7 +42,7 @@ async function sendToBoth(
       otherEmail: other.email,
       ...values(recipient),
     });
-    await ctx.sendOnce({ key: `${keyBase}.${recipient}`, to: parties[recipient].email, ...mail });
+    await ctx.sendOnce({ key: `${keyBase}.${recipient}`, to: parties[recipient].email, about: parties.about, ...mail });
   }
 }
 
