@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import Database from 'better-sqlite3';
-import { loadConfig } from '@mentoring/config';
+import { loadConfig, type AppConfig } from '@mentoring/config';
 import {
   Actor,
   DomainEvent,
@@ -146,13 +146,32 @@ async function main(): Promise<void> {
   }
   const mentorCount = values.mentors ? Number(values.mentors) : Math.max(4, Math.ceil(studentCount / 10));
   const width = Math.max(1, Number(values['in-flight']));
-  const random = prng(Number(values.seed));
-  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
 
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
   if (!config.mongodbUri) assertNotHeld(config.dataDir);
   // Held until the end: an API started meanwhile fails to open it instead of missing the seeded events.
   const readStore: ReadStore = await createReadStore({ mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  try {
+    await seedSchool(config, { studentCount, mentorCount, width, seed: Number(values.seed) });
+    if (values.project) await projectSeededEvents(config, readStore);
+    else console.log('the projections and reactors catch up at the next start (`npm start`), or run the seed with --project');
+  } finally {
+    await readStore.close();
+  }
+}
+
+/**
+ * Decides and appends the school's history. Everything it holds (the streams' states, the students and mentors it
+ * made, the event store's caches of heads and recent events, the cache of data keys) is let go when it returns: the
+ * projection pass that may follow ran at half the rate of `projections:rebuild -- --all --offline` over the same log
+ * beside it (2,247 against 4.3–5.0k events/s at 10,000 students).
+ */
+async function seedSchool(
+  config: AppConfig,
+  { studentCount, mentorCount, width, seed }: { studentCount: number; mentorCount: number; width: number; seed: number },
+): Promise<void> {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
   const keyStore = createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir });
   // synchronous=NORMAL while seeding: WAL keeps the file consistent, a power cut loses at most the last commits of a
   // seed that is then run again; the file is checkpointed and synced at close. The API appends with its own setting.
@@ -392,9 +411,18 @@ async function main(): Promise<void> {
       `(${Math.round((total - before) / seconds)} events/s, RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB); ${refusals} commands refused`,
   );
 
-  if (values.project) {
-    // The projections catch up from their checkpoints here, so that the next start is quick (the reactors still
-    // catch up at the next start: their e-mails and scheduled work are the API's business).
+  await eventStore.close();
+  await keyStore.close();
+}
+
+/**
+ * The projections catch up from their checkpoints here, so that the next start is quick (the reactors still catch up
+ * at the next start: their e-mails and scheduled work are the API's business). Stores of its own, opened afresh.
+ */
+async function projectSeededEvents(config: AppConfig, readStore: ReadStore): Promise<void> {
+  const keyStore = createKeyStore({ keyEncryptionKey: config.keyEncryptionKey, mongodbUri: config.mongodbUri, dataDir: config.dataDir });
+  const eventStore = createEventStore({ esdbConnectionString: config.esdbConnectionString, dataDir: config.dataDir, synchronous: 'NORMAL', keyStore });
+  try {
     const projections = createProjections(config);
     // One pass for all of them: the log read and decrypted once, each slice applied by all and committed once; long
     // slices, since no request waits on this process.
@@ -418,12 +446,10 @@ async function main(): Promise<void> {
     await recordProjectionVersions(readStore, projections);
     const projectSeconds = (performance.now() - t) / 1000;
     console.log(`${projections.map((p) => p.name).join(', ')}: ${progress.done} events in ${projectSeconds.toFixed(1)} s (${Math.round(progress.done / projectSeconds)} events/s, all of them in one pass)`);
-  } else {
-    console.log('the projections and reactors catch up at the next start (`npm start`), or run the seed with --project');
+  } finally {
+    await eventStore.close();
+    await keyStore.close();
   }
-  await eventStore.close();
-  await keyStore.close();
-  await readStore.close();
 }
 
 void main().catch((error) => {

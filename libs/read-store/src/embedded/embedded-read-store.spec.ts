@@ -506,6 +506,22 @@ describe('EmbeddedReadStore: old tables of replaced or dropped collections', () 
     expect(tablesOf(file).filter((t) => t.startsWith('trash_'))).toEqual([]);
   });
 
+  it('empties old tables at a fraction of the event loop unless someone waits for it', async () => {
+    const file = tempFile();
+    const store = await EmbeddedReadStore.open({ file, trashRestMs: 60_000 });
+    await fill(store, 'students', 20_000, 'old');
+    await fill(store, 'students__next', 1, 'new');
+    await store.replaceCollections([{ from: 'students__next', to: 'students' }]);
+    // Left alone, one slice runs, then the drain rests (a minute here). Flat out, 20,000 rows take well under a second.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(store.trashTablesLeft).toBe(1);
+    // Someone waits (an erasure's purge): no rest until it is done.
+    await store.trashEmptied();
+    expect(store.trashTablesLeft).toBe(0);
+    await store.close();
+    expect(tablesOf(file).filter((t) => t.startsWith('trash_'))).toEqual([]);
+  });
+
   it('dropCollection and renameCollection over an existing collection set the old table aside too', async () => {
     const file = tempFile();
     const store = await EmbeddedReadStore.open({ file });
