@@ -8,7 +8,7 @@ import { loadDotEnv } from '@mentoring/config'; loadDotEnv(process.cwd()); // .e
 import { logCliFailure } from '@mentoring/config';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
-import { loadConfig } from '@mentoring/config';
+import { applyHeapGrowth, loadConfig } from '@mentoring/config';
 import { createEventStore, createKeyStore } from '@mentoring/event-store';
 import { createReadStore, ReadStore } from '@mentoring/read-store';
 import { createProjections, PROJECTION_NAMES, REBUILD_REQUESTS, RebuildRequestDoc, rebuildProjections, recordProjectionVersions, requestRebuild } from '@mentoring/projections';
@@ -23,6 +23,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig({ ...process.env, RUN_PROJECTIONS: 'true' });
+  // As the API and the projector do (ADR 0010): a rebuild allocates and discards documents at a high rate.
+  applyHeapGrowth(config.heapGrowthPercent);
   const eventStore = createEventStore({
     esdbConnectionString: config.esdbConnectionString,
     dataDir: config.dataDir,
