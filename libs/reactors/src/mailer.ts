@@ -119,7 +119,7 @@ export function createMailer(options: MailerOptions): Mailer {
           await smtp.sendMail(message);
         } else {
           const info = await stream!.sendMail(message);
-          await writeAtomically(path.join(options.outboxDir, outboxFileName(mail.key, options.from)), info.message as Buffer);
+          await writeAtomically(path.join(options.outboxDir, emlFileOf(messageId)), info.message as Buffer);
         }
       } catch (error) {
         throw classifyMailError(error);
@@ -137,13 +137,14 @@ function messageIdOf(key: string, domain: string): string {
   return `<${key.replace(/[^A-Za-z0-9.\-_]/g, '_')}@${domain}>`;
 }
 
-function fileNameOf(messageId: string): string {
-  return messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9.\-_@]/g, '_');
+/** The `.eml` file of a message written without SMTP, named after its Message-ID. */
+function emlFileOf(messageId: string): string {
+  return `${messageId.replace(/^<|>$/g, '').replace(/[^A-Za-z0-9.\-_@]/g, '_')}.eml`;
 }
 
 /** The name of the `.eml` file a message of this key is written to without SMTP (`from`: MAIL_FROM). */
 export function outboxFileName(key: string, from: string): string {
-  return `${fileNameOf(messageIdOf(key, domainOf(from)))}.eml`;
+  return emlFileOf(messageIdOf(key, domainOf(from)));
 }
 
 /** Outbox directories made by this process: one mkdir each, not one per message (a catch-up writes thousands). */
