@@ -1,5 +1,6 @@
 // The read-fold-decide-append glue between the pure deciders and the event store port, free of any
 // framework: the API wraps it as a Nest provider, reactors use it as it is.
+import { LRUCache } from 'lru-cache';
 import { Decider, DomainCommand, DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, upcast } from '@mentoring/domain';
 import { AppendResult, DuplicateEventIdError, EventStore, NewEvent, Position, RecordedEvent, WrongExpectedRevisionError } from '@mentoring/event-store';
 import { CommandContext, deterministicUuid, expectedFrom, requestKeyOf } from './command-context';
@@ -93,9 +94,9 @@ export class EventSourcedStreams {
    * {@link deciding} takes such a state without any read, the store confirming it when the decision appends
    * (see there). States are immutable (evolve returns new objects).
    */
-  private readonly states = new Map<Folding<unknown>, Map<string, Cached<unknown>>>();
+  private readonly states = new Map<Folding<unknown>, LRUCache<string, Cached<unknown>>>();
   /** Streams a load found empty, with the decider that loaded them: the append that creates one starts its cached state. */
-  private readonly missing = new Map<string, Folding<unknown>>();
+  private readonly missing = new LRUCache<string, Folding<unknown>>({ max: MISSING_KEPT });
 
   constructor(
     protected readonly store: EventStore,
@@ -143,8 +144,6 @@ export class EventSourcedStreams {
   }
 
   private noteMissing(streamId: string, decider: Folding<unknown>): void {
-    this.missing.delete(streamId);
-    if (this.missing.size >= MISSING_KEPT) this.missing.delete(this.missing.keys().next().value!);
     this.missing.set(streamId, decider);
   }
 
@@ -246,9 +245,7 @@ export class EventSourcedStreams {
 
   private cache(decider: Folding<unknown>, streamId: string, loaded: Cached<unknown>): void {
     let cache = this.states.get(decider);
-    if (!cache) this.states.set(decider, (cache = new Map()));
-    cache.delete(streamId);
-    if (cache.size >= STATE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    if (!cache) this.states.set(decider, (cache = new LRUCache({ max: STATE_CACHE_SIZE })));
     cache.set(streamId, loaded);
   }
 

@@ -283,6 +283,63 @@ export function eventStoreContract(
       });
     });
 
+    describe('readAllFiltered', () => {
+      it('gives exactly the events of the asked types in $all order, in bounded calls that together miss none', async () => {
+        // Types of this test only: on a shared EventStoreDB nothing else matches them.
+        const kept = `ContractKept${randomUUID().replace(/-/g, '')}`;
+        const skipped = `ContractSkipped${randomUUID().replace(/-/g, '')}`;
+        const a = contractStream('filtered-a');
+        const b = contractStream('filtered-b');
+        const pattern = [kept, skipped, skipped, kept, skipped, kept, kept, skipped, skipped, kept];
+        const events = pattern.map((type, n) => contractEvent(n, type));
+        for (let i = 0; i < events.length; i++) {
+          const stream = i % 2 === 0 ? a : b;
+          await store.append(stream, [events[i]], i < 2 ? 'no_stream' : Math.floor(i / 2) - 1);
+        }
+        const expected = (await readOwn(store, startHead, [a, b])).filter((e) => e.type === kept);
+        expect(expected.map((e) => (e.data as { n: number }).n)).toEqual([0, 3, 5, 6, 9]);
+
+        // Small calls: at most 2 matching events, at most 3 events looked at, each call after the previous one's scan.
+        const got: RecordedEvent[] = [];
+        let after = startHead;
+        let scanned = 0;
+        for (let calls = 0; ; calls++) {
+          if (calls > 1000) throw new Error('readAllFiltered never reached the head');
+          const read = await store.readAllFiltered({ after, eventTypes: new Set([kept]), maxCount: 2, scanLimit: 3 });
+          if (read.scannedTo === null) {
+            expect(read).toEqual({ events: [], scannedTo: null, scanned: 0 });
+            break;
+          }
+          expect(comparePositions(read.scannedTo, after)).toBe(1);
+          expect(read.events.length).toBeLessThanOrEqual(2);
+          expect(read.scanned).toBeLessThanOrEqual(3);
+          for (const event of read.events) {
+            expect(event.type).toBe(kept);
+            expect(comparePositions(event.position, after)).toBe(1);
+            expect(comparePositions(event.position, read.scannedTo)).toBeLessThanOrEqual(0);
+          }
+          got.push(...read.events);
+          scanned += read.scanned;
+          after = read.scannedTo;
+        }
+        expect(got).toEqual(expected);
+        expect(scanned).toBeGreaterThanOrEqual(events.length);
+
+        // One call with room for all: the five, the skipped ones looked at and counted.
+        const whole = await store.readAllFiltered({ after: startHead, eventTypes: new Set([kept]), maxCount: 100, scanLimit: 10_000 });
+        expect(whole.events).toEqual(expected);
+        expect(whole.scanned).toBeGreaterThanOrEqual(events.length);
+        expect(comparePositions(whole.scannedTo!, expected[expected.length - 1].position)).toBeGreaterThanOrEqual(0);
+
+        // A full page of matches ends the scan at its last match, so the next call starts right after it.
+        const page = await store.readAllFiltered({ after: startHead, eventTypes: new Set([kept]), maxCount: 2, scanLimit: 10_000 });
+        expect(page.events).toEqual(expected.slice(0, 2));
+        expect(page.scannedTo).toEqual(expected[1].position);
+        const rest = await store.readAllFiltered({ after: page.scannedTo!, eventTypes: new Set([kept, skipped]), maxCount: 100, scanLimit: 10_000 });
+        expect(rest.events.filter((e) => e.streamId === a || e.streamId === b).map((e) => (e.data as { n: number }).n)).toEqual([4, 5, 6, 7, 8, 9]);
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('catches up, goes live, and resumes from a checkpoint with exactly the rest, in order', async () => {
         const a = contractStream('sub-a');

@@ -80,6 +80,30 @@ export interface ReadAllOptions {
   maxCount?: number;
 }
 
+export interface ReadAllFilteredOptions {
+  /** Exclusive: events strictly after this position. Default {@link START}. */
+  after?: Position;
+  /** Only events of these types are returned; the others are looked at and skipped, never decoded. */
+  eventTypes: ReadonlySet<string>;
+  /** At most this many matching events. Default 1000. */
+  maxCount?: number;
+  /** At most this many events of the log are looked at, matching or not, so that one call is bounded. Default 5000. */
+  scanLimit?: number;
+}
+
+/** The answer of {@link EventStore.readAllFiltered}. */
+export interface FilteredRead {
+  /** Every event of the asked types after `after` up to `scannedTo` (inclusive), in `$all` order. */
+  events: RecordedEvent[];
+  /**
+   * The last position looked at: reading on from here misses no matching event. Null when there was nothing after
+   * `after` (the caller is at the head).
+   */
+  scannedTo: Position | null;
+  /** How many events of the log were looked at (matching or not): the progress of a reader of the whole log. */
+  scanned: number;
+}
+
 export interface SubscribeOptions {
   /** Exclusive checkpoint: delivery starts with the first event after it. Default {@link START}. */
   after?: Position;
@@ -112,6 +136,12 @@ export interface EventStore {
 
   /** Reads `$all` forward from a position (exclusive). System events are never returned. */
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]>;
+
+  /**
+   * Reads `$all` forward keeping only some event types, as a rebuild of a projection does: the events it does not
+   * handle are skipped where the store can (in SQL; on EventStoreDB by type before decoding), and never decrypted.
+   */
+  readAllFiltered(options: ReadAllFilteredOptions): Promise<FilteredRead>;
 
   /** Catch-up subscription to `$all`: delivers history after the checkpoint, then live events, in order. */
   subscribeToAll(options: SubscribeOptions): Subscription;

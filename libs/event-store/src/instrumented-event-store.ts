@@ -1,7 +1,7 @@
 // Measures appends (latency, events per append, outcome) for the process's metrics, and passes everything
 // else through. Wrapped around the configured store in the composition roots (the API's infrastructure
 // module, the projector), outside the other decorators, so it times what a command handler waits for.
-import { AppendResult, EventStore, ExpectedRevision, NewEvent, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription, Position, WrongExpectedRevisionError } from './event-store.port';
+import { AppendResult, EventStore, ExpectedRevision, FilteredRead, NewEvent, ReadAllFilteredOptions, ReadAllOptions, ReadStreamOptions, RecordedEvent, SubscribeOptions, Subscription, Position, WrongExpectedRevisionError } from './event-store.port';
 
 /** The metrics sink of appends (implemented by the process's Metrics). */
 export interface AppendObserver {
@@ -34,6 +34,10 @@ export class InstrumentedEventStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.inner.readAll(options);
+  }
+
+  readAllFiltered(options: ReadAllFilteredOptions): Promise<FilteredRead> {
+    return this.inner.readAllFiltered(options);
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {

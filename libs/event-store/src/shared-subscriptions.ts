@@ -27,6 +27,8 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type Position,
+  type FilteredRead,
+  type ReadAllFilteredOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -271,6 +273,10 @@ export class SharedSubscriptionsEventStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.inner.readAll(options);
+  }
+
+  readAllFiltered(options: ReadAllFilteredOptions): Promise<FilteredRead> {
+    return this.inner.readAllFiltered(options);
   }
 
   headPosition(): Promise<Position | null> {

@@ -1,7 +1,7 @@
 // One batch of events, applied by one projection, committed with its checkpoint in one unit of work; and the
 // time-sliced form the runner and rebuilds use, so that a long run of events never holds the event loop (and the
 // read store's unit-of-work queue) for more than a few milliseconds at a time.
-import { formatPosition, RecordedEvent } from '@mentoring/event-store';
+import { formatPosition, Position, RecordedEvent } from '@mentoring/event-store';
 import { ReadStore } from '@mentoring/read-store';
 import { Projection } from './projection';
 
@@ -64,6 +64,8 @@ export async function applyJointSlice(
   events: readonly RecordedEvent[],
   from: number,
   sliceMs = SLICE_MS,
+  /** Where the checkpoints go when the slice applies the last of `events` (a filtered read's scan went further). */
+  endPosition?: Position,
 ): Promise<number> {
   if (from >= events.length) return 0;
   let end = from;
@@ -75,8 +77,16 @@ export async function applyJointSlice(
       const event = events[end++];
       for (const projection of projections) if (projection.eventTypes.has(event.type)) await projection.apply(event, tx);
     } while (end < events.length && performance.now() < deadline);
-    const position = formatPosition(events[end - 1].position);
+    const position = formatPosition(end === events.length && endPosition ? endPosition : events[end - 1].position);
     for (const projection of projections) await tx.setCheckpoint(projection.name, position);
   });
   return end - from;
+}
+
+/** Moves the checkpoints of `projections` to `position` with nothing to apply (a stretch of the log none of them handles). */
+export async function commitCheckpoints(readStore: ReadStore, projections: readonly Projection[], position: Position): Promise<void> {
+  const at = formatPosition(position);
+  await readStore.transaction(async (tx) => {
+    for (const projection of projections) await tx.setCheckpoint(projection.name, at);
+  });
 }

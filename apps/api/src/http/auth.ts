@@ -3,6 +3,7 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { Actor } from '@mentoring/event-store';
 import { Problem } from './problem';
 import { TokenVerifier } from './token-verifier';
@@ -30,9 +31,9 @@ export class JwtAuthGuard implements CanActivate {
   /**
    * Tokens already verified, until they expire. A client sends the same token with every request, and
    * checking a signature costs more than the rest of a validated request; a token string cannot change,
-   * so checking it once is enough (its `exp` still applies). Bounded: the oldest entries go first.
+   * so checking it once is enough (its `exp` still applies). Bounded: the least recently used go first.
    */
-  private readonly verified = new Map<string, { actor: Actor; expiresAtMs: number }>();
+  private readonly verified = new LRUCache<string, { actor: Actor; expiresAtMs: number }>({ max: VERIFIED_TOKEN_CACHE_SIZE });
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()])) return true;
@@ -44,7 +45,6 @@ export class JwtAuthGuard implements CanActivate {
       return true;
     }
     const { actor, expiresAtMs } = await this.verifier.verify(header);
-    if (this.verified.size >= VERIFIED_TOKEN_CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(header!, { actor, expiresAtMs });
     request.actor = actor;
     return true;

@@ -20,6 +20,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import rateLimitPlugin, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '@mentoring/config';
 import type { Actor } from '@mentoring/event-store';
 import { titleFor } from './error-mapping';
@@ -57,7 +58,7 @@ export async function useRateLimits(app: NestFastifyApplication, config: AppConf
   await app.register(rateLimitPlugin, { global: false });
   const fastify = app.getHttpAdapter().getInstance();
 
-  const subjects = new Map<string, { key: string; untilMs: number }>();
+  const subjects = new LRUCache<string, { key: string; untilMs: number }>({ max: TOKENS_KEPT });
   const addressOf = (request: FastifyRequest) => `address:${normalizeIP(request.ip)}`;
   const knownSubject = (request: FastifyRequest): string | undefined => {
     const header = request.headers.authorization;
@@ -101,7 +102,6 @@ export async function useRateLimits(app: NestFastifyApplication, config: AppConf
     if (reply.statusCode === 401) {
       await authFailures(request);
     } else if (request.actor && !subjects.has(header)) {
-      if (subjects.size >= TOKENS_KEPT) subjects.delete(subjects.keys().next().value!);
       const untilMs = Math.min(expiryOf(header) ?? Infinity, Date.now() + TOKEN_MEMORY_MS);
       subjects.set(header, { key: `subject:${request.actor.role}:${request.actor.id}`, untilMs });
     }

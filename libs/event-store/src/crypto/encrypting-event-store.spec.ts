@@ -49,6 +49,22 @@ describe('EncryptingEventStore', () => {
     await store.close();
   });
 
+  /** Closes the stores, flips a bit of the e-mail's ciphertext in the first event of `type` on disk, and opens them again. */
+  async function flipEmailCiphertext(type: string): Promise<void> {
+    await store.close();
+    const db = new Database(path.join(dir, 'events.sqlite'));
+    const row = db.prepare('SELECT rowid AS id, data FROM events WHERE type = ? ORDER BY rowid').get(type) as { id: number; data: string };
+    const data = JSON.parse(row.data);
+    const ct = Buffer.from(data.email.ct, 'base64');
+    ct[0] ^= 1;
+    data.email.ct = ct.toString('base64');
+    db.prepare('UPDATE events SET data = ? WHERE rowid = ?').run(JSON.stringify(data), row.id);
+    db.close();
+    raw = new SqliteEventStore({ file: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
+    keys = new WrappingKeyStore(new SqliteKeyTable(path.join(dir, 'keys.sqlite')), 'k'.repeat(40));
+    store = new EncryptingEventStore(raw, keys);
+  }
+
   it('stores personal fields as envelopes and reads them back in clear on every read path (round trip)', async () => {
     const event = enrolled('s-1');
     await store.append('student-s-1', [event], 'no_stream');
@@ -126,18 +142,7 @@ describe('EncryptingEventStore', () => {
 
   it('refuses tampered ciphertext with an error, not altered plaintext', async () => {
     await store.append('student-s-1', [enrolled('s-1')], 'no_stream');
-    await store.close();
-    const db = new Database(path.join(dir, 'events.sqlite'));
-    const row = db.prepare('SELECT rowid AS id, data FROM events').get() as { id: number; data: string };
-    const data = JSON.parse(row.data);
-    const ct = Buffer.from(data.email.ct, 'base64');
-    ct[0] ^= 1;
-    data.email.ct = ct.toString('base64');
-    db.prepare('UPDATE events SET data = ? WHERE rowid = ?').run(JSON.stringify(data), row.id);
-    db.close();
-    raw = new SqliteEventStore({ file: path.join(dir, 'events.sqlite'), synchronous: 'NORMAL' });
-    keys = new WrappingKeyStore(new SqliteKeyTable(path.join(dir, 'keys.sqlite')), 'k'.repeat(40));
-    store = new EncryptingEventStore(raw, keys);
+    await flipEmailCiphertext('StudentEnrolled');
     await expect(store.readStream('student-s-1')).rejects.toThrow(/email cannot be decrypted \(authentication failed\)/);
   });
 
@@ -183,6 +188,31 @@ describe('EncryptingEventStore', () => {
     const events = await other.readAll();
     expect(events.map((e) => (e.data as any).name ?? e.type)).toEqual(['Zoë Ångström', 'StudentPersonalDataErased']); // read before the erasure event
     expect((await other.readStream('student-s-1'))[0].data).toMatchObject({ name: ERASED });
+  });
+
+  it('a filtered read opens only the events asked for: a damaged event of another type is never opened', async () => {
+    await store.append('student-s-1', [enrolled('s-1')], 'no_stream');
+    const assigned = { eventId: randomUUID(), type: 'StudentAssigned', schemaVersion: 1, metadata, data: { studentId: 's-1', mentorId: 'm-1', student: { name: 'Zoë', email: 'zoe@students.example' } } };
+    await store.append('student-s-1', [assigned], 0);
+    await flipEmailCiphertext('StudentEnrolled');
+    await expect(store.readAll()).rejects.toBeInstanceOf(DecryptionError);
+    const read = await store.readAllFiltered({ eventTypes: new Set(['StudentAssigned']) });
+    expect(read.events.map((e) => e.data)).toEqual([assigned.data]);
+    expect(read.scanned).toBe(2);
+    await expect(store.readAllFiltered({ eventTypes: new Set(['StudentEnrolled']) })).rejects.toBeInstanceOf(DecryptionError);
+  });
+
+  it('a filtered read that does not ask for erasures still honours another process\'s erasure, and does not return it', async () => {
+    const other = new EncryptingEventStore(raw, new WrappingKeyStore(new SqliteKeyTable(path.join(dir, 'keys.sqlite')), 'k'.repeat(40)), { ownsKeyStore: true });
+    await store.append('student-s-1', [enrolled('s-1')], 'no_stream');
+    const only = new Set(['StudentEnrolled']);
+    expect((await other.readAllFiltered({ eventTypes: only })).events[0].data).toMatchObject({ name: 'Zoë Ångström' }); // key cached in `other`
+    await store.erase('student', 's-1');
+    await store.append('student-s-1', [{ eventId: randomUUID(), type: 'StudentPersonalDataErased', schemaVersion: 1, metadata, data: { studentId: 's-1', reason: 'Art. 17', erasedBy: metadata.actor, erasedAt: metadata.occurredAt } }], 0);
+    const read = await other.readAllFiltered({ eventTypes: only });
+    expect(read.events.map((e) => e.type)).toEqual(['StudentEnrolled']);
+    expect(read.scanned).toBe(2);
+    expect((await other.readAllFiltered({ eventTypes: only })).events[0].data).toMatchObject({ name: ERASED, email: ERASED });
   });
 
   it('has decided, for every event type of the domain, which fields are personal', () => {

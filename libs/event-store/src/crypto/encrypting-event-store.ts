@@ -3,12 +3,15 @@
 // again, so deciders, projections, reactors, upcasters and the audit see plain events. Once a person's key is
 // destroyed, their fields read as placeholders ("[erased]"), and the rest of the history reads as before.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type {
   AppendResult,
   EventStore,
   ExpectedRevision,
   NewEvent,
   Position,
+  FilteredRead,
+  ReadAllFilteredOptions,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -44,6 +47,9 @@ export class DecryptionError extends Error {
     this.name = 'DecryptionError';
   }
 }
+
+/** The event types that destroy a key, which every filtered read includes (see readAllFiltered). */
+const ERASURE_TYPES = Object.keys(ERASURE_EVENTS);
 
 const IV_BYTES = 12;
 /** IVs taken from one call to the CSPRNG: as random as a `randomBytes(12)` each, without a call per field. */
@@ -152,7 +158,7 @@ export class EncryptingEventStore implements EventStore {
    * handed out, so a consumer that changes its event changes nobody else's. Cleared whenever a key is destroyed or an
    * erasure is read, and entries live {@link OPENED_CACHE_MS} at most.
    */
-  private readonly opened = new Map<string, { data: unknown; at: number }>();
+  private readonly opened = new LRUCache<string, { data: unknown; at: number }>({ max: OPENED_CACHE_SIZE });
   private destroyedSeen: number | undefined;
 
   constructor(
@@ -195,8 +201,11 @@ export class EncryptingEventStore implements EventStore {
     return { ...event, data };
   }
 
-  /** Opens the sealed fields of a recorded event (a copy); fields of an erased person read as placeholders. */
-  async decryptEvent(event: RecordedEvent): Promise<RecordedEvent> {
+  /**
+   * Opens the sealed fields of a recorded event (a copy); fields of an erased person read as placeholders. `remember`
+   * false: a reader nobody else follows (a rebuild), whose events are not worth a copy kept for the others.
+   */
+  async decryptEvent(event: RecordedEvent, remember = true): Promise<RecordedEvent> {
     const fields = this.map[event.type];
     if (!fields || fields.length === 0) return event;
     const now = Date.now();
@@ -209,11 +218,7 @@ export class EncryptingEventStore implements EventStore {
     const cached = this.opened.get(event.eventId);
     if (cached && now - cached.at < OPENED_CACHE_MS) return { ...event, data: cloneData(cached.data) };
     const opened = await this.openFields(event, fields);
-    if (opened !== event) {
-      this.opened.delete(event.eventId);
-      this.opened.set(event.eventId, { data: cloneData(opened.data), at: now });
-      while (this.opened.size > OPENED_CACHE_SIZE) this.opened.delete(this.opened.keys().next().value as string);
-    }
+    if (opened !== event && remember) this.opened.set(event.eventId, { data: cloneData(opened.data), at: now });
     return opened;
   }
 
@@ -243,7 +248,7 @@ export class EncryptingEventStore implements EventStore {
     return data ? { ...event, data } : event;
   }
 
-  private async decryptAll(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  private async decryptAll(events: RecordedEvent[], remember = true): Promise<RecordedEvent[]> {
     const out: RecordedEvent[] = [];
     for (const event of events) {
       const owner = ERASURE_EVENTS[event.type];
@@ -252,7 +257,7 @@ export class EncryptingEventStore implements EventStore {
         this.opened.clear();
         if (this.keyStore.evict) this.keyStore.evict(this.subjectOf(owner, event.data as Record<string, unknown>, event.type));
       }
-      out.push(await this.decryptEvent(event));
+      out.push(await this.decryptEvent(event, remember));
     }
     return out;
   }
@@ -269,6 +274,19 @@ export class EncryptingEventStore implements EventStore {
 
   async readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.decryptAll(await this.inner.readAll(options));
+  }
+
+  /**
+   * Only the events asked for are opened. The erasure events are always read too (and dropped from the answer when
+   * not asked for): seeing one is how this process learns that another one destroyed a key it may have cached.
+   */
+  async readAllFiltered(options: ReadAllFilteredOptions): Promise<FilteredRead> {
+    const missing = ERASURE_TYPES.filter((type) => !options.eventTypes.has(type));
+    const eventTypes = missing.length === 0 ? options.eventTypes : new Set([...options.eventTypes, ...missing]);
+    const read = await this.inner.readAllFiltered({ ...options, eventTypes });
+    // A rebuild's read: the live subscribers will not ask for these events again.
+    const opened = await this.decryptAll(read.events, false);
+    return { ...read, events: missing.length === 0 ? opened : opened.filter((event) => options.eventTypes.has(event.type)) };
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {

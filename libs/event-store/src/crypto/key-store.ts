@@ -2,6 +2,7 @@
 // the key-encryption key (KEY_ENCRYPTION_KEY) at rest. Destroying a subject's key makes every ciphertext written
 // with it unreadable for good; the subject stays marked as erased so that no new key is ever created for it.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 
 /** An unwrapped data key (AES-256: 32 bytes) and its id, written into every envelope it seals. */
 export interface DataKey {
@@ -100,8 +101,7 @@ export interface WrappingKeyStoreOptions {
 /** A {@link KeyStore} over a {@link KeyTable}: wraps new keys, unwraps on read, caches unwrapped keys (bounded LRU). */
 export class WrappingKeyStore implements KeyStore {
   private readonly kek: Buffer;
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly cacheSize: number;
+  private readonly cache: LRUCache<string, CacheEntry>;
   private readonly ttlMs: number;
 
   constructor(
@@ -110,23 +110,22 @@ export class WrappingKeyStore implements KeyStore {
     options: WrappingKeyStoreOptions = {},
   ) {
     this.kek = deriveKeyEncryptionKey(keyEncryptionKey);
-    this.cacheSize = options.cacheSize ?? 50_000;
+    this.cache = new LRUCache({ max: Math.max(1, options.cacheSize ?? 50_000) });
     this.ttlMs = options.cacheTtlMs ?? 60_000;
   }
 
   private cached(subject: string): DataKey | 'erased' | undefined {
-    const entry = this.cache.get(subject);
+    const entry = this.cache.get(subject); // now the most recently used
     if (!entry) return undefined;
-    this.cache.delete(subject);
-    if (entry.expiresAt < Date.now()) return undefined;
-    this.cache.set(subject, entry); // most recently used last
+    if (entry.expiresAt < Date.now()) {
+      this.cache.delete(subject);
+      return undefined;
+    }
     return entry.value;
   }
 
   private remember(subject: string, value: DataKey | 'erased'): void {
-    this.cache.delete(subject);
     this.cache.set(subject, { value, expiresAt: Date.now() + this.ttlMs });
-    while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   /** Forgets the cached key of a subject (another process may have destroyed it). */

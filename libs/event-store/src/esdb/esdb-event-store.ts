@@ -19,6 +19,8 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type Position,
+  type FilteredRead,
+  type ReadAllFilteredOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -30,6 +32,7 @@ import {
   fromEsdbPosition,
   fromEsdbResolvedEvent,
   isStreamNotFound,
+  isSystemEvent,
   isWrongExpectedVersion,
   mapEsdbError,
   toEsdbEventData,
@@ -133,6 +136,40 @@ export class EsdbEventStore implements EventStore {
     } catch (error) {
       throw mapEsdbError(error);
     }
+  }
+
+  /**
+   * The client's `readAll` takes no filter (only its subscriptions do), so the events are filtered here, by type
+   * before they are mapped: the server still sends every event, and the others are skipped without decryption.
+   */
+  async readAllFiltered(options: ReadAllFilteredOptions): Promise<FilteredRead> {
+    const maxCount = Math.max(1, options.maxCount ?? 1000);
+    const scanLimit = Math.max(1, options.scanLimit ?? 5000);
+    const after = options.after ?? START;
+    const events: RecordedEvent[] = [];
+    let scannedTo: Position | null = null;
+    let scanned = 0;
+    try {
+      // Inclusive of its start, as in readAll: one more than the window, the record at `after` dropped.
+      const page = this.client.readAll({ fromPosition: toEsdbReadPosition(after), maxCount: scanLimit + 1 });
+      for await (const resolved of page) {
+        const position = allPosition(resolved);
+        if (!position || comparePositions(position, after) <= 0) continue;
+        // System records move the scan on too (a long run of them is not the head), but are not counted.
+        scannedTo = position;
+        const type = resolved.event?.type;
+        if (type === undefined || isSystemEvent(type, resolved.event!.streamId)) continue;
+        scanned++;
+        if (options.eventTypes.has(type)) {
+          const event = fromEsdbResolvedEvent(resolved);
+          if (event) events.push(event);
+        }
+        if (events.length === maxCount || scanned === scanLimit) break;
+      }
+    } catch (error) {
+      throw mapEsdbError(error);
+    }
+    return { events, scannedTo, scanned };
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {

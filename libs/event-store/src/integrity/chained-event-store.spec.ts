@@ -25,6 +25,10 @@ function stripped(store: EventStore): EventStore {
     append: (s, e, x) => store.append(s, e, x),
     readStream: async (s, o) => strip(await store.readStream(s, o)),
     readAll: async (o) => strip(await store.readAll(o)),
+    readAllFiltered: async (o) => {
+      const read = await store.readAllFiltered(o);
+      return { ...read, events: strip(read.events) };
+    },
     subscribeToAll: (o) => store.subscribeToAll({ ...o, onEvents: (events) => o.onEvents(strip(events)) }),
     headPosition: () => store.headPosition(),
     countAfter: (a) => store.countAfter(a),

@@ -19,12 +19,15 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type Position,
+  type FilteredRead,
+  type ReadAllFilteredOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
 } from '../event-store.port';
+import { LRUCache } from 'lru-cache';
 import { GENESIS_HASH, HASH_ALG, chainHash, storedHash, withoutIntegrity, type IntegrityMetadata } from './canonical';
 
 export interface ChainedEventStoreOptions {
@@ -44,7 +47,7 @@ interface Head {
 }
 
 export class ChainedEventStore implements EventStore {
-  private readonly heads = new Map<string, Head>();
+  private readonly heads: LRUCache<string, Head>;
   private readonly anyQueue = new Map<string, Promise<void>>();
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly headCacheSize: number;
@@ -56,6 +59,7 @@ export class ChainedEventStore implements EventStore {
     options: ChainedEventStoreOptions = {},
   ) {
     this.headCacheSize = options.headCacheSize ?? 20_000;
+    this.heads = new LRUCache({ max: Math.max(1, this.headCacheSize) });
     this.maxAnyAttempts = options.maxAnyAttempts ?? 50;
   }
 
@@ -103,6 +107,10 @@ export class ChainedEventStore implements EventStore {
 
   readAll(options?: ReadAllOptions): Promise<RecordedEvent[]> {
     return this.inner.readAll(options);
+  }
+
+  readAllFiltered(options: ReadAllFilteredOptions): Promise<FilteredRead> {
+    return this.inner.readAllFiltered(options);
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
@@ -179,9 +187,7 @@ export class ChainedEventStore implements EventStore {
 
   private remember(streamId: string, head: Head): void {
     if (this.headCacheSize === 0) return;
-    this.heads.delete(streamId);
     this.heads.set(streamId, head);
-    if (this.heads.size > this.headCacheSize) this.heads.delete(this.heads.keys().next().value as string);
   }
 }
 

@@ -12,6 +12,7 @@
 // careful way: every id looked up first, each request in its own savepoint.
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import {
   DuplicateEventIdError,
   EventStoreUnavailableError,
@@ -22,6 +23,8 @@ import {
   type ExpectedRevision,
   type NewEvent,
   type Position,
+  type FilteredRead,
+  type ReadAllFilteredOptions,
   type ReadAllOptions,
   type ReadStreamOptions,
   type RecordedEvent,
@@ -172,7 +175,7 @@ export class SqliteEventStore implements EventStore {
    * at the start of each write transaction, under the write lock). `batchHeads` holds what the requests
    * of the batch being written have appended; it joins `heads` once the transaction commits.
    */
-  private readonly heads = new Map<string, StreamHead>();
+  private readonly heads: LRUCache<string, StreamHead>;
   private readonly batchHeads = new Map<string, StreamHead>();
   private requestHead: StreamHead | null = null;
   private readonly headCacheSize: number;
@@ -184,6 +187,7 @@ export class SqliteEventStore implements EventStore {
     lastOfStream: Database.Statement<[string], { revision: number; position: number }>;
     readStream: Database.Statement<unknown[], EventRow>;
     readAll: Database.Statement<[bigint, number], EventRow>;
+    readAllOfTypes: Database.Statement<[bigint, bigint, string, number], EventRow>;
     head: Database.Statement<[], { position: number | null }>;
     dataVersion: Database.Statement<[], number>;
   };
@@ -196,6 +200,7 @@ export class SqliteEventStore implements EventStore {
     this.pollIntervalMs = options.pollIntervalMs ?? 200;
     this.tailCacheSize = options.tailCacheSize ?? 10_000;
     this.headCacheSize = options.headCacheSize ?? 100_000;
+    this.heads = new LRUCache({ max: Math.max(1, this.headCacheSize) });
     this.commits.setMaxListeners(0);
 
     this.db = new Database(options.file, { timeout: options.busyTimeoutMs ?? 5000 });
@@ -219,6 +224,11 @@ export class SqliteEventStore implements EventStore {
          ORDER BY revision`,
       ),
       readAll: this.db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT ?'),
+      // A range of positions, filtered by type inside SQLite: the rows of other types are never handed to JavaScript.
+      readAllOfTypes: this.db.prepare(
+        `SELECT * FROM events WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
+         ORDER BY position LIMIT ?`,
+      ),
       head: this.db.prepare('SELECT MAX(position) AS position FROM events'),
       dataVersion: this.db.prepare<[], number>('PRAGMA data_version').pluck(),
     };
@@ -292,6 +302,27 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
     return this.readAllSync(options.after ?? START, options.maxCount ?? 1000);
+  }
+
+  /**
+   * Positions are dense (see {@link countAfter}), so the `scanLimit` events after `after` are the positions
+   * `after + 1 … after + scanLimit`: one range query, bounded however few of them match.
+   */
+  async readAllFiltered(options: ReadAllFilteredOptions): Promise<FilteredRead> {
+    this.assertOpen();
+    // START is -1; the first position is 1.
+    const from = (options.after ?? START).commit;
+    const after = from < 0n ? 0n : from;
+    const maxCount = Math.max(1, options.maxCount ?? 1000);
+    const { position: head } = this.stmt.head.get()!;
+    if (head === null || BigInt(head) <= after) return { events: [], scannedTo: null, scanned: 0 };
+    const headAt = BigInt(head);
+    const windowEnd = after + BigInt(Math.max(1, options.scanLimit ?? 5000));
+    let upTo = windowEnd < headAt ? windowEnd : headAt;
+    const rows = this.stmt.readAllOfTypes.all(after, upTo, JSON.stringify([...options.eventTypes]), maxCount);
+    // A full page ends the scan at its last event: the next read starts right after it.
+    if (rows.length === maxCount) upTo = BigInt(rows[rows.length - 1].position);
+    return { events: rows.map(toRecorded), scannedTo: sqlitePosition(upTo), scanned: Number(upTo - after) };
   }
 
   subscribeToAll(options: SubscribeOptions): Subscription {
@@ -407,9 +438,7 @@ export class SqliteEventStore implements EventStore {
 
   private cacheHead(streamId: string, head: StreamHead): void {
     if (this.headCacheSize === 0) return;
-    this.heads.delete(streamId); // re-inserted last: the Map's order is least recently written first
     this.heads.set(streamId, head);
-    if (this.heads.size > this.headCacheSize) this.heads.delete(this.heads.keys().next().value!);
   }
 
   /** The request succeeded: its rows and its stream's new head belong to the batch. */
