@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -520,6 +520,27 @@ describe('EmbeddedReadStore: old tables of replaced or dropped collections', () 
     expect(store.trashTablesLeft).toBe(0);
     await store.close();
     expect(tablesOf(file).filter((t) => t.startsWith('trash_'))).toEqual([]);
+  });
+
+  it('copies the zeroed pages into the file as it empties, a slice at a time: the WAL never holds them all', async () => {
+    const file = tempFile();
+    // No automatic checkpoint at all: whatever copies the WAL into the file during the emptying is the emptying's own.
+    const store = await EmbeddedReadStore.open({ file, walAutocheckpointPages: 1_000_000 });
+    const pages = () => (store as unknown as { db: Database.Database }).db.pragma('page_count', { simple: true }) as number;
+    const before = pages();
+    await fill(store, 'students', 60_000, 'old');
+    const tablePages = pages() - before;
+    await fill(store, 'students__next', 1, 'new');
+    await store.replaceCollections([{ from: 'students__next', to: 'students' }]);
+    (store as unknown as { db: Database.Database }).db.pragma('wal_checkpoint(TRUNCATE)');
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    await store.trashEmptied();
+    // Every page of the old table was zeroed (secure_delete) and went through the WAL; the WAL file grew to one slice's
+    // pages at most, not to the table's (without the checkpoints it held them all: about 4 KiB per page).
+    const walPages = statSync(`${file}-wal`).size / 4096;
+    expect(tablePages).toBeGreaterThan(2000);
+    expect(walPages).toBeLessThan(tablePages / 2);
+    await store.close();
   });
 
   it('dropCollection and renameCollection over an existing collection set the old table aside too', async () => {
