@@ -26,6 +26,7 @@ import { EraseMentorPersonalDataHandler } from './erase-mentor-personal-data/era
 import { EraseStudentPersonalDataController } from './erase-student-personal-data/erase-student-personal-data.controller';
 import { EraseStudentPersonalDataHandler } from './erase-student-personal-data/erase-student-personal-data.handler';
 import { ErasureCleanup } from './erase-student-personal-data/erasure-cleanup';
+import { ErasureReconciler } from './erase-student-personal-data/erasure-reconciler';
 import { EnrolStudentController } from './enrol-student/enrol-student.controller';
 import { EnrolStudentHandler } from './enrol-student/enrol-student.handler';
 import { GetMentorController } from './get-mentor/get-mentor.controller';
@@ -112,6 +113,6 @@ const ALL = [
 
 export const USE_CASES = {
   controllers: ALL.map((u) => u.controller),
-  // ErasureCleanup: shared by the two erasure handlers.
-  handlers: [...ALL.map((u) => u.handler), ErasureCleanup],
+  // ErasureCleanup: shared by the two erasure handlers; ErasureReconciler finishes, at start, an erasure a stop interrupted.
+  handlers: [...ALL.map((u) => u.handler), ErasureCleanup, ErasureReconciler],
 };

@@ -21,7 +21,8 @@ export class EraseStudentPersonalDataHandler implements ICommandHandler<EraseStu
       type: 'EraseStudentPersonalData' as const,
       data: { studentId, reason, at: this.streams.now().toISOString(), by: ctx.actor },
     }));
-    // Recorded first, then the key destroyed: a crash in between leaves an erasure that repeating the command ends.
+    // Recorded first, then the key destroyed: a crash in between leaves an erasure that the next start finishes
+    // (ErasureReconciler), or that repeating the command ends.
     await this.cleanup.erase({ owner: 'student', id: studentId, name: enrolment.name, email: enrolment.email }, outcome.position ?? null);
     return outcome;
   }

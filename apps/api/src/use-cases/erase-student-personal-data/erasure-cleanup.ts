@@ -1,6 +1,7 @@
 // What an erasure does beyond destroying the key: copies of the person's name and e-mail outside the event log
 // (e-mails in the outbox, the reactors' record of sent e-mails, SQLite pages the read models freed) are removed.
-// Idempotent: repeating the erasure command repeats the cleanup (the way to finish one a crash interrupted).
+// Idempotent: repeating the erasure command repeats the cleanup; the next start finishes one a crash interrupted
+// (ErasureReconciler).
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
