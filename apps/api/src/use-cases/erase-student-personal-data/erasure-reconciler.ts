@@ -60,7 +60,12 @@ export class ErasureReconciler implements OnApplicationBootstrap, BeforeApplicat
     const stored = await marks.findOne({ _id: 'position' });
     let after: Position = stored ? parsePosition(stored.position) : START;
     let finished = 0;
+    let seen = 0;
+    const started = performance.now();
     while (!this.stopped && comparePositions(after, head) < 0) {
+      // A turn of the event loop between two windows: on the embedded store a read is synchronous underneath, and the
+      // first pass over a large log would otherwise hold the requests for its whole length.
+      await new Promise((resolve) => setImmediate(resolve));
       const read = await this.eventStore.readAllFiltered({ after, eventTypes: new Set(ERASURE_EVENTS.keys()), maxCount: 100, scanLimit: 5000 });
       if (read.scannedTo === null) break;
       for (const event of read.events) {
@@ -69,6 +74,7 @@ export class ErasureReconciler implements OnApplicationBootstrap, BeforeApplicat
         const data = event.data as { studentId?: string; mentorId?: string };
         const id = owner === 'student' ? data.studentId : data.mentorId;
         if (!id) continue;
+        seen += 1;
         if (await this.keyStore.isErased(owner === 'student' ? studentSubject(id) : mentorSubject(id))) continue;
         // The name and e-mail are placeholders in the state by now: the person's mail is found by their id.
         await this.cleanup.erase({ owner, id, name: '', email: '' }, event.position);
@@ -78,6 +84,7 @@ export class ErasureReconciler implements OnApplicationBootstrap, BeforeApplicat
       after = comparePositions(read.scannedTo, head) > 0 ? head : read.scannedTo;
       await marks.replaceOne({ _id: 'position' }, { _id: 'position', position: formatPosition(after) }, { upsert: true });
     }
+    this.logger.log(`erasures recorded before this start checked: ${seen} since the previous start's pass, ${finished} finished (${Math.round(performance.now() - started)} ms)`);
     return finished;
   }
 }
