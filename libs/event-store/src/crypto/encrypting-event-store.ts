@@ -18,7 +18,7 @@ import type {
   SubscribeOptions,
   Subscription,
 } from '../event-store.port';
-import { DataKey, KeyStore, mentorSubject, studentSubject } from './key-store';
+import { DataKey, keySubject, KeyStore } from './key-store';
 import { ERASURE_EVENTS, KeyOwner, PERSONAL_DATA_MAP, PersonalField } from './personal-data-map';
 
 /** A sealed field as stored: AES-256-GCM of the field's JSON, bound (AAD) to its subject and path. */
@@ -173,7 +173,7 @@ export class EncryptingEventStore implements EventStore {
   private subjectOf(owner: KeyOwner, data: Record<string, unknown>, type: string): string {
     const id = owner === 'student' ? data.studentId : data.mentorId;
     if (typeof id !== 'string' || id === '') throw new Error(`${type}: personal data of a ${owner} without ${owner}Id cannot be sealed`);
-    return owner === 'student' ? studentSubject(id) : mentorSubject(id);
+    return keySubject(owner, id);
   }
 
   /**
@@ -303,7 +303,7 @@ export class EncryptingEventStore implements EventStore {
 
   /** Destroys a person's data key: from now on their sealed fields read as placeholders, everywhere. */
   async erase(owner: KeyOwner, id: string, at?: Date): Promise<void> {
-    await this.keyStore.destroy(owner === 'student' ? studentSubject(id) : mentorSubject(id), at);
+    await this.keyStore.destroy(keySubject(owner, id), at);
     this.opened.clear();
   }
 

@@ -3,6 +3,7 @@
 // with it unreadable for good; the subject stays marked as erased so that no new key is ever created for it.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
+import type { KeyOwner } from './personal-data-map';
 
 /** An unwrapped data key (AES-256: 32 bytes) and its id, written into every envelope it seals. */
 export interface DataKey {
@@ -192,4 +193,9 @@ export function studentSubject(studentId: string): string {
 /** The subject whose key seals a mentor's personal data. */
 export function mentorSubject(mentorId: string): string {
   return `mentor:${mentorId}`;
+}
+
+/** The subject of a student's or a mentor's key. */
+export function keySubject(owner: KeyOwner, id: string): string {
+  return owner === 'student' ? studentSubject(id) : mentorSubject(id);
 }

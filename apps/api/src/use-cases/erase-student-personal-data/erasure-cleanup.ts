@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '@mentoring/config';
 import { ERASED_PLACEHOLDER } from '@mentoring/domain';
-import { KeyOwner, KeyStore, mentorSubject, Position, studentSubject } from '@mentoring/event-store';
+import { KeyOwner, keySubject, KeyStore, Position } from '@mentoring/event-store';
 import { ProjectionRunner } from '@mentoring/projections';
 import { LEGACY_MAIL, MAIL_OUTBOX, MailOutboxDoc, ReactorRunner, SENT_EMAILS, SentEmailDoc, outboxFileName } from '@mentoring/reactors';
 import { ReadStore } from '@mentoring/read-store';
@@ -36,7 +36,7 @@ export class ErasureCleanup {
   ) {}
 
   async erase(person: ErasedIdentity, position: Position | null): Promise<void> {
-    await this.keyStore.destroy(person.owner === 'student' ? studentSubject(person.id) : mentorSubject(person.id));
+    await this.keyStore.destroy(keySubject(person.owner, person.id));
     // The read models and reactors of this process overwrite their copies on the erasure event: let them.
     if (position) {
       await this.projections?.waitFor(position, SETTLE_MS);

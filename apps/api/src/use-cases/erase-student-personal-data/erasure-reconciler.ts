@@ -4,17 +4,15 @@
 // two types: the store skips the rest, ADR 0011), from where the previous start stopped, and runs the clean-up for
 // every erased person whose key is still there. Erasures recorded after the start are the handlers' own.
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { EventStore, formatPosition, mentorSubject, parsePosition, Position, START, studentSubject, KeyStore, comparePositions } from '@mentoring/event-store';
+import { comparePositions, ERASURE_EVENTS, EventStore, formatPosition, keySubject, KeyStore, parsePosition, Position, START } from '@mentoring/event-store';
 import { Doc, ReadStore } from '@mentoring/read-store';
 import { EVENT_STORE, KEY_STORE, READ_STORE } from '../../shared/tokens';
 import { ErasureCleanup } from './erasure-cleanup';
 
 /** Where the last pass stopped, in the read store (a document, not a subscriber's checkpoint). */
 export const ERASURE_RECONCILER = '_erasure_reconciler';
-const ERASURE_EVENTS = new Map([
-  ['StudentPersonalDataErased', 'student'],
-  ['MentorPersonalDataErased', 'mentor'],
-] as const);
+/** The erasure events' types (the same table tells the encrypting store whose key an erasure destroys). */
+const ERASURE_TYPES = new Set(Object.keys(ERASURE_EVENTS));
 
 interface ReconcilerDoc extends Doc {
   _id: 'position';
@@ -66,16 +64,16 @@ export class ErasureReconciler implements OnApplicationBootstrap, BeforeApplicat
       // A turn of the event loop between two windows: on the embedded store a read is synchronous underneath, and the
       // first pass over a large log would otherwise hold the requests for its whole length.
       await new Promise((resolve) => setImmediate(resolve));
-      const read = await this.eventStore.readAllFiltered({ after, eventTypes: new Set(ERASURE_EVENTS.keys()), maxCount: 100, scanLimit: 5000 });
+      const read = await this.eventStore.readAllFiltered({ after, eventTypes: ERASURE_TYPES, maxCount: 100, scanLimit: 5000 });
       if (read.scannedTo === null) break;
       for (const event of read.events) {
         if (comparePositions(event.position, head) > 0) break;
-        const owner = ERASURE_EVENTS.get(event.type as 'StudentPersonalDataErased')!;
+        const owner = ERASURE_EVENTS[event.type];
         const data = event.data as { studentId?: string; mentorId?: string };
         const id = owner === 'student' ? data.studentId : data.mentorId;
         if (!id) continue;
         seen += 1;
-        if (await this.keyStore.isErased(owner === 'student' ? studentSubject(id) : mentorSubject(id))) continue;
+        if (await this.keyStore.isErased(keySubject(owner, id))) continue;
         // The name and e-mail are placeholders in the state by now: the person's mail is found by their id.
         await this.cleanup.erase({ owner, id, name: '', email: '' }, event.position);
         finished += 1;
